@@ -1,0 +1,71 @@
+# METADATA
+# title: asr-guard shared helpers
+# description: |
+#   Joins classified events with the support-matrix data document
+#   (data.asr_guard.matrix) and reads the replication inventory
+#   (data.asr_guard.inventory). Every input-kind package classifies changes
+#   into events; this package alone decides their wording and severity.
+package asr_guard.lib
+
+matrix := data.asr_guard.matrix
+
+# Replicated VM ids from the inventory data document, lower-cased because
+# Azure resource ids compare case-insensitively.
+inventory_vm_ids contains lower(id) if {
+	some id in data.asr_guard.inventory.replicated_vms
+	is_string(id)
+}
+
+# object.get that tolerates a non-object (null, missing) container.
+get(x, key, default_value) := object.get(x, key, default_value) if is_object(x)
+
+get(x, _, default_value) := default_value if not is_object(x)
+
+# lower() for strings only; undefined otherwise.
+lower_id(x) := lower(x) if is_string(x)
+
+is_restored_create_option(option) if {
+	is_string(option)
+	some known in matrix.restored_disk_create_options
+	lower(option) == lower(known)
+}
+
+finding(scenario, resource, detail) := {
+	"rule_id": row.rule_id,
+	"scenario": scenario,
+	"severity": row.severity,
+	"title": row.title,
+	"resource": resource,
+	"message": concat(": ", [row.title, detail]),
+	"workaround": row.workaround,
+	"docs": row.docs,
+} if {
+	row := matrix.scenarios[scenario]
+}
+
+# Turns classified events into findings.
+#   events: set of {"scenario", "resource", "vm_id", "detail"}
+#   removed: ids of VMs whose replication this input removes
+#   reenabled: ids of VMs whose replication this input removes and adds again
+# A VM whose replication is being removed is not broken silently: the event
+# is either covered by the documented workaround (re-enabled: info) or by the
+# replication_disabled warning that the input package raises.
+resolve(events, removed, reenabled) := {f |
+	some event in events
+	f := resolved_finding(event, removed, reenabled)
+}
+
+resolved_finding(event, removed, _) := finding(event.scenario, event.resource, event.detail) if {
+	not event.vm_id in removed
+}
+
+resolved_finding(event, removed, _) := finding(event.scenario, event.resource, event.detail) if {
+	event.vm_id in removed
+	not matrix.scenarios[event.scenario].resolved_by_reenable
+}
+
+resolved_finding(event, _, reenabled) := finding("protection_reenabled", event.resource, detail) if {
+	event.vm_id in reenabled
+	matrix.scenarios[event.scenario].resolved_by_reenable
+	detail := concat("", [event.detail, " (", matrix.scenarios[event.scenario].rule_id, " would apply, but replication is disabled and enabled again in the same change)"])
+}

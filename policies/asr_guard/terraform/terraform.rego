@@ -1,0 +1,498 @@
+# METADATA
+# title: Terraform plan classification
+# description: |
+#   Classifies the changes of a `terraform show -json` plan (format 0.x-1.x)
+#   into the support-matrix scenarios of data.asr_guard.matrix.
+#   Sources: HashiCorp "JSON Output Format" (resource_changes, prior_state,
+#   planned_values, configuration references); azurerm provider docs for
+#   azurerm_site_recovery_replicated_vm, azurerm_managed_disk,
+#   azurerm_virtual_machine_data_disk_attachment and
+#   azurerm_virtual_machine_implicit_data_disk_from_source.
+package asr_guard.terraform
+
+import data.asr_guard.lib
+
+# Functions of asr_guard.lib are called by their full path: the embedded
+# engine (regorus 0.9) does not resolve function calls through an import.
+
+vm_types := {"azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine", "azurerm_virtual_machine"}
+
+replicated_item_type := "azurerm_site_recovery_replicated_vm"
+
+attachment_type := "azurerm_virtual_machine_data_disk_attachment"
+
+implicit_disk_type := "azurerm_virtual_machine_implicit_data_disk_from_source"
+
+disk_type := "azurerm_managed_disk"
+
+is_plan if {
+	is_string(input.format_version)
+	is_string(input.terraform_version)
+}
+
+# --- resource changes --------------------------------------------------------
+
+changes := [rc |
+	is_plan
+	some rc in data.asr_guard.lib.get(input, "resource_changes", [])
+	data.asr_guard.lib.get(rc, "mode", "managed") == "managed"
+]
+
+change_by_address[rc.address] := rc if some rc in changes
+
+actions(rc) := data.asr_guard.lib.get(rc.change, "actions", [])
+
+before(rc) := data.asr_guard.lib.get(rc.change, "before", null)
+
+after(rc) := data.asr_guard.lib.get(rc.change, "after", null)
+
+after_unknown(rc, attr) if data.asr_guard.lib.get(data.asr_guard.lib.get(rc.change, "after_unknown", {}), attr, false) == true
+
+removes(rc) if "delete" in actions(rc)
+
+creates(rc) if "create" in actions(rc)
+
+# Replace is ["delete","create"] or, with create_before_destroy, ["create","delete"].
+is_replace(rc) if {
+	removes(rc)
+	creates(rc)
+}
+
+is_delete_only(rc) if {
+	removes(rc)
+	not creates(rc)
+}
+
+is_update(rc) if actions(rc) == ["update"]
+
+# The id the resource has now (before this plan), lower-cased.
+current_id(rc) := lower(before(rc).id) if is_string(data.asr_guard.lib.get(before(rc), "id", null))
+
+# --- module trees ---------------------------------------------------------------
+
+# Rego has no recursion: module trees are read level by level, eight deep
+# (the root and seven levels of nested module calls).
+state_children(modules) := [child |
+	some parent in modules
+	some child in data.asr_guard.lib.get(parent, "child_modules", [])
+]
+
+state_modules(root) := modules if {
+	l0 := [root | is_object(root)]
+	l1 := state_children(l0)
+	l2 := state_children(l1)
+	l3 := state_children(l2)
+	l4 := state_children(l3)
+	l5 := state_children(l4)
+	l6 := state_children(l5)
+	l7 := state_children(l6)
+	modules := [m | some level in [l0, l1, l2, l3, l4, l5, l6, l7]; some m in level]
+}
+
+state_resources(values) := [r |
+	some m in state_modules(data.asr_guard.lib.get(values, "root_module", null))
+	some r in data.asr_guard.lib.get(m, "resources", [])
+	data.asr_guard.lib.get(r, "mode", "managed") == "managed"
+]
+
+prior_resources := state_resources(data.asr_guard.lib.get(data.asr_guard.lib.get(input, "prior_state", null), "values", null)) if is_plan
+
+planned_resources := state_resources(data.asr_guard.lib.get(input, "planned_values", null)) if is_plan
+
+# Configuration modules as [address prefix, module]; prefixes have no instance keys.
+config_children(entries) := [[concat("", [parent[0], "module.", name, "."]), call.module] |
+	some parent in entries
+	some name, call in data.asr_guard.lib.get(parent[1], "module_calls", {})
+	is_object(data.asr_guard.lib.get(call, "module", null))
+]
+
+config_modules := modules if {
+	is_plan
+	root := data.asr_guard.lib.get(data.asr_guard.lib.get(input, "configuration", null), "root_module", null)
+	l0 := [["", root] | is_object(root)]
+	l1 := config_children(l0)
+	l2 := config_children(l1)
+	l3 := config_children(l2)
+	l4 := config_children(l3)
+	l5 := config_children(l4)
+	l6 := config_children(l5)
+	l7 := config_children(l6)
+	modules := [entry | some level in [l0, l1, l2, l3, l4, l5, l6, l7]; some entry in level]
+}
+
+config_expressions[address] := data.asr_guard.lib.get(r, "expressions", {}) if {
+	some entry in config_modules
+	some r in data.asr_guard.lib.get(entry[1], "resources", [])
+	data.asr_guard.lib.get(r, "mode", "managed") == "managed"
+	address := concat("", [entry[0], r.address])
+}
+
+# --- addresses and references --------------------------------------------------
+
+module_prefix(rc) := concat("", [rc.module_address, "."]) if is_string(data.asr_guard.lib.get(rc, "module_address", null))
+
+module_prefix(rc) := "" if not is_string(data.asr_guard.lib.get(rc, "module_address", null))
+
+# Address of the resource block, instance keys of the resource left off.
+base_address(rc) := concat("", [module_prefix(rc), rc.type, ".", rc.name])
+
+config_address(rc) := regex.replace(base_address(rc), `\[[^\]]*\]`, "")
+
+instances_of[base] contains rc.address if {
+	some rc in changes
+	base := base_address(rc)
+}
+
+# The instance key suffix of an address: `[0]`, `["a"]` or "".
+instance_key(rc) := substring(rc.address, count(base_address(rc)), -1)
+
+expression_refs(expression) := [ref | some ref in data.asr_guard.lib.get(expression, "references", []); is_string(ref)]
+
+# References of a top-level argument of rc's resource block.
+attribute_refs(rc, attr) := expression_refs(data.asr_guard.lib.get(data.asr_guard.lib.get(config_expressions, config_address(rc), {}), attr, {}))
+
+# Resource instances that the references of rc point at. Terraform lists a
+# keyed reference together with its keyless forms ("x.d[0].id", "x.d[0]",
+# "x.d"): a key, where given, names the instance. A keyless reference from a
+# counted resource that uses count.index / each.key means the instance with
+# the same key; otherwise it means every instance of the referenced resource.
+ref_targets(rc, refs) := {target |
+	some base in ref_bases(rc, refs)
+	some target in base_targets(rc, refs, base)
+}
+
+ref_bases(rc, refs) := {base |
+	some ref in refs
+	[type, name] := ref_parts(ref)
+	base := concat("", [module_prefix(rc), type, ".", split(name, "[")[0]])
+}
+
+keyed_targets(rc, refs, base) := {target |
+	some ref in refs
+	[type, name] := ref_parts(ref)
+	contains(name, "[")
+	target := concat("", [module_prefix(rc), type, ".", name])
+	startswith(target, concat("", [base, "["]))
+	change_by_address[target]
+}
+
+base_targets(rc, refs, base) := keyed_targets(rc, refs, base) if count(keyed_targets(rc, refs, base)) > 0
+
+base_targets(rc, refs, base) := {own_key_address(rc, base)} if {
+	count(keyed_targets(rc, refs, base)) == 0
+	uses_own_key(refs)
+	own_key_address(rc, base) in object.get(instances_of, base, set())
+}
+
+base_targets(rc, refs, base) := object.get(instances_of, base, set()) if {
+	count(keyed_targets(rc, refs, base)) == 0
+	not own_key_applies(rc, refs, base)
+}
+
+own_key_address(rc, base) := concat("", [base, instance_key(rc)]) if instance_key(rc) != ""
+
+own_key_applies(rc, refs, base) if {
+	uses_own_key(refs)
+	own_key_address(rc, base) in object.get(instances_of, base, set())
+}
+
+uses_own_key(refs) if {
+	some ref in refs
+	ref in {"count.index", "each.key", "each.value"}
+}
+
+# "azurerm_managed_disk.data[0].id" -> ["azurerm_managed_disk", "data[0]"]
+ref_parts(ref) := [parts[0], parts[1]] if {
+	parts := split(ref, ".")
+	count(parts) >= 2
+	not parts[0] in {"module", "data", "var", "local", "count", "each", "path", "terraform", "self"}
+}
+
+# --- replication evidence ------------------------------------------------------
+
+replicated_items := [r | some rc in changes; rc.type == replicated_item_type; r := before(rc); is_object(r)]
+
+replicated_vm_ids contains id if some id in lib.inventory_vm_ids
+
+replicated_vm_ids contains id if {
+	some r in replicated_items
+	id := data.asr_guard.lib.lower_id(r.source_vm_id)
+}
+
+replicated_vm_ids contains id if {
+	some r in array.concat(prior_resources, planned_resources)
+	r.type == replicated_item_type
+	id := data.asr_guard.lib.lower_id(data.asr_guard.lib.get(r, "values", {}).source_vm_id)
+}
+
+# Data disks that replicated items protect, by id and by configuration link.
+protected_disk_ids contains id if {
+	some values in array.concat(
+		[v | some rc in changes; rc.type == replicated_item_type; some v in [before(rc), after(rc)]],
+		[r.values | some r in array.concat(prior_resources, planned_resources); r.type == replicated_item_type],
+	)
+	some block in data.asr_guard.lib.get(values, "managed_disk", [])
+	id := data.asr_guard.lib.lower_id(data.asr_guard.lib.get(block, "disk_id", null))
+}
+
+protected_disk_addresses contains target if {
+	some rc in changes
+	rc.type == replicated_item_type
+	creates(rc)
+	some block in data.asr_guard.lib.get(data.asr_guard.lib.get(config_expressions, config_address(rc), {}), "managed_disk", [])
+	some target in ref_targets(rc, expression_refs(data.asr_guard.lib.get(block, "disk_id", {})))
+}
+
+vm_address_by_id[id] := rc.address if {
+	some rc in changes
+	rc.type in vm_types
+	id := current_id(rc)
+}
+
+disk_address_by_id[id] := rc.address if {
+	some rc in changes
+	rc.type == disk_type
+	some values in [before(rc), after(rc)]
+	id := data.asr_guard.lib.lower_id(data.asr_guard.lib.get(values, "id", null))
+}
+
+# VM ids an argument of rc points at: the known id, or the current id of the
+# VM resource it references.
+target_vm_ids(rc, attr) := {id | id := data.asr_guard.lib.lower_id(data.asr_guard.lib.get(after(rc), attr, null))} if {
+	is_string(data.asr_guard.lib.get(after(rc), attr, null))
+}
+
+target_vm_ids(rc, attr) := {id |
+	some target in ref_targets(rc, attribute_refs(rc, attr))
+	change_by_address[target].type in vm_types
+	id := current_id(change_by_address[target])
+} if {
+	not is_string(data.asr_guard.lib.get(after(rc), attr, null))
+}
+
+# --- replication removed / re-added in this plan ----------------------------------
+
+removed_vm_ids contains id if {
+	some rc in changes
+	rc.type == replicated_item_type
+	removes(rc)
+	id := data.asr_guard.lib.lower_id(data.asr_guard.lib.get(before(rc), "source_vm_id", null))
+}
+
+added_vm_ids contains id if {
+	some rc in changes
+	rc.type == replicated_item_type
+	creates(rc)
+	some id in target_vm_ids(rc, "source_vm_id")
+}
+
+reenabled_vm_ids := removed_vm_ids & added_vm_ids
+
+deleted_vm_ids contains id if {
+	some rc in changes
+	rc.type in vm_types
+	is_delete_only(rc)
+	id := current_id(rc)
+}
+
+# --- disks ---------------------------------------------------------------------------
+
+# The managed disk resources a disk id argument points at: by id when it is
+# known at plan time, through configuration references when it is not.
+target_disks(_, value, _) := {address | address := disk_address_by_id[lower(value)]} if is_string(value)
+
+target_disks(rc, value, refs) := {t | some t in ref_targets(rc, refs); change_by_address[t].type == disk_type} if {
+	not is_string(value)
+}
+
+restored_disk(address) if {
+	rc := change_by_address[address]
+	some values in [after(rc), before(rc)]
+	data.asr_guard.lib.is_restored_create_option(data.asr_guard.lib.get(values, "create_option", null))
+}
+
+disk_label(value, disks) := concat(", ", sort(disks)) if count(disks) > 0
+
+disk_label(value, disks) := value if {
+	count(disks) == 0
+	is_string(value)
+}
+
+disk_label(value, disks) := "a disk known only after apply" if {
+	count(disks) == 0
+	not is_string(value)
+}
+
+disk_protected(value, disks) if data.asr_guard.lib.lower_id(value) in protected_disk_ids
+
+disk_protected(_, disks) if {
+	some d in disks
+	d in protected_disk_addresses
+}
+
+disk_protected(_, disks) if {
+	some d in disks
+	some values in [before(change_by_address[d]), after(change_by_address[d])]
+	data.asr_guard.lib.lower_id(data.asr_guard.lib.get(values, "id", null)) in protected_disk_ids
+}
+
+# Disks newly put on a VM: [vm change or attachment, vm ids, disk id value, disk resources]
+disk_attachments contains [rc, target_vm_ids(rc, "virtual_machine_id"), value, disks] if {
+	some rc in changes
+	rc.type == attachment_type
+	creates(rc)
+	value := data.asr_guard.lib.get(after(rc), "managed_disk_id", null)
+	disks := target_disks(rc, value, attribute_refs(rc, "managed_disk_id"))
+}
+
+# Legacy azurerm_virtual_machine: storage_data_disk blocks that were not there before.
+disk_attachments contains [rc, {current_id(rc)}, value, disks] if {
+	some rc in changes
+	rc.type == "azurerm_virtual_machine"
+	is_update(rc)
+	before_ids := {lower(d.managed_disk_id) | some d in data.asr_guard.lib.get(before(rc), "storage_data_disk", []); is_string(d.managed_disk_id)}
+	some block in data.asr_guard.lib.get(after(rc), "storage_data_disk", [])
+	value := data.asr_guard.lib.get(block, "managed_disk_id", null)
+	not data.asr_guard.lib.lower_id(value) in before_ids
+	data.asr_guard.lib.get(block, "create_option", "Attach") == "Attach"
+	is_string(value)
+	disks := target_disks(rc, value, [])
+}
+
+disk_attachments contains [rc, {current_id(rc)}, null, disks] if {
+	some rc in changes
+	rc.type == "azurerm_virtual_machine"
+	is_update(rc)
+	some i, block in data.asr_guard.lib.get(after(rc), "storage_data_disk", [])
+	not is_string(data.asr_guard.lib.get(block, "managed_disk_id", null))
+	unknown := data.asr_guard.lib.get(data.asr_guard.lib.get(rc.change, "after_unknown", {}), "storage_data_disk", [])
+	data.asr_guard.lib.get(data.asr_guard.lib.get(unknown, i, {}), "managed_disk_id", false) == true
+	block_expr := data.asr_guard.lib.get(attribute_expressions(rc, "storage_data_disk"), i, {})
+	disks := target_disks(rc, null, expression_refs(data.asr_guard.lib.get(block_expr, "managed_disk_id", {})))
+}
+
+attribute_expressions(rc, attr) := data.asr_guard.lib.get(data.asr_guard.lib.get(config_expressions, config_address(rc), {}), attr, [])
+
+# --- events ---------------------------------------------------------------------------
+
+events contains {"scenario": "vm_replace", "resource": rc.address, "vm_id": id, "detail": detail} if {
+	some rc in changes
+	rc.type in vm_types
+	is_replace(rc)
+	id := current_id(rc)
+	id in replicated_vm_ids
+	detail := concat("", [rc.address, " is replaced (", concat(", ", actions(rc)), reason_text(rc), "); the replicated item keeps pointing at the old VM id"])
+}
+
+events contains {"scenario": "vm_delete", "resource": rc.address, "vm_id": id, "detail": detail} if {
+	some rc in changes
+	rc.type in vm_types
+	is_delete_only(rc)
+	id := current_id(rc)
+	id in replicated_vm_ids
+	detail := concat("", [rc.address, " is deleted", reason_text(rc), " but replication of it is not removed"])
+}
+
+events contains {"scenario": "disk_restore", "resource": rc.address, "vm_id": id, "detail": detail} if {
+	some [rc, vm_ids, value, disks] in disk_attachments
+	some id in vm_ids
+	id in replicated_vm_ids
+	some disk in disks
+	restored_disk(disk)
+	detail := concat("", [disk, " (created with create_option ", created_with(disk), ") is attached to replicated VM ", vm_label(id), " by ", rc.address])
+}
+
+events contains {"scenario": "disk_restore", "resource": rc.address, "vm_id": id, "detail": detail} if {
+	some rc in changes
+	rc.type == implicit_disk_type
+	creates(rc)
+	data.asr_guard.lib.is_restored_create_option(data.asr_guard.lib.get(after(rc), "create_option", null))
+	some id in target_vm_ids(rc, "virtual_machine_id")
+	id in replicated_vm_ids
+	detail := concat("", [rc.address, " creates a data disk from ", source_label(after(rc)), " (create_option ", after(rc).create_option, ") on replicated VM ", vm_label(id)])
+}
+
+events contains {"scenario": "data_disk_unprotected", "resource": rc.address, "vm_id": id, "detail": detail} if {
+	some [rc, vm_ids, value, disks] in disk_attachments
+	some id in vm_ids
+	id in replicated_vm_ids
+	not any_restored(disks)
+	not disk_protected(value, disks)
+	detail := concat("", [disk_label(value, disks), " is attached to replicated VM ", vm_label(id), " by ", rc.address, " but is not in a managed_disk block of its replicated item"])
+}
+
+events contains {"scenario": scenario, "resource": rc.address, "vm_id": id, "detail": detail} if {
+	some [rc, value, disks] in os_disk_swaps
+	id := current_id(rc)
+	id in replicated_vm_ids
+	scenario := swap_scenario(disks)
+	detail := concat("", ["the OS disk of ", rc.address, " changes to ", disk_label(value, disks)])
+}
+
+# OS disk swaps: the managed disk id of the OS disk changes in an in-place update.
+os_disk_swaps contains [rc, value, disks] if {
+	some rc in changes
+	rc.type in {"azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine"}
+	is_update(rc)
+	os_disk_changes(data.asr_guard.lib.get(before(rc), "os_managed_disk_id", null), data.asr_guard.lib.get(after(rc), "os_managed_disk_id", null), after_unknown(rc, "os_managed_disk_id"))
+	value := data.asr_guard.lib.get(after(rc), "os_managed_disk_id", null)
+	disks := target_disks(rc, value, attribute_refs(rc, "os_managed_disk_id"))
+}
+
+os_disk_swaps contains [rc, value, disks] if {
+	some rc in changes
+	rc.type == "azurerm_virtual_machine"
+	is_update(rc)
+	old := data.asr_guard.lib.get(data.asr_guard.lib.get(data.asr_guard.lib.get(before(rc), "storage_os_disk", []), 0, {}), "managed_disk_id", null)
+	value := data.asr_guard.lib.get(data.asr_guard.lib.get(data.asr_guard.lib.get(after(rc), "storage_os_disk", []), 0, {}), "managed_disk_id", null)
+	unknown := data.asr_guard.lib.get(data.asr_guard.lib.get(data.asr_guard.lib.get(data.asr_guard.lib.get(rc.change, "after_unknown", {}), "storage_os_disk", []), 0, {}), "managed_disk_id", false) == true
+	os_disk_changes(old, value, unknown)
+	block_expr := data.asr_guard.lib.get(attribute_expressions(rc, "storage_os_disk"), 0, {})
+	disks := target_disks(rc, value, expression_refs(data.asr_guard.lib.get(block_expr, "managed_disk_id", {})))
+}
+
+os_disk_changes(old, new, _) if {
+	is_string(old)
+	is_string(new)
+	lower(old) != lower(new)
+}
+
+os_disk_changes(old, _, true) if is_string(old)
+
+swap_scenario(disks) := "disk_restore" if any_restored(disks)
+
+swap_scenario(disks) := "os_disk_swap" if not any_restored(disks)
+
+any_restored(disks) if {
+	some d in disks
+	restored_disk(d)
+}
+
+events contains {"scenario": "replication_disabled", "resource": rc.address, "vm_id": id, "detail": detail} if {
+	some rc in changes
+	rc.type == replicated_item_type
+	removes(rc)
+	id := data.asr_guard.lib.lower_id(data.asr_guard.lib.get(before(rc), "source_vm_id", null))
+	not id in added_vm_ids
+	not id in deleted_vm_ids
+	detail := concat("", [rc.address, " removes replication of VM ", vm_label(id), ", which stays"])
+}
+
+created_with(disk) := option if {
+	rc := change_by_address[disk]
+	option := [v.create_option | some v in [after(rc), before(rc)]; is_string(data.asr_guard.lib.get(v, "create_option", null))][0]
+}
+
+source_label(values) := values.source_resource_id if is_string(data.asr_guard.lib.get(values, "source_resource_id", null))
+
+source_label(values) := "a source known only after apply" if not is_string(data.asr_guard.lib.get(values, "source_resource_id", null))
+
+vm_label(id) := concat("", [vm_address_by_id[id], " (", id, ")"]) if vm_address_by_id[id]
+
+vm_label(id) := id if not vm_address_by_id[id]
+
+reason_text(rc) := concat("", [", ", rc.action_reason]) if is_string(data.asr_guard.lib.get(rc, "action_reason", null))
+
+reason_text(rc) := "" if not is_string(data.asr_guard.lib.get(rc, "action_reason", null))
+
+findings := data.asr_guard.lib.resolve(events, removed_vm_ids, reenabled_vm_ids)

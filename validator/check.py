@@ -1,0 +1,96 @@
+"""The library API behind `asr-guard check`: load, validate, evaluate, collect."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from validator import __version__, inputs
+from validator.engines import Engine
+from validator.engines.embedded import EmbeddedEngine
+from validator.engines.opa_server import DEFAULT_TIMEOUT, OpaServerEngine
+from validator.errors import EngineError, UsageError
+from validator.findings import InputResult, RunResult, findings_from_decision
+from validator.inventory import inventory_data
+from validator.loading import DEFAULT_MAX_BYTES
+from validator.policy import PolicyPack, load_pack
+
+
+@dataclass(frozen=True)
+class Options:
+    paths: Sequence[str]
+    inventories: Sequence[str] = ()
+    engine: str = "auto"  # auto | embedded | opa
+    opa_url: str | None = None
+    opa_preloaded: bool = False
+    opa_timeout: float = DEFAULT_TIMEOUT
+    fail_on: str = "deny"
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+def make_engine(options: Options, pack: PolicyPack) -> Engine:
+    engine = options.engine
+    if engine == "auto":
+        engine = "opa" if options.opa_url else "embedded"
+    if engine == "embedded":
+        if options.opa_url:
+            raise UsageError("--opa-url needs --engine opa (or auto)")
+        return EmbeddedEngine(pack, inventory_data(options.inventories))
+    if engine == "opa":
+        if not options.opa_url:
+            raise UsageError("--engine opa needs --opa-url URL (or ASR_GUARD_OPA_URL)")
+        if options.opa_preloaded and options.inventories:
+            raise UsageError(
+                "--inventory cannot be used with --opa-preloaded: the server's own data is used"
+            )
+        inventory = None if options.opa_preloaded else inventory_data(options.inventories)
+        return OpaServerEngine(
+            options.opa_url,
+            pack,
+            inventory,
+            preloaded=options.opa_preloaded,
+            timeout=options.opa_timeout,
+        )
+    raise UsageError(f"unknown engine {engine!r}")
+
+
+def run(options: Options) -> RunResult:
+    if not options.paths:
+        raise UsageError("no input given: name plan files, directories or - for stdin")
+    pack = load_pack()
+    candidates = list(inputs.expand_paths(options.paths))
+    # Every input is loaded and checked before anything is evaluated, so that a
+    # bad file fails the run at once, whatever order it comes in.
+    documents = []
+    skipped = []
+    for candidate in candidates:
+        document = inputs.load_input(candidate, options.max_bytes)
+        if document is None:
+            skipped.append(candidate.path)
+        else:
+            documents.append(document)
+    if not documents:
+        raise UsageError("no supported input found in " + ", ".join(options.paths))
+    engine = make_engine(options, pack)
+    try:
+        results = []
+        for document in documents:
+            kind, findings = findings_from_decision(
+                document.path, engine.evaluate(document), engine.name
+            )
+            if kind != document.kind:
+                raise EngineError(
+                    f"{engine.name} engine: {document.path}: the policies read it as {kind!r}, "
+                    f"not {document.kind!r}"
+                )
+            results.append(InputResult(document.path, document.kind, tuple(findings)))
+    finally:
+        engine.close()
+    return RunResult(
+        version=__version__,
+        policy_version=pack.version,
+        engine=engine.name,
+        inputs=tuple(results),
+        skipped=tuple(skipped),
+        fail_on=options.fail_on,
+    )

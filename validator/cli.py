@@ -1,0 +1,166 @@
+"""The command line: a thin layer over validator.check."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from validator import __version__
+from validator.check import Options, run
+from validator.engines.opa_server import DEFAULT_TIMEOUT
+from validator.errors import AsrGuardError, EngineError
+from validator.findings import RunResult
+from validator.inventory import inventory_data
+from validator.policy import load_pack
+from validator.report import json_report, text
+
+EXIT_PASS, EXIT_DENY, EXIT_ERROR = 0, 1, 2
+
+RENDERERS: dict[str, Callable[[RunResult, bool], str]] = {
+    "text": text.render,
+    "json": json_report.render,
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="asr-guard",
+        description="Stop changes and restores that silently break Azure Site Recovery replication.",
+    )
+    parser.add_argument("--version", action="version", version=f"asr-guard {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser(
+        "check",
+        help="evaluate plans against the policies",
+        description="Exit 0: no denials. Exit 1: at least one denial (or warning with "
+        "--fail-on warn). Exit 2: usage, input or engine error; never 0 without evaluation.",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH", help="file, directory, or - for stdin")
+    check.add_argument(
+        "--inventory",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="replication inventory (repeatable): replicated_vms YAML/JSON or "
+        "'az site-recovery protected-item list' JSON",
+    )
+    check.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    check.add_argument("--output", metavar="FILE", help="write the report here, not to stdout")
+    check.add_argument("--fail-on", choices=["deny", "warn"], default="deny")
+    check.add_argument("--engine", choices=["auto", "embedded", "opa"], default="auto")
+    check.add_argument(
+        "--opa-url",
+        default=os.environ.get("ASR_GUARD_OPA_URL"),
+        metavar="URL",
+        help="OPA server root URL (default: $ASR_GUARD_OPA_URL)",
+    )
+    check.add_argument(
+        "--opa-preloaded",
+        action="store_true",
+        help="use the policies and data already loaded in the OPA server (e.g. by a bundle)",
+    )
+    check.add_argument("--opa-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    check.add_argument(
+        "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
+    )
+
+    commands.add_parser("verify", help="run the policy pack's Rego unit tests")
+
+    inventory = commands.add_parser(
+        "inventory",
+        help="print inventory files as the data document the policies read "
+        "(for opa eval -d)",
+    )
+    inventory.add_argument("files", nargs="+", metavar="FILE")
+    return parser
+
+
+def _use_color(choice: str, to_file: bool) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    return not to_file and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def write_atomically(path: str, content: str) -> None:
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path()
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(content)
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _check(args: argparse.Namespace) -> int:
+    result = run(
+        Options(
+            paths=args.paths,
+            inventories=args.inventory,
+            engine=args.engine,
+            opa_url=args.opa_url,
+            opa_preloaded=args.opa_preloaded,
+            opa_timeout=args.opa_timeout,
+            fail_on=args.fail_on,
+        )
+    )
+    report = RENDERERS[args.format](result, _use_color(args.color, args.output is not None))
+    if args.output:
+        try:
+            write_atomically(args.output, report)
+        except OSError as exc:
+            raise AsrGuardError(f"{args.output}: cannot write report: {exc.strerror}") from None
+    else:
+        sys.stdout.write(report)
+    return EXIT_PASS if result.passed else EXIT_DENY
+
+
+def _verify() -> int:
+    from validator.engines.embedded import EmbeddedEngine
+
+    pack = load_pack()
+    engine = EmbeddedEngine(pack)
+    engine.add_test_modules(pack)
+    tests = pack.tests()
+    failed = []
+    for test in tests:
+        try:
+            passed = engine.query(test.query) is True
+        except EngineError as exc:
+            passed = False
+            print(f"ERROR {test.query}: {exc}")
+        if not passed:
+            failed.append(test)
+            print(f"FAIL {test.path}: {test.query}")
+    print(f"{len(tests) - len(failed)} passed, {len(failed)} failed")
+    return EXIT_PASS if tests and not failed else EXIT_DENY
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "verify":
+            return _verify()
+        sys.stdout.write(json.dumps(inventory_data(args.files), indent=2) + "\n")
+        return EXIT_PASS
+    except AsrGuardError as exc:
+        print(f"asr-guard: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("asr-guard: error: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception as exc:  # fail closed: never a pass, never a traceback
+        if os.environ.get("ASR_GUARD_DEBUG"):
+            raise
+        print(f"asr-guard: error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_ERROR

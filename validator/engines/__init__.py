@@ -1,0 +1,19 @@
+"""Policy engines: one interface, an embedded backend and an OPA server backend."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from validator.inputs import InputDocument
+
+
+class Engine(Protocol):
+    """Evaluates the policy pack's entrypoint for one document at a time."""
+
+    name: str
+
+    def evaluate(self, document: InputDocument) -> Any:
+        """The entrypoint's value (the policy report object) for this document."""
+        ...
+
+    def close(self) -> None: ...

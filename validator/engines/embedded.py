@@ -1,0 +1,63 @@
+"""The embedded engine: regorus, an in-process Rego interpreter (no server)."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from validator.errors import EngineError
+from validator.inputs import InputDocument
+from validator.policy import ENTRYPOINT, PolicyPack
+
+# regorus prints a Rust backtrace into every error message when this is set;
+# our errors are one line. Must be set before the first error is raised.
+os.environ["RUST_BACKTRACE"] = "0"
+
+import regorus  # noqa: E402
+
+
+def first_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    # regorus errors read "--> file:row:col | ... | error: message": keep location and message.
+    location = next((line for line in lines if line.startswith("-->")), "")
+    message = next((line for line in lines if line.startswith("error:")), lines[0] if lines else "")
+    return f"{message} {location}".strip() or type(exc).__name__
+
+
+class EmbeddedEngine:
+    name = "embedded"
+
+    def __init__(self, pack: PolicyPack, extra_data: dict[str, Any] | None = None) -> None:
+        self._engine = regorus.Engine()
+        try:
+            for module_name, source in pack.modules:
+                self._engine.add_policy(module_name, source)
+            # regorus does not deep-merge documents added one after another: add one.
+            self._engine.add_data(pack.data(extra_data))
+        except Exception as exc:  # regorus raises plain RuntimeError / ValueError
+            raise EngineError(f"embedded engine: cannot load policies: {first_line(exc)}") from None
+
+    def add_test_modules(self, pack: PolicyPack) -> None:
+        try:
+            for module_name, source in pack.test_modules:
+                self._engine.add_policy(module_name, source)
+        except Exception as exc:
+            raise EngineError(f"embedded engine: cannot load tests: {first_line(exc)}") from None
+
+    def query(self, rule: str) -> Any:
+        """Evaluate a rule path; None when it is undefined."""
+        try:
+            return json.loads(self._engine.eval_rule_as_json(rule))
+        except Exception as exc:
+            raise EngineError(f"embedded engine: {rule}: {first_line(exc)}") from None
+
+    def evaluate(self, document: InputDocument) -> Any:
+        try:
+            self._engine.set_input_json(document.text)
+        except Exception as exc:
+            raise EngineError(f"embedded engine: {document.path}: {first_line(exc)}") from None
+        return self.query(ENTRYPOINT)
+
+    def close(self) -> None:
+        """Nothing to release: the engine lives in this process."""

@@ -1,0 +1,103 @@
+"""Findings and the run result, as the policies decided them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from validator.errors import EngineError
+
+SEVERITIES = ("deny", "warn", "info")
+_FIELDS = ("rule_id", "severity", "scenario", "title", "resource", "message", "workaround", "docs")
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    severity_rank: int
+    resource: str
+    rule_id: str
+    message: str
+    severity: str = field(compare=False)
+    scenario: str = field(compare=False)
+    title: str = field(compare=False)
+    workaround: str = field(compare=False)
+    docs: str = field(compare=False)
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "rule_id": self.rule_id,
+            "severity": self.severity,
+            "scenario": self.scenario,
+            "title": self.title,
+            "resource": self.resource,
+            "path": self.path,
+            "message": self.message,
+            "workaround": self.workaround,
+            "docs": self.docs,
+        }
+
+
+@dataclass(frozen=True)
+class InputResult:
+    path: str
+    kind: str
+    findings: tuple[Finding, ...]
+
+
+def findings_from_decision(path: str, decision: Any, engine: str) -> tuple[str, list[Finding]]:
+    """Read the entrypoint's value; any other shape means evaluation did not happen."""
+    if not isinstance(decision, dict) or not isinstance(decision.get("findings"), list):
+        raise EngineError(f"{engine} engine: {path}: the policy decision is undefined or malformed")
+    findings = []
+    for raw in decision["findings"]:
+        if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in _FIELDS):
+            raise EngineError(f"{engine} engine: {path}: malformed finding in the decision")
+        if raw["severity"] not in SEVERITIES:
+            raise EngineError(f"{engine} engine: {path}: unknown severity {raw['severity']!r}")
+        findings.append(
+            Finding(
+                path=path,
+                severity_rank=SEVERITIES.index(raw["severity"]),
+                resource=raw["resource"],
+                rule_id=raw["rule_id"],
+                message=raw["message"],
+                severity=raw["severity"],
+                scenario=raw["scenario"],
+                title=raw["title"],
+                workaround=raw["workaround"],
+                docs=raw["docs"],
+            )
+        )
+    return str(decision.get("kind")), sorted(findings)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    version: str
+    policy_version: str
+    engine: str
+    inputs: tuple[InputResult, ...]
+    skipped: tuple[str, ...]
+    fail_on: str = "deny"
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [finding for result in self.inputs for finding in result.findings]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for finding in self.findings if finding.severity == severity)
+
+    @property
+    def passed(self) -> bool:
+        failing = {"deny"} if self.fail_on == "deny" else {"deny", "warn"}
+        return not any(finding.severity in failing for finding in self.findings)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "inputs": len(self.inputs),
+            "deny": self.count("deny"),
+            "warn": self.count("warn"),
+            "info": self.count("info"),
+            "passed": self.passed,
+        }

@@ -1,0 +1,1 @@
+"""Renderers of a run result; each returns the whole report as text."""
