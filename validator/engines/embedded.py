@@ -33,8 +33,9 @@ class EmbeddedEngine:
         try:
             for module_name, source in pack.modules:
                 self._engine.add_policy(module_name, source)
-            # regorus does not deep-merge documents added one after another: add one.
-            self._engine.add_data(pack.data(extra_data))
+            # One document (regorus does not deep-merge documents added one after
+            # another), as JSON text: its Python binding turns bool values into 0/1.
+            self._engine.add_data_json(json.dumps(pack.data(extra_data)))
         except Exception as exc:  # regorus raises plain RuntimeError / ValueError
             raise EngineError(f"embedded engine: cannot load policies: {first_line(exc)}") from None
 

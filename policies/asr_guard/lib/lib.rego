@@ -21,6 +21,19 @@ get(x, key, default_value) := object.get(x, key, default_value) if is_object(x)
 
 get(x, _, default_value) := default_value if not is_object(x)
 
+# xs[i] for an array that has it; default_value otherwise.
+at(xs, i, _) := xs[i] if {
+	is_array(xs)
+	i < count(xs)
+}
+
+at(xs, i, default_value) := default_value if not is_array(xs)
+
+at(xs, i, default_value) := default_value if {
+	is_array(xs)
+	i >= count(xs)
+}
+
 # lower() for strings only; undefined otherwise.
 lower_id(x) := lower(x) if is_string(x)
 

@@ -46,7 +46,8 @@ before(rc) := data.asr_guard.lib.get(rc.change, "before", null)
 
 after(rc) := data.asr_guard.lib.get(rc.change, "after", null)
 
-after_unknown(rc, attr) if data.asr_guard.lib.get(data.asr_guard.lib.get(rc.change, "after_unknown", {}), attr, false) == true
+# Whether a top-level argument is known only after apply (always defined: true or false).
+is_unknown(rc, attr) := data.asr_guard.lib.get(data.asr_guard.lib.get(rc.change, "after_unknown", {}), attr, false) == true
 
 removes(rc) if "delete" in actions(rc)
 
@@ -178,10 +179,10 @@ keyed_targets(rc, refs, base) := {target |
 
 base_targets(rc, refs, base) := keyed_targets(rc, refs, base) if count(keyed_targets(rc, refs, base)) > 0
 
-base_targets(rc, refs, base) := {own_key_address(rc, base)} if {
+base_targets(rc, refs, base) := targets if {
 	count(keyed_targets(rc, refs, base)) == 0
-	uses_own_key(refs)
-	own_key_address(rc, base) in object.get(instances_of, base, set())
+	own_key_applies(rc, refs, base)
+	targets := {own_key_address(rc, base)}
 }
 
 base_targets(rc, refs, base) := object.get(instances_of, base, set()) if {
@@ -202,10 +203,11 @@ uses_own_key(refs) if {
 }
 
 # "azurerm_managed_disk.data[0].id" -> ["azurerm_managed_disk", "data[0]"]
-ref_parts(ref) := [parts[0], parts[1]] if {
+ref_parts(ref) := type_and_name if {
 	parts := split(ref, ".")
 	count(parts) >= 2
 	not parts[0] in {"module", "data", "var", "local", "count", "each", "path", "terraform", "self"}
+	type_and_name := [parts[0], parts[1]]
 }
 
 # --- replication evidence ------------------------------------------------------
@@ -238,7 +240,7 @@ protected_disk_ids contains id if {
 protected_disk_addresses contains target if {
 	some rc in changes
 	rc.type == replicated_item_type
-	creates(rc)
+	is_object(after(rc))
 	some block in data.asr_guard.lib.get(data.asr_guard.lib.get(config_expressions, config_address(rc), {}), "managed_disk", [])
 	some target in ref_targets(rc, expression_refs(data.asr_guard.lib.get(block, "disk_id", {})))
 }
@@ -258,16 +260,21 @@ disk_address_by_id[id] := rc.address if {
 
 # VM ids an argument of rc points at: the known id, or the current id of the
 # VM resource it references.
-target_vm_ids(rc, attr) := {id | id := data.asr_guard.lib.lower_id(data.asr_guard.lib.get(after(rc), attr, null))} if {
-	is_string(data.asr_guard.lib.get(after(rc), attr, null))
+# (regorus 0.9 cannot schedule a comprehension in the head of a rule with a
+# body: such values are built in the body.)
+target_vm_ids(rc, attr) := ids if {
+	value := data.asr_guard.lib.get(after(rc), attr, null)
+	is_string(value)
+	ids := {lower(value)}
 }
 
-target_vm_ids(rc, attr) := {id |
-	some target in ref_targets(rc, attribute_refs(rc, attr))
-	change_by_address[target].type in vm_types
-	id := current_id(change_by_address[target])
-} if {
+target_vm_ids(rc, attr) := ids if {
 	not is_string(data.asr_guard.lib.get(after(rc), attr, null))
+	ids := {id |
+		some target in ref_targets(rc, attribute_refs(rc, attr))
+		change_by_address[target].type in vm_types
+		id := current_id(change_by_address[target])
+	}
 }
 
 # --- replication removed / re-added in this plan ----------------------------------
@@ -299,10 +306,14 @@ deleted_vm_ids contains id if {
 
 # The managed disk resources a disk id argument points at: by id when it is
 # known at plan time, through configuration references when it is not.
-target_disks(_, value, _) := {address | address := disk_address_by_id[lower(value)]} if is_string(value)
+target_disks(_, value, _) := addresses if {
+	is_string(value)
+	addresses := {address | address := disk_address_by_id[lower(value)]}
+}
 
-target_disks(rc, value, refs) := {t | some t in ref_targets(rc, refs); change_by_address[t].type == disk_type} if {
+target_disks(rc, value, refs) := addresses if {
 	not is_string(value)
+	addresses := {t | some t in ref_targets(rc, refs); change_by_address[t].type == disk_type}
 }
 
 restored_disk(address) if {
@@ -366,10 +377,13 @@ disk_attachments contains [rc, {current_id(rc)}, null, disks] if {
 	some i, block in data.asr_guard.lib.get(after(rc), "storage_data_disk", [])
 	not is_string(data.asr_guard.lib.get(block, "managed_disk_id", null))
 	unknown := data.asr_guard.lib.get(data.asr_guard.lib.get(rc.change, "after_unknown", {}), "storage_data_disk", [])
-	data.asr_guard.lib.get(data.asr_guard.lib.get(unknown, i, {}), "managed_disk_id", false) == true
-	block_expr := data.asr_guard.lib.get(attribute_expressions(rc, "storage_data_disk"), i, {})
+	data.asr_guard.lib.get(data.asr_guard.lib.at(unknown, i, {}), "managed_disk_id", false) == true
+	block_expr := data.asr_guard.lib.at(attribute_expressions(rc, "storage_data_disk"), i, {})
 	disks := target_disks(rc, null, expression_refs(data.asr_guard.lib.get(block_expr, "managed_disk_id", {})))
 }
+
+# The first nested block of a block-list argument ({} when there is none).
+first_block(values, attr) := data.asr_guard.lib.at(data.asr_guard.lib.get(values, attr, []), 0, {})
 
 attribute_expressions(rc, attr) := data.asr_guard.lib.get(data.asr_guard.lib.get(config_expressions, config_address(rc), {}), attr, [])
 
@@ -434,7 +448,7 @@ os_disk_swaps contains [rc, value, disks] if {
 	some rc in changes
 	rc.type in {"azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine"}
 	is_update(rc)
-	os_disk_changes(data.asr_guard.lib.get(before(rc), "os_managed_disk_id", null), data.asr_guard.lib.get(after(rc), "os_managed_disk_id", null), after_unknown(rc, "os_managed_disk_id"))
+	os_disk_changes(data.asr_guard.lib.get(before(rc), "os_managed_disk_id", null), data.asr_guard.lib.get(after(rc), "os_managed_disk_id", null), is_unknown(rc, "os_managed_disk_id"))
 	value := data.asr_guard.lib.get(after(rc), "os_managed_disk_id", null)
 	disks := target_disks(rc, value, attribute_refs(rc, "os_managed_disk_id"))
 }
@@ -443,11 +457,11 @@ os_disk_swaps contains [rc, value, disks] if {
 	some rc in changes
 	rc.type == "azurerm_virtual_machine"
 	is_update(rc)
-	old := data.asr_guard.lib.get(data.asr_guard.lib.get(data.asr_guard.lib.get(before(rc), "storage_os_disk", []), 0, {}), "managed_disk_id", null)
-	value := data.asr_guard.lib.get(data.asr_guard.lib.get(data.asr_guard.lib.get(after(rc), "storage_os_disk", []), 0, {}), "managed_disk_id", null)
-	unknown := data.asr_guard.lib.get(data.asr_guard.lib.get(data.asr_guard.lib.get(data.asr_guard.lib.get(rc.change, "after_unknown", {}), "storage_os_disk", []), 0, {}), "managed_disk_id", false) == true
+	old := data.asr_guard.lib.get(first_block(before(rc), "storage_os_disk"), "managed_disk_id", null)
+	value := data.asr_guard.lib.get(first_block(after(rc), "storage_os_disk"), "managed_disk_id", null)
+	unknown := data.asr_guard.lib.get(first_block(rc.change.after_unknown, "storage_os_disk"), "managed_disk_id", false) == true
 	os_disk_changes(old, value, unknown)
-	block_expr := data.asr_guard.lib.get(attribute_expressions(rc, "storage_os_disk"), 0, {})
+	block_expr := data.asr_guard.lib.at(attribute_expressions(rc, "storage_os_disk"), 0, {})
 	disks := target_disks(rc, value, expression_refs(data.asr_guard.lib.get(block_expr, "managed_disk_id", {})))
 }
 
