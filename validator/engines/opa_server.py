@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,7 +34,7 @@ def parse_url(url: str) -> tuple[str, int, bool]:
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, requests.Timeout):
+    if isinstance(exc, requests.Timeout) or "timed out" in str(exc):
         return "timed out"
     if isinstance(exc, requests.ConnectionError):
         return "cannot connect"
@@ -58,6 +59,8 @@ class OpaServerEngine:
         timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         host, port, https = parse_url(url)
+        # urllib3 logs each retry as a warning on stderr; the error line we print says it all.
+        logging.getLogger("urllib3").setLevel(logging.ERROR)
         self.url = url.rstrip("/")
         self._pack = pack
         self._client = OpaClient(host=host, port=port, ssl=https, timeout=timeout, retries=1)

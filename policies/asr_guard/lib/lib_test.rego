@@ -1,0 +1,63 @@
+package asr_guard.lib_test
+
+import data.asr_guard.lib
+
+vm := "/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1"
+
+event(scenario) := {"scenario": scenario, "resource": "r.x", "vm_id": vm, "detail": "d"}
+
+test_finding_takes_wording_from_the_matrix if {
+	f := data.asr_guard.lib.finding("vm_replace", "azurerm_linux_virtual_machine.a", "detail")
+	f.rule_id == "ASR004"
+	f.severity == "deny"
+	f.resource == "azurerm_linux_virtual_machine.a"
+	f.message == concat(": ", [lib.matrix.scenarios.vm_replace.title, "detail"])
+	f.workaround == lib.matrix.scenarios.vm_replace.workaround
+}
+
+test_unknown_scenario_gives_no_finding if {
+	not data.asr_guard.lib.finding("no_such_scenario", "r", "d")
+}
+
+test_event_is_reported_when_replication_stays if {
+	findings := data.asr_guard.lib.resolve({event("disk_restore")}, set(), set())
+	[f.rule_id | some f in findings] == ["ASR002"]
+}
+
+test_event_becomes_info_when_replication_is_reenabled if {
+	findings := data.asr_guard.lib.resolve({event("disk_restore")}, {vm}, {vm})
+	[[f.rule_id, f.severity] | some f in findings] == [["ASR009", "info"]]
+}
+
+test_event_is_left_to_the_removal_warning_when_replication_is_only_removed if {
+	count(data.asr_guard.lib.resolve({event("vm_replace")}, {vm}, set())) == 0
+}
+
+test_event_not_resolved_by_reenable_is_kept if {
+	findings := data.asr_guard.lib.resolve({event("data_disk_unprotected")}, {vm}, {vm})
+	[f.rule_id | some f in findings] == ["ASR007"]
+}
+
+test_inventory_ids_are_lower_cased if {
+	ids := lib.inventory_vm_ids with data.asr_guard.inventory as {"replicated_vms": ["/Subscriptions/S1/VM", 3]}
+	ids == {"/subscriptions/s1/vm"}
+}
+
+test_no_inventory_means_no_ids if {
+	count(lib.inventory_vm_ids) == 0
+}
+
+test_restored_create_options_match_case_insensitively if {
+	data.asr_guard.lib.is_restored_create_option("Restore")
+	data.asr_guard.lib.is_restored_create_option("copy")
+	not data.asr_guard.lib.is_restored_create_option("Empty")
+	not data.asr_guard.lib.is_restored_create_option(null)
+}
+
+test_get_and_at_tolerate_other_types if {
+	data.asr_guard.lib.get(null, "a", 1) == 1
+	data.asr_guard.lib.get({"a": 2}, "a", 1) == 2
+	data.asr_guard.lib.at([5], 0, 1) == 5
+	data.asr_guard.lib.at([], 0, 1) == 1
+	data.asr_guard.lib.at({"0": 5}, 0, 1) == 1
+}

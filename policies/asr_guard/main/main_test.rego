@@ -1,0 +1,40 @@
+package asr_guard.main_test
+
+import data.asr_guard.main
+
+vm_id := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
+
+replaced_plan := {
+	"format_version": "1.2",
+	"terraform_version": "1.9.8",
+	"resource_changes": [{
+		"address": "azurerm_linux_virtual_machine.app",
+		"type": "azurerm_linux_virtual_machine",
+		"name": "app",
+		"change": {"actions": ["delete", "create"], "before": {"id": vm_id}, "after": {}},
+	}],
+}
+
+test_report_names_kind_and_policy_version if {
+	r := main.report with input as replaced_plan
+	r.kind == "terraform-plan"
+	r.policy_version == data.asr_guard.matrix.policy_version
+	count(r.findings) == 0
+}
+
+test_report_collects_findings if {
+	r := main.report with input as replaced_plan with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	[f.rule_id | some f in r.findings] == ["ASR004"]
+}
+
+test_unknown_input_kind_has_no_findings if {
+	r := main.report with input as {"some": "thing"}
+	r.kind == "unknown"
+	count(r.findings) == 0
+}
+
+test_conftest_style_views if {
+	deny := main.deny with input as replaced_plan with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	count(deny) == 1
+	count(main.warn) == 0 with input as replaced_plan
+}

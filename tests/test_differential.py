@@ -1,0 +1,79 @@
+"""The embedded engine must decide exactly as real OPA (1.20.2, Go library) does."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import CORPUS, INVENTORY, TERRAFORM
+from tests.reference_opa import ReferenceOpa
+from validator.engines.embedded import EmbeddedEngine
+from validator.inputs import Candidate, load_input
+from validator.inventory import inventory_data
+from validator.policy import ENTRYPOINT, RegoTest, load_pack
+
+PACK = load_pack()
+TESTS = PACK.tests()
+PLANS = sorted(TERRAFORM.glob("*.plan.json")) + sorted((CORPUS / "terraform").glob("*.json"))
+INVENTORIES = [None, INVENTORY / "replicated-vms.yaml"]
+
+
+@pytest.fixture(scope="module")
+def engines_with_tests() -> Iterator[tuple[EmbeddedEngine, ReferenceOpa]]:
+    embedded = EmbeddedEngine(PACK)
+    embedded.add_test_modules(PACK)
+    reference = ReferenceOpa(PACK, with_tests=True)
+    yield embedded, reference
+    reference.close()
+
+
+def test_every_rule_file_has_tests() -> None:
+    tested = {name.removesuffix("_test.rego") for name, _ in PACK.test_modules}
+    assert {name.removesuffix(".rego") for name, _ in PACK.modules} <= tested
+    assert len(TESTS) >= 30
+
+
+@pytest.mark.parametrize("test", TESTS, ids=lambda t: t.query)
+def test_rego_unit_test_passes_on_both_engines(
+    test: RegoTest, engines_with_tests: tuple[EmbeddedEngine, ReferenceOpa]
+) -> None:
+    embedded, reference = engines_with_tests
+    assert reference.query(test.query) is True, "fails on real OPA"
+    assert embedded.query(test.query) is True, "fails on the embedded engine"
+
+
+def canonical(report: Any) -> str:
+    return json.dumps(report, sort_keys=True)
+
+
+@pytest.mark.parametrize("inventory", INVENTORIES, ids=lambda p: p.name if p else "no-inventory")
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.name)
+def test_decision_is_identical_to_opa(plan: Path, inventory: Path | None) -> None:
+    extra = inventory_data([str(inventory)] if inventory else [])
+    document = load_input(Candidate(str(plan)))
+    assert document is not None
+    embedded = EmbeddedEngine(PACK, extra).evaluate(document)
+    reference = ReferenceOpa(PACK, extra)
+    try:
+        expected = reference.query(ENTRYPOINT, document.value)
+    finally:
+        reference.close()
+    assert expected is not None
+    assert canonical(embedded) == canonical(expected)
+
+
+def test_identity_check_would_catch_a_difference() -> None:
+    """The comparison is not vacuous: different inventories give different decisions."""
+    document = load_input(Candidate(str(TERRAFORM / "vm-replaced-not-replicated.plan.json")))
+    assert document is not None
+    plain = EmbeddedEngine(PACK).evaluate(document)
+    reference = ReferenceOpa(PACK, inventory_data([str(INVENTORY / "replicated-vms.yaml")]))
+    try:
+        other = reference.query(ENTRYPOINT, document.value)
+    finally:
+        reference.close()
+    assert canonical(plain) != canonical(other)

@@ -1,0 +1,123 @@
+"""Every fixture plan through the CLI, on both engines: exit code and findings as expected."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.conftest import INVENTORY, TERRAFORM, terraform_expectations
+from validator.cli import main
+from validator.schemas import validator_for
+
+CASES = terraform_expectations()
+
+
+def check_args(case: dict[str, Any]) -> list[str]:
+    args = ["check", str(TERRAFORM / case["plan"]), "--format", "json", *case["args"]]
+    for name in case["inventory"]:
+        args += ["--inventory", str(INVENTORY / name)]
+    return args
+
+
+def triples(report: dict[str, Any]) -> list[list[str]]:
+    return sorted([f["severity"], f["rule_id"], f["resource"]] for f in report["findings"])
+
+
+@pytest.mark.parametrize("engine", ["embedded", "opa"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fixture_verdict(
+    name: str, engine: str, opa_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = CASES[name]
+    args = check_args(case) + ["--engine", engine]
+    if engine == "opa":
+        args += ["--opa-url", opa_url]
+    code = main(args)
+    out = capsys.readouterr()
+    assert code == case["exit"], out.err
+    report = json.loads(out.out)
+    assert triples(report) == sorted(case["findings"])
+    assert report["engine"] == engine
+    validator_for("report.schema.json").validate(report)
+
+
+def test_each_matrix_scenario_is_shown_both_ways() -> None:
+    rejected = {f[1] for case in CASES.values() for f in case["findings"] if f[0] == "deny"}
+    allowed = [case for case in CASES.values() if case["exit"] == 0]
+    assert {"ASR002", "ASR004", "ASR005", "ASR006"} <= rejected
+    assert len(allowed) >= 6
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_text_output_has_workaround_and_summary(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = CASES[name]
+    args = [a for a in check_args(case) if a not in ("--format", "json")]
+    code = main(args)
+    text = capsys.readouterr().out
+    assert code == case["exit"]
+    assert text.count("workaround:") == len(case["findings"])
+    assert text.count("docs: https://learn.microsoft.com/") == len(case["findings"])
+    last = text.strip().splitlines()[-1]
+    assert last.startswith("asr-guard: 1 input(s)")
+    assert last.endswith("PASSED" if case["exit"] == 0 else "FAILED")
+    assert "\033[" not in text  # not a terminal: no colour
+
+
+def test_colour_on_request(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["check", str(TERRAFORM / "vm-replaced-replicated.plan.json"), "--color", "always"])
+    assert "\033[31mDENY" in capsys.readouterr().out
+
+
+def test_directory_scan_evaluates_every_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(TERRAFORM), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    plans = sorted(TERRAFORM.glob("*.plan.json"))
+    assert [i["path"] for i in report["inputs"]] == [str(p) for p in plans]
+    assert code == 1
+    assert report["summary"]["deny"] == sum(
+        1
+        for case in CASES.values()
+        if not case["inventory"] and not case["args"]
+        for f in case["findings"]
+        if f[0] == "deny"
+    )
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import sys
+
+    data = (TERRAFORM / "vm-replaced-replicated.plan.json").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["check", "-", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["inputs"] == [
+        {"path": "-", "kind": "terraform-plan"}
+    ]
+
+
+def test_output_file_is_written(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "report.json"
+    plan = TERRAFORM / "vm-replaced-replicated.plan.json"
+    before = plan.read_bytes()
+    code = main(["check", str(plan), "--format", "json", "--output", str(target)])
+    assert code == 1
+    assert capsys.readouterr().out == ""
+    assert json.loads(target.read_text())["summary"]["deny"] == 1
+    assert plan.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_module_entrypoint_runs() -> None:
+    import subprocess
+    import sys
+
+    plan = TERRAFORM / "vm-replaced-not-replicated.plan.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "validator", "check", str(plan)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "PASSED" in done.stdout
