@@ -263,9 +263,9 @@ class Plan:
                 "schema_version": 0,
             }
             if r["index"] is not None:
-                resource["count_expression" if isinstance(r["index"], int) else "for_each_expression"] = {
-                    "constant_value": 1
-                }
+                resource[
+                    "count_expression" if isinstance(r["index"], int) else "for_each_expression"
+                ] = {"constant_value": 1}
             node["resources"].append(resource)
         return root
 
@@ -332,7 +332,9 @@ def refs(*targets: str) -> Json:
 
 def vm_with_item(plan: Plan, vm_actions: list[str], item_actions: list[str], **kw: Any) -> None:
     """The common base: vm-app-01 with its replicated item (OS disk and one data disk)."""
-    vm_after = None if vm_actions == ["delete"] else linux_vm("vm-app-01", kw.get("vm_after_id", VM_ID))
+    vm_after = (
+        None if vm_actions == ["delete"] else linux_vm("vm-app-01", kw.get("vm_after_id", VM_ID))
+    )
     plan.add(
         "azurerm_linux_virtual_machine",
         "app",
@@ -351,7 +353,11 @@ def vm_with_item(plan: Plan, vm_actions: list[str], item_actions: list[str], **k
         item,
         item_after,
         unknown=kw.get("item_unknown"),
-        refs={"source_vm_id": refs("azurerm_linux_virtual_machine.app.id", "azurerm_linux_virtual_machine.app")},
+        refs={
+            "source_vm_id": refs(
+                "azurerm_linux_virtual_machine.app.id", "azurerm_linux_virtual_machine.app"
+            )
+        },
     )
 
 
@@ -386,8 +392,12 @@ def fixtures() -> dict[str, Json]:
         "azurerm_site_recovery_replicated_vm",
         "web",
         ["no-op"],
-        replicated_item("vm-web-0-asr", f"{RG}/providers/Microsoft.Compute/virtualMachines/VM-WEB-0", []),
-        replicated_item("vm-web-0-asr", f"{RG}/providers/Microsoft.Compute/virtualMachines/VM-WEB-0", []),
+        replicated_item(
+            "vm-web-0-asr", f"{RG}/providers/Microsoft.Compute/virtualMachines/VM-WEB-0", []
+        ),
+        replicated_item(
+            "vm-web-0-asr", f"{RG}/providers/Microsoft.Compute/virtualMachines/VM-WEB-0", []
+        ),
         module=[("dr", "")],
     )
     out["vm-replaced-create-before-destroy-module"] = plan.render()
@@ -467,12 +477,21 @@ def fixtures() -> dict[str, Json]:
     )
     out["restored-disk-attached-module"] = plan.render()
 
-    for name, replicated in (("snapshot-copy-attached", True), ("snapshot-copy-attached-not-replicated", False)):
+    for name, replicated in (
+        ("snapshot-copy-attached", True),
+        ("snapshot-copy-attached-not-replicated", False),
+    ):
         plan = Plan()
         if replicated:
             vm_with_item(plan, ["no-op"], ["no-op"])
         else:
-            plan.add("azurerm_linux_virtual_machine", "app", ["no-op"], linux_vm("vm-app-01", VM_ID), linux_vm("vm-app-01", VM_ID))
+            plan.add(
+                "azurerm_linux_virtual_machine",
+                "app",
+                ["no-op"],
+                linux_vm("vm-app-01", VM_ID),
+                linux_vm("vm-app-01", VM_ID),
+            )
         plan.add(
             "azurerm_managed_disk",
             "copy",
@@ -489,13 +508,20 @@ def fixtures() -> dict[str, Json]:
             {"virtual_machine_id": VM_ID, "lun": 3, "caching": "None", "create_option": "Attach"},
             unknown={"id": True, "managed_disk_id": True},
             refs={
-                "managed_disk_id": refs("azurerm_managed_disk.copy.id", "azurerm_managed_disk.copy"),
-                "virtual_machine_id": refs("azurerm_linux_virtual_machine.app.id", "azurerm_linux_virtual_machine.app"),
+                "managed_disk_id": refs(
+                    "azurerm_managed_disk.copy.id", "azurerm_managed_disk.copy"
+                ),
+                "virtual_machine_id": refs(
+                    "azurerm_linux_virtual_machine.app.id", "azurerm_linux_virtual_machine.app"
+                ),
             },
         )
         out[name] = plan.render()
 
-    for name, protect in (("empty-disk-attached-unprotected", False), ("empty-disk-attached-protected", True)):
+    for name, protect in (
+        ("empty-disk-attached-unprotected", False),
+        ("empty-disk-attached-protected", True),
+    ):
         plan = Plan()
         new_disk_ids = [OS_DISK, DATA_DISK]
         item = replicated_item("vm-app-01-asr", VM_ID, new_disk_ids)
@@ -531,9 +557,16 @@ def fixtures() -> dict[str, Json]:
             "logs",
             ["create"],
             None,
-            {"virtual_machine_id": VM_ID, "lun": 4, "caching": "ReadWrite", "create_option": "Attach"},
+            {
+                "virtual_machine_id": VM_ID,
+                "lun": 4,
+                "caching": "ReadWrite",
+                "create_option": "Attach",
+            },
             unknown={"id": True, "managed_disk_id": True},
-            refs={"managed_disk_id": refs("azurerm_managed_disk.logs.id", "azurerm_managed_disk.logs")},
+            refs={
+                "managed_disk_id": refs("azurerm_managed_disk.logs.id", "azurerm_managed_disk.logs")
+            },
         )
         out[name] = plan.render()
 
@@ -553,7 +586,9 @@ def fixtures() -> dict[str, Json]:
             "storage_os_disk": [
                 {
                     "create_option": {"constant_value": "Attach"},
-                    "managed_disk_id": refs("azurerm_managed_disk.os_restored.id", "azurerm_managed_disk.os_restored"),
+                    "managed_disk_id": refs(
+                        "azurerm_managed_disk.os_restored.id", "azurerm_managed_disk.os_restored"
+                    ),
                 }
             ]
         },

@@ -163,14 +163,12 @@ class _FaultyHandler(BaseHTTPRequestHandler):
             body, status = b'{"code":"internal_error","message":"boom"}', 500
         elif mode == "garbage":
             body, status = b"<html>proxy error</html>", 200
-        elif mode == "undefined":
-            body, status = (b"{}", 200) if self.command == "POST" else (b"{}", 200)
         elif mode == "wrong-version":
             body = json.dumps(
                 {"result": {"policy_version": "0.0.1", "kind": "terraform-plan", "findings": []}}
             ).encode()
             status = 200
-        else:
+        else:  # "undefined" (and "stall" once it has stalled): no result in the answer
             body, status = b"{}", 200
         if self.command == "PUT" and self.path.startswith("/v1/data") and status == 200:
             status, body = 204, b""

@@ -35,7 +35,9 @@ def write(tmp_path: Path, name: str, content: bytes | str) -> str:
     return str(path)
 
 
-def test_invalid_json_names_file_and_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_invalid_json_names_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write(tmp_path, "plan.json", '{\n  "format_version": "1.2",\n  oops\n}')
     line = run_error(["check", path], capsys)
     assert f"{path}:3: invalid JSON" in line
@@ -180,9 +182,7 @@ def test_opa_server_misbehaves(mode: str, reason: str, capsys: pytest.CaptureFix
 
 def test_opa_server_stalls_past_the_timeout(capsys: pytest.CaptureFixture[str]) -> None:
     with faulty_server("stall", stall_seconds=2.0) as url:
-        line = run_error(
-            ["check", str(PLAN), "--opa-url", url, "--opa-timeout", "0.3"], capsys
-        )
+        line = run_error(["check", str(PLAN), "--opa-url", url, "--opa-timeout", "0.3"], capsys)
     assert line.endswith("timed out")
 
 

@@ -31,7 +31,7 @@ def test_fixture_verdict(
     name: str, engine: str, opa_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     case = CASES[name]
-    args = check_args(case) + ["--engine", engine]
+    args = [*check_args(case), "--engine", engine]
     if engine == "opa":
         args += ["--opa-url", opa_url]
     code = main(args)

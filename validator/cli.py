@@ -30,7 +30,8 @@ RENDERERS: dict[str, Callable[[RunResult, bool], str]] = {
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asr-guard",
-        description="Stop changes and restores that silently break Azure Site Recovery replication.",
+        description="Stop changes and restores that silently break Azure Site Recovery "
+        "replication.",
     )
     parser.add_argument("--version", action="version", version=f"asr-guard {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -74,8 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     inventory = commands.add_parser(
         "inventory",
-        help="print inventory files as the data document the policies read "
-        "(for opa eval -d)",
+        help="print inventory files as the data document the policies read (for opa eval -d)",
     )
     inventory.add_argument("files", nargs="+", metavar="FILE")
     return parser

@@ -28,8 +28,12 @@ class InputDocument:
 
 
 def detect_kind(value: Any) -> str | None:
-    if isinstance(value, dict) and "format_version" in value and (
-        "terraform_version" in value or "resource_changes" in value or "planned_values" in value
+    if (
+        isinstance(value, dict)
+        and "format_version" in value
+        and (
+            "terraform_version" in value or "resource_changes" in value or "planned_values" in value
+        )
     ):
         return TERRAFORM_PLAN
     return None

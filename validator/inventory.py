@@ -26,9 +26,7 @@ def _from_list(source: str, value: dict[str, Any]) -> list[str]:
 
 
 def _from_protected_items(source: str, value: Any) -> list[str]:
-    schemas.check(
-        source, value, "inventory-az-protected-items.schema.json", "protected-item list"
-    )
+    schemas.check(source, value, "inventory-az-protected-items.schema.json", "protected-item list")
     items = value["value"] if isinstance(value, dict) else value
     ids = []
     for i, item in enumerate(items):
@@ -42,9 +40,8 @@ def _from_protected_items(source: str, value: Any) -> list[str]:
 
 def _is_protected_items(value: Any) -> bool:
     items = value.get("value") if isinstance(value, dict) else value
-    return (
-        isinstance(items, list)
-        and all(isinstance(item, dict) and "properties" in item for item in items)
+    return isinstance(items, list) and all(
+        isinstance(item, dict) and "properties" in item for item in items
     )
 
 

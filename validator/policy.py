@@ -51,7 +51,7 @@ class PolicyPack:
         return {"asr_guard": guard}
 
     def tests(self) -> list[RegoTest]:
-        found = []
+        found: list[RegoTest] = []
         for name, source in self.test_modules:
             package = _PACKAGE_RE.search(source)
             if package is None:
@@ -63,7 +63,8 @@ class PolicyPack:
 
 
 def _read_modules(root: Path) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    modules, tests = [], []
+    modules: list[tuple[str, str]] = []
+    tests: list[tuple[str, str]] = []
     for path in sorted(root.rglob("*.rego")):
         name = path.relative_to(root).as_posix()
         entry = (name, path.read_text(encoding="utf-8"))

@@ -14,7 +14,7 @@ from validator.policy import ENTRYPOINT, PolicyPack
 # our errors are one line. Must be set before the first error is raised.
 os.environ["RUST_BACKTRACE"] = "0"
 
-import regorus  # noqa: E402
+import regorus
 
 
 def first_line(exc: BaseException) -> str:
