@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import INVENTORY, TERRAFORM, terraform_expectations
 from validator.cli import main
-from validator.schemas import validator_for
+from tests.schema_check import validate
 
 CASES = terraform_expectations()
 
@@ -40,7 +40,7 @@ def test_fixture_verdict(
     report = json.loads(out.out)
     assert triples(report) == sorted(case["findings"])
     assert report["engine"] == engine
-    validator_for("report.schema.json").validate(report)
+    validate(report, "report.schema.json")
 
 
 def test_each_matrix_scenario_is_shown_both_ways() -> None:

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from validator import __version__, inputs
-from validator.engines import Engine
+from validator.engines import DEFAULT_OPA_TIMEOUT, Engine
 from validator.engines.embedded import EmbeddedEngine
-from validator.engines.opa_server import DEFAULT_TIMEOUT, OpaServerEngine
 from validator.errors import EngineError, UsageError
 from validator.findings import InputResult, RunResult, findings_from_decision
 from validator.inventory import inventory_data
@@ -23,7 +22,7 @@ class Options:
     engine: str = "auto"  # auto | embedded | opa
     opa_url: str | None = None
     opa_preloaded: bool = False
-    opa_timeout: float = DEFAULT_TIMEOUT
+    opa_timeout: float = DEFAULT_OPA_TIMEOUT
     fail_on: str = "deny"
     max_bytes: int = DEFAULT_MAX_BYTES
 
@@ -44,6 +43,10 @@ def make_engine(options: Options, pack: PolicyPack) -> Engine:
                 "--inventory cannot be used with --opa-preloaded: the server's own data is used"
             )
         inventory = None if options.opa_preloaded else inventory_data(options.inventories)
+        # Imported here: opa-python-client pulls in requests and aiohttp (0.13 s), which a
+        # run on the embedded engine (a pre-commit hook) should not pay for.
+        from validator.engines.opa_server import OpaServerEngine
+
         return OpaServerEngine(
             options.opa_url,
             pack,

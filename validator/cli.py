@@ -12,7 +12,7 @@ from pathlib import Path
 
 from validator import __version__
 from validator.check import Options, run
-from validator.engines.opa_server import DEFAULT_TIMEOUT
+from validator.engines import DEFAULT_OPA_TIMEOUT
 from validator.errors import AsrGuardError, EngineError
 from validator.findings import RunResult
 from validator.inventory import inventory_data
@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="use the policies and data already loaded in the OPA server (e.g. by a bundle)",
     )
-    check.add_argument("--opa-timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    check.add_argument("--opa-timeout", type=float, default=DEFAULT_OPA_TIMEOUT, metavar="SECONDS")
     check.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
     )

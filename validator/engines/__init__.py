@@ -6,6 +6,9 @@ from typing import Any, Protocol
 
 from validator.inputs import InputDocument
 
+# Seconds an OPA server may take for one request (--opa-timeout).
+DEFAULT_OPA_TIMEOUT = 10.0
+
 
 class Engine(Protocol):
     """Evaluates the policy pack's entrypoint for one document at a time."""

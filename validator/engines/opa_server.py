@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import requests
 from opa_client.opa import OpaClient
 
+from validator.engines import DEFAULT_OPA_TIMEOUT
 from validator.errors import EngineError, UsageError
 from validator.inputs import InputDocument
 from validator.policy import PolicyPack
@@ -16,7 +17,6 @@ from validator.policy import PolicyPack
 POLICY_ID_PREFIX = "asr-guard"
 DECISION_PACKAGE = "asr_guard/main"
 DECISION_RULE = "report"
-DEFAULT_TIMEOUT = 10.0
 
 
 def parse_url(url: str) -> tuple[str, int, bool]:
@@ -56,7 +56,7 @@ class OpaServerEngine:
         inventory: dict[str, Any] | None = None,
         *,
         preloaded: bool = False,
-        timeout: float = DEFAULT_TIMEOUT,
+        timeout: float = DEFAULT_OPA_TIMEOUT,
     ) -> None:
         host, port, https = parse_url(url)
         # urllib3 logs each retry as a warning on stderr; the error line we print says it all.

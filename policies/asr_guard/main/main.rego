@@ -6,10 +6,11 @@
 #   deny / warn / info are conftest-style views of the same findings.
 package asr_guard.main
 
-import data.asr_guard.lib
-import data.asr_guard.terraform
+# Other packages are referred to by full path, not through imports: the embedded
+# engine (regorus 0.9) evaluates every rule of a package reached through an import
+# alias, which made a 10k-resource plan three times slower.
 
-kinds contains "terraform-plan" if terraform.is_plan
+kinds contains "terraform-plan" if data.asr_guard.terraform.is_plan
 
 kind := k if {
 	count(kinds) == 1
@@ -18,12 +19,12 @@ kind := k if {
 
 kind := "unknown" if count(kinds) != 1
 
-findings := terraform.findings if kind == "terraform-plan"
+findings := data.asr_guard.terraform.findings if kind == "terraform-plan"
 
 findings := set() if kind == "unknown"
 
 report := {
-	"policy_version": lib.matrix.policy_version,
+	"policy_version": data.asr_guard.matrix.policy_version,
 	"kind": kind,
 	"findings": findings,
 }

@@ -10,10 +10,9 @@
 #   azurerm_virtual_machine_implicit_data_disk_from_source.
 package asr_guard.terraform
 
-import data.asr_guard.lib
-
-# Functions of asr_guard.lib are called by their full path: the embedded
-# engine (regorus 0.9) does not resolve function calls through an import.
+# asr_guard.lib is referred to by full path, not through an import: the embedded
+# engine (regorus 0.9) resolves no function call through an import alias, and it
+# evaluates every rule of a package reached through one.
 
 vm_types := {"azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine", "azurerm_virtual_machine"}
 
@@ -214,7 +213,7 @@ ref_parts(ref) := type_and_name if {
 
 replicated_items := [r | some rc in changes; rc.type == replicated_item_type; r := before(rc); is_object(r)]
 
-replicated_vm_ids contains id if some id in lib.inventory_vm_ids
+replicated_vm_ids contains id if some id in data.asr_guard.lib.inventory_vm_ids
 
 replicated_vm_ids contains id if {
 	some r in replicated_items
