@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,9 @@ def disk_id(i: int) -> str:
     return f"{SUB}/resourceGroups/rg-{i % 50}/providers/Microsoft.Compute/disks/disk-{i}"
 
 
-def change(address: str, type_: str, actions: list[str], before: Any, after: Any, **extra: Any) -> dict[str, Any]:
+def change(
+    address: str, type_: str, actions: list[str], before: Any, after: Any, **extra: Any
+) -> dict[str, Any]:
     name = address.rsplit(".", 1)[-1].split("[")[0]
     return {
         "address": address,
@@ -53,8 +53,13 @@ def vm_values(i: int) -> dict[str, Any]:
         "resource_group_name": f"rg-{i % 50}",
         "size": "Standard_D2s_v5",
         "admin_username": "azureuser",
-        "network_interface_ids": [f"{SUB}/resourceGroups/rg-{i % 50}/providers/Microsoft.Network/networkInterfaces/nic-{i}"],
-        "os_disk": [{"caching": "ReadWrite", "storage_account_type": "Premium_LRS", "disk_size_gb": 30}],
+        "network_interface_ids": [
+            f"{SUB}/resourceGroups/rg-{i % 50}/providers/Microsoft.Network/"
+            f"networkInterfaces/nic-{i}"
+        ],
+        "os_disk": [
+            {"caching": "ReadWrite", "storage_account_type": "Premium_LRS", "disk_size_gb": 30}
+        ],
         "os_managed_disk_id": disk_id(i) + "-os",
         "tags": {"env": "prod", "app": f"app-{i % 20}", "owner": "platform"},
     }
@@ -80,18 +85,65 @@ def generate(resources: int) -> dict[str, Any]:
                 **module,
             )
         )
-        item = {"id": f"{vm_id(i)}-asr", "name": f"vm-{i}-asr", "source_vm_id": vm_id(i),
-                "managed_disk": [{"disk_id": disk_id(i), "target_disk_type": "Premium_LRS"}]}
-        changes.append(change(f"{prefix}azurerm_site_recovery_replicated_vm.vm_{i}",
-                              "azurerm_site_recovery_replicated_vm", ["no-op"], item, item, **module))
-        disk = {"id": disk_id(i), "name": f"disk-{i}", "create_option": "Empty", "disk_size_gb": 128,
-                "storage_account_type": "Premium_LRS", "location": "westeurope"}
-        changes.append(change(f"{prefix}azurerm_managed_disk.disk_{i}", "azurerm_managed_disk", ["no-op"], disk, disk, **module))
-        attach = {"id": f"{vm_id(i)}/dataDisks/disk-{i}", "virtual_machine_id": vm_id(i), "managed_disk_id": disk_id(i), "lun": 0}
-        changes.append(change(f"{prefix}azurerm_virtual_machine_data_disk_attachment.disk_{i}",
-                              "azurerm_virtual_machine_data_disk_attachment", ["no-op"], attach, attach, **module))
-        prior.append({"address": f"azurerm_site_recovery_replicated_vm.vm_{i}", "mode": "managed",
-                      "type": "azurerm_site_recovery_replicated_vm", "name": f"vm_{i}", "values": item})
+        item = {
+            "id": f"{vm_id(i)}-asr",
+            "name": f"vm-{i}-asr",
+            "source_vm_id": vm_id(i),
+            "managed_disk": [{"disk_id": disk_id(i), "target_disk_type": "Premium_LRS"}],
+        }
+        changes.append(
+            change(
+                f"{prefix}azurerm_site_recovery_replicated_vm.vm_{i}",
+                "azurerm_site_recovery_replicated_vm",
+                ["no-op"],
+                item,
+                item,
+                **module,
+            )
+        )
+        disk = {
+            "id": disk_id(i),
+            "name": f"disk-{i}",
+            "create_option": "Empty",
+            "disk_size_gb": 128,
+            "storage_account_type": "Premium_LRS",
+            "location": "westeurope",
+        }
+        changes.append(
+            change(
+                f"{prefix}azurerm_managed_disk.disk_{i}",
+                "azurerm_managed_disk",
+                ["no-op"],
+                disk,
+                disk,
+                **module,
+            )
+        )
+        attach = {
+            "id": f"{vm_id(i)}/dataDisks/disk-{i}",
+            "virtual_machine_id": vm_id(i),
+            "managed_disk_id": disk_id(i),
+            "lun": 0,
+        }
+        changes.append(
+            change(
+                f"{prefix}azurerm_virtual_machine_data_disk_attachment.disk_{i}",
+                "azurerm_virtual_machine_data_disk_attachment",
+                ["no-op"],
+                attach,
+                attach,
+                **module,
+            )
+        )
+        prior.append(
+            {
+                "address": f"azurerm_site_recovery_replicated_vm.vm_{i}",
+                "mode": "managed",
+                "type": "azurerm_site_recovery_replicated_vm",
+                "name": f"vm_{i}",
+                "values": item,
+            }
+        )
     return {
         "format_version": "1.2",
         "terraform_version": "1.9.8",
@@ -113,15 +165,21 @@ print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.retu
 
 def measure(command: list[str]) -> tuple[float, int, int]:
     """Wall time (s), peak RSS (KiB) and exit code of one fresh run of command."""
-    done = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+    )
     seconds, rss, code = done.stdout.split()
     return float(seconds), int(rss), int(code)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per command; the median is reported")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per command; the median is reported"
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     rows = []
@@ -139,11 +197,16 @@ def main() -> None:
         b_rss = max(r for _, r, _ in base)
         g_rss = max(r for _, r, _ in guard)
         rows.append((size, plan.stat().st_size, b_time, g_time, b_rss, g_rss))
-    print(f"{'resources':>9} {'MiB':>6} {'json.load s':>11} {'asr-guard s':>11} {'ratio':>6} "
-          f"{'json MiB':>8} {'guard MiB':>9} {'ratio':>6}")
+    print(
+        f"{'resources':>9} {'MiB':>6} {'json.load s':>11} {'asr-guard s':>11} {'ratio':>6} "
+        f"{'json MiB':>8} {'guard MiB':>9} {'ratio':>6}"
+    )
     for size, nbytes, b_time, g_time, b_rss, g_rss in rows:
-        print(f"{size:>9} {nbytes / 2**20:>6.1f} {b_time:>11.3f} {g_time:>11.3f} {g_time / b_time:>6.2f} "
-              f"{b_rss / 1024:>8.0f} {g_rss / 1024:>9.0f} {g_rss / b_rss:>6.2f}")
+        print(
+            f"{size:>9} {nbytes / 2**20:>6.1f} {b_time:>11.3f} {g_time:>11.3f} "
+            f"{g_time / b_time:>6.2f} {b_rss / 1024:>8.0f} {g_rss / 1024:>9.0f} "
+            f"{g_rss / b_rss:>6.2f}"
+        )
     first, last = rows[0], rows[-1]
     growth = (last[3] / first[3]) / (last[0] / first[0])
     print(f"time growth from {first[0]} to {last[0]} resources, relative to linear: {growth:.2f}")

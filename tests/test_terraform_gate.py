@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tests.conftest import INVENTORY, TERRAFORM, terraform_expectations
-from validator.cli import main
 from tests.schema_check import validate
+from validator.cli import main
 
 CASES = terraform_expectations()
 
