@@ -19,8 +19,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench import generate  # noqa: E402
-from validator.policy import ENTRYPOINT, load_pack  # noqa: E402
+from benchmarks.bench import generate
+from validator.policy import ENTRYPOINT, load_pack
 
 Runner = Callable[[str], Any]
 
