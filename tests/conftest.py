@@ -16,15 +16,33 @@ INVENTORY = FIXTURES / "inventory"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
-def terraform_expectations() -> dict[str, dict[str, Any]]:
+FIXTURE_KINDS = ("terraform", "restore")
+
+
+def expectations(kind: str) -> dict[str, dict[str, Any]]:
+    """tests/fixtures/<kind>/expected.yaml: what each fixture must give, by case name."""
     cases: dict[str, dict[str, Any]] = yaml.safe_load(
-        (TERRAFORM / "expected.yaml").read_text(encoding="utf-8")
+        (FIXTURES / kind / "expected.yaml").read_text(encoding="utf-8")
     )
+    defaults = cases.pop("defaults", {})
     for name, case in cases.items():
         case.setdefault("plan", name)
-        case.setdefault("inventory", [])
+        case.setdefault("inventory", defaults.get("inventory", []))
         case.setdefault("args", [])
+        case["file"] = FIXTURES / kind / case["plan"]
     return cases
+
+
+def all_expectations() -> dict[str, dict[str, Any]]:
+    return {
+        f"{kind}/{name}": case
+        for kind in FIXTURE_KINDS
+        for name, case in expectations(kind).items()
+    }
+
+
+def terraform_expectations() -> dict[str, dict[str, Any]]:
+    return expectations("terraform")
 
 
 @pytest.fixture(scope="session")

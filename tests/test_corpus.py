@@ -2,37 +2,63 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, FIXTURES
 from validator.cli import main
 
 FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix == ".json")
-TERRAFORM_PLANS = [p for p in FILES if p.parent.name == "terraform"]
+
+# Which kind each corpus file is; None: not an input asr-guard evaluates (rejected clearly).
+RESTORE_EXAMPLES = {
+    "TriggerRestore_ALR_IaasVMRestoreRequest.json": "ASR010",
+    "TriggerRestore_ALR_IaasVMRestoreRequest_IdentityBasedRestoreDetails.json": "ASR010",
+    "TriggerRestore_ALR_IaasVMRestoreWithRehydrationRequest.json": "ASR010",
+    "TriggerRestore_ResourceGuardEnabled.json": "ASR010",
+    "TriggerRestore_RestoreDisks_IaasVMRestoreRequest.json": "ASR010",
+    "TriggerRestore_RestoreDisks_IaasVMRestoreWithRehydrationRequest.json": "ASR010",
+    "Provision_Ilr.json": "ASR001",
+}
+
+
+def expected_kind(path: Path) -> str | None:
+    if path.parent.name == "terraform":
+        return "terraform-plan"
+    if path.name in RESTORE_EXAMPLES:
+        return "backup-restore-request"
+    return None
 
 
 def test_corpus_is_there() -> None:
-    assert len(TERRAFORM_PLANS) >= 9
+    assert len(FILES) >= 40, f"shared corpus not found at {CORPUS}"
 
 
-@pytest.mark.parametrize("path", TERRAFORM_PLANS, ids=lambda p: p.name)
-def test_real_terraform_plans_are_evaluated(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    # None of these third-party plans touches Site Recovery: they must pass.
-    assert main(["check", str(path)]) == 0
-    out = capsys.readouterr().out
-    assert "(terraform-plan): no findings" in out
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_corpus_file_is_classified(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(path), "--format", "json"])
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    kind = expected_kind(path)
+    if kind is None:
+        assert code == 2
+        assert out.err.startswith(f"asr-guard: error: {path}: not a supported input")
+        return
+    assert code == 0, out.err  # no inventory: nothing in the corpus is known to be replicated
+    report = json.loads(out.out)
+    assert report["inputs"] == [{"path": str(path), "kind": kind}]
+    assert report["findings"] == []
 
 
-@pytest.mark.parametrize(
-    "path", [p for p in FILES if p not in TERRAFORM_PLANS], ids=lambda p: p.name
-)
-def test_other_corpus_files_are_rejected_clearly(
-    path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("name", sorted(RESTORE_EXAMPLES))
+def test_real_restore_requests_on_replicated_vms(
+    name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["check", str(path)])
-    err = capsys.readouterr().err
-    assert code == 2
-    assert err.startswith(f"asr-guard: error: {path}: not a supported input")
-    assert "Traceback" not in err
+    path = CORPUS / "rest" / "backup" / name
+    inventory = FIXTURES / "corpus" / "rest-example-vms.yaml"
+    code = main(["check", str(path), "--inventory", str(inventory), "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [f["rule_id"] for f in report["findings"]] == [RESTORE_EXAMPLES[name]]

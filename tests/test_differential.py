@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, INVENTORY, TERRAFORM
+from tests.conftest import CORPUS, FIXTURES, INVENTORY, TERRAFORM
 from tests.reference_opa import ReferenceOpa
 from validator.engines.embedded import EmbeddedEngine
 from validator.inputs import Candidate, load_input
@@ -18,7 +18,11 @@ from validator.policy import ENTRYPOINT, RegoTest, load_pack
 
 PACK = load_pack()
 TESTS = PACK.tests()
-PLANS = sorted(TERRAFORM.glob("*.plan.json")) + sorted((CORPUS / "terraform").glob("*.json"))
+PLANS = (
+    sorted(TERRAFORM.glob("*.plan.json"))
+    + sorted((CORPUS / "terraform").glob("*.json"))
+    + sorted(p for p in (FIXTURES / "restore").iterdir() if p.name != "expected.yaml")
+)
 INVENTORIES = [None, INVENTORY / "replicated-vms.yaml"]
 
 

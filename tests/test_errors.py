@@ -77,7 +77,7 @@ def test_binary_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 
 def test_empty_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "plan.json", "")
-    assert "not a supported input" in run_error(["check", path], capsys)
+    assert run_error(["check", path], capsys).endswith(f"{path}: is empty")
 
 
 def test_no_paths(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.conftest import INVENTORY, TERRAFORM, terraform_expectations
+from tests.conftest import INVENTORY, TERRAFORM, all_expectations
 from tests.opa_rest_server import opa_rest_server
 from validator.cli import main
 from validator.policy import ENTRYPOINT, load_pack
@@ -94,12 +94,12 @@ def opa_binary_url() -> Iterator[str]:
 
 
 @needs_opa
-@pytest.mark.parametrize("name", sorted(terraform_expectations()))
+@pytest.mark.parametrize("name", sorted(all_expectations()))
 def test_fixture_on_real_opa_server(
     name: str, opa_binary_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    case = terraform_expectations()[name]
-    args = ["check", str(TERRAFORM / case["plan"]), "--opa-url", opa_binary_url, *case["args"]]
+    case = all_expectations()[name]
+    args = ["check", str(case["file"]), "--opa-url", opa_binary_url, *case["args"]]
     for inventory in case["inventory"]:
         args += ["--inventory", str(INVENTORY / inventory)]
     assert main(args) == case["exit"]

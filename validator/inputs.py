@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,15 @@ from validator import loading, schemas
 from validator.errors import InputError
 
 TERRAFORM_PLAN = "terraform-plan"
+RESTORE_REQUEST = "backup-restore-request"
 
 # Files a directory scan picks up; other files in a scanned directory are not inputs.
-SCAN_SUFFIXES = (".json",)
+SCAN_SUFFIXES = (".json", ".yaml", ".yml")
 _SKIP_DIRS = {".git", ".terraform", "node_modules", ".venv", "__pycache__"}
+
+RESTORE_OBJECT_TYPES = frozenset(
+    {"IaasVMRestoreRequest", "IaasVMRestoreWithRehydrationRequest", "IaasVMILRRegistrationRequest"}
+)
 
 
 @dataclass(frozen=True)
@@ -27,16 +33,66 @@ class InputDocument:
     value: Any
 
 
-def detect_kind(value: Any) -> str | None:
-    if (
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    description: str
+    schema: str
+    detect: Callable[[Any], bool]
+
+
+def _is_terraform_plan(value: Any) -> bool:
+    return (
         isinstance(value, dict)
         and "format_version" in value
         and (
             "terraform_version" in value or "resource_changes" in value or "planned_values" in value
         )
+    )
+
+
+def restore_request_body(value: Any) -> Any:
+    """The request properties inside any of the accepted envelopes (as the policy reads them)."""
+    if not isinstance(value, dict):
+        return None
+    for path in (
+        ("parameters", "parameters", "properties"),
+        ("parameters", "properties"),
+        ("properties",),
     ):
-        return TERRAFORM_PLAN
-    return None
+        node: Any = value
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            return node
+    return value
+
+
+def _is_restore_request(value: Any) -> bool:
+    body = restore_request_body(value)
+    return isinstance(body, dict) and body.get("objectType") in RESTORE_OBJECT_TYPES
+
+
+KINDS = (
+    Kind(
+        TERRAFORM_PLAN,
+        "Terraform plan JSON ('terraform show -json')",
+        "terraform-plan.schema.json",
+        _is_terraform_plan,
+    ),
+    Kind(
+        RESTORE_REQUEST,
+        "Azure Backup restore request",
+        "backup-restore-request.schema.json",
+        _is_restore_request,
+    ),
+)
+
+SUPPORTED = "; ".join(kind.description for kind in KINDS)
+
+
+def detect_kind(value: Any) -> Kind | None:
+    return next((kind for kind in KINDS if kind.detect(value)), None)
 
 
 @dataclass(frozen=True)
@@ -52,26 +108,20 @@ def load_input(
 ) -> InputDocument | None:
     """The document, or None for a scanned file of no supported kind.
 
-    A named file must be a supported kind. A scanned file that is valid JSON of
-    another kind (package.json, tsconfig.json, ...) is skipped, but one that is
-    unreadable or not valid JSON is an error: it may be a broken plan.
+    A named file must be a supported kind. A scanned file that parses but is of
+    another kind (package.json, a CI workflow, ...) is skipped, but one that is
+    unreadable or does not parse is an error: it may be a broken input.
     """
-    source = candidate.path
-    text = loading.decode(source, loading.read_bytes(source, max_bytes))
-    if not loading.looks_like_json(text):
-        raise InputError(source, "not a supported input: expected a JSON document")
-    value = loading.parse_json(source, text)
-    kind = detect_kind(value)
-    if kind is None and candidate.scanned:
-        return None
+    loaded = loading.load(candidate.path, max_bytes)
+    kind = detect_kind(loaded.value)
     if kind is None:
-        raise InputError(
-            source,
-            "not a supported input: expected a Terraform plan "
-            "('terraform show -json' output with format_version and terraform_version)",
-        )
-    schemas.check(source, value, "terraform-plan.schema.json", "Terraform plan JSON")
-    return InputDocument(source, kind, text, value)
+        if candidate.scanned:
+            return None
+        raise InputError(candidate.path, f"not a supported input: expected one of: {SUPPORTED}")
+    schemas.check(candidate.path, loaded.value, kind.schema, kind.description)
+    # The engines read JSON text: a JSON file as it is, a YAML one re-serialised.
+    text = loaded.text if loaded.syntax == "json" else json.dumps(loaded.value)
+    return InputDocument(candidate.path, kind.name, text, loaded.value)
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Candidate]:
@@ -90,7 +140,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[Candidate]:
                 and not _SKIP_DIRS.intersection(candidate.relative_to(path).parts)
             )
             if not found:
-                raise InputError(raw, "directory holds no .json inputs")
+                raise InputError(raw, "directory holds no .json or .yaml inputs")
             yield from (Candidate(str(candidate), scanned=True) for candidate in found)
         else:
             yield Candidate(raw)

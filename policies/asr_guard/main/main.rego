@@ -12,6 +12,8 @@ package asr_guard.main
 
 kinds contains "terraform-plan" if data.asr_guard.terraform.is_plan
 
+kinds contains "backup-restore-request" if data.asr_guard.restore.is_restore
+
 kind := k if {
 	count(kinds) == 1
 	some k in kinds
@@ -20,6 +22,8 @@ kind := k if {
 kind := "unknown" if count(kinds) != 1
 
 findings := data.asr_guard.terraform.findings if kind == "terraform-plan"
+
+findings := data.asr_guard.restore.findings if kind == "backup-restore-request"
 
 findings := set() if kind == "unknown"
 
