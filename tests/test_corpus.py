@@ -27,6 +27,8 @@ RESTORE_EXAMPLES = {
 def expected_kind(path: Path) -> str | None:
     if path.parent.name == "terraform":
         return "terraform-plan"
+    if path.parent.name == "arm":
+        return "arm-template"
     if path.name in RESTORE_EXAMPLES:
         return "backup-restore-request"
     return None
@@ -48,7 +50,7 @@ def test_every_corpus_file_is_classified(path: Path, capsys: pytest.CaptureFixtu
         return
     assert code == 0, out.err  # no inventory: nothing in the corpus is known to be replicated
     report = json.loads(out.out)
-    assert report["inputs"] == [{"path": str(path), "kind": kind}]
+    assert [(i["path"], i["kind"]) for i in report["inputs"]] == [(str(path), kind)]
     assert report["findings"] == []
 
 

@@ -25,6 +25,20 @@ class Options:
     opa_timeout: float = DEFAULT_OPA_TIMEOUT
     fail_on: str = "deny"
     max_bytes: int = DEFAULT_MAX_BYTES
+    parameters: str | None = None  # ARM parameters file
+    scope: str | None = None  # ARM deployment scope: /subscriptions/<id>/resourceGroups/<name>
+
+
+def template_context(options: Options) -> inputs.TemplateContext:
+    from validator.arm import load_parameters
+    from validator.arm_expressions import ExpressionError, Scope
+
+    try:
+        Scope(options.scope)
+    except ExpressionError as exc:
+        raise UsageError(str(exc)) from None
+    values = load_parameters(options.parameters) if options.parameters else {}
+    return inputs.TemplateContext(values, options.scope)
 
 
 def make_engine(options: Options, pack: PolicyPack) -> Engine:
@@ -57,17 +71,26 @@ def make_engine(options: Options, pack: PolicyPack) -> Engine:
     raise UsageError(f"unknown engine {engine!r}")
 
 
+def unresolved(document: inputs.InputDocument) -> tuple[str, ...]:
+    """Where a resolved template still depends on deployment time, and why."""
+    if document.kind != inputs.ARM_TEMPLATE:
+        return ()
+    entries = document.value["asr_guard"]["unresolved"]
+    return tuple(f"{entry['pointer']}: {entry['reason']}" for entry in entries)
+
+
 def run(options: Options) -> RunResult:
     if not options.paths:
         raise UsageError("no input given: name plan files, directories or - for stdin")
     pack = load_pack()
+    context = template_context(options)
     candidates = list(inputs.expand_paths(options.paths))
     # Every input is loaded and checked before anything is evaluated, so that a
     # bad file fails the run at once, whatever order it comes in.
     documents = []
     skipped = []
     for candidate in candidates:
-        document = inputs.load_input(candidate, options.max_bytes)
+        document = inputs.load_input(candidate, options.max_bytes, context)
         if document is None:
             skipped.append(candidate.path)
         else:
@@ -86,7 +109,9 @@ def run(options: Options) -> RunResult:
                     f"{engine.name} engine: {document.path}: the policies read it as {kind!r}, "
                     f"not {document.kind!r}"
                 )
-            results.append(InputResult(document.path, document.kind, tuple(findings)))
+            results.append(
+                InputResult(document.path, document.kind, tuple(findings), unresolved(document))
+            )
     finally:
         engine.close()
     return RunResult(

@@ -70,8 +70,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
     )
+    _template_options(check)
 
     commands.add_parser("verify", help="run the policy pack's Rego unit tests")
+
+    resolve = commands.add_parser(
+        "resolve", help="print an ARM template as the policies read it (expressions resolved)"
+    )
+    resolve.add_argument("template", metavar="TEMPLATE")
+    _template_options(resolve)
 
     inventory = commands.add_parser(
         "inventory",
@@ -79,6 +86,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     inventory.add_argument("files", nargs="+", metavar="FILE")
     return parser
+
+
+def _template_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--parameters", metavar="FILE", help="ARM deployment parameters file for templates"
+    )
+    parser.add_argument(
+        "--scope",
+        metavar="RESOURCE_GROUP_ID",
+        help="where templates deploy: /subscriptions/<id>/resourceGroups/<name> "
+        "(without it, resource ids use {subscriptionId}/{resourceGroupName} placeholders)",
+    )
 
 
 def _use_color(choice: str, to_file: bool) -> bool:
@@ -110,6 +129,8 @@ def _check(args: argparse.Namespace) -> int:
             opa_preloaded=args.opa_preloaded,
             opa_timeout=args.opa_timeout,
             fail_on=args.fail_on,
+            parameters=args.parameters,
+            scope=args.scope,
         )
     )
     report = RENDERERS[args.format](result, _use_color(args.color, args.output is not None))
@@ -144,6 +165,18 @@ def _verify() -> int:
     return EXIT_PASS if tests and not failed else EXIT_DENY
 
 
+def _resolve(args: argparse.Namespace) -> int:
+    from validator import inputs
+    from validator.check import Options, template_context
+
+    context = template_context(Options(paths=(), parameters=args.parameters, scope=args.scope))
+    document = inputs.load_input(inputs.Candidate(args.template), context=context)
+    if document is None or document.kind != inputs.ARM_TEMPLATE:
+        raise AsrGuardError(f"{args.template}: not an ARM deployment template")
+    sys.stdout.write(json.dumps(document.value, indent=2) + "\n")
+    return EXIT_PASS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -151,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "verify":
             return _verify()
+        if args.command == "resolve":
+            return _resolve(args)
         sys.stdout.write(json.dumps(inventory_data(args.files), indent=2) + "\n")
         return EXIT_PASS
     except AsrGuardError as exc:

@@ -43,6 +43,7 @@ class InputResult:
     path: str
     kind: str
     findings: tuple[Finding, ...]
+    unresolved: tuple[str, ...] = ()  # template values known only at deployment
 
 
 def findings_from_decision(path: str, decision: Any, engine: str) -> tuple[str, list[Finding]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +13,8 @@ from validator.errors import InputError
 
 TERRAFORM_PLAN = "terraform-plan"
 RESTORE_REQUEST = "backup-restore-request"
+ARM_TEMPLATE = "arm-template"
+ARM_WHATIF = "arm-whatif"
 
 # Files a directory scan picks up; other files in a scanned directory are not inputs.
 SCAN_SUFFIXES = (".json", ".yaml", ".yml")
@@ -73,6 +75,22 @@ def _is_restore_request(value: Any) -> bool:
     return isinstance(body, dict) and body.get("objectType") in RESTORE_OBJECT_TYPES
 
 
+def _is_whatif(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    changes = value.get("changes", (value.get("properties") or {}).get("changes"))
+    return isinstance(changes, list) and (
+        "status" in value
+        or any(isinstance(c, dict) and "changeType" in c and "resourceId" in c for c in changes)
+    )
+
+
+def _is_arm_template(value: Any) -> bool:
+    from validator.arm import is_template
+
+    return is_template(value)
+
+
 KINDS = (
     Kind(
         TERRAFORM_PLAN,
@@ -86,6 +104,8 @@ KINDS = (
         "backup-restore-request.schema.json",
         _is_restore_request,
     ),
+    Kind(ARM_WHATIF, "ARM what-if result", "arm-whatif.schema.json", _is_whatif),
+    Kind(ARM_TEMPLATE, "ARM deployment template", "arm-template.schema.json", _is_arm_template),
 )
 
 SUPPORTED = "; ".join(kind.description for kind in KINDS)
@@ -93,6 +113,14 @@ SUPPORTED = "; ".join(kind.description for kind in KINDS)
 
 def detect_kind(value: Any) -> Kind | None:
     return next((kind for kind in KINDS if kind.detect(value)), None)
+
+
+@dataclass(frozen=True)
+class TemplateContext:
+    """What ARM template expressions may read besides the template: --parameters, --scope."""
+
+    parameters: dict[str, Any] = field(default_factory=dict)
+    scope: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,7 +132,9 @@ class Candidate:
 
 
 def load_input(
-    candidate: Candidate, max_bytes: int = loading.DEFAULT_MAX_BYTES
+    candidate: Candidate,
+    max_bytes: int = loading.DEFAULT_MAX_BYTES,
+    context: TemplateContext | None = None,
 ) -> InputDocument | None:
     """The document, or None for a scanned file of no supported kind.
 
@@ -119,9 +149,23 @@ def load_input(
             return None
         raise InputError(candidate.path, f"not a supported input: expected one of: {SUPPORTED}")
     schemas.check(candidate.path, loaded.value, kind.schema, kind.description)
+    if kind.name == ARM_TEMPLATE:
+        # The policies read the template with its expressions resolved.
+        resolved = resolve(candidate.path, loaded.value, context or TemplateContext())
+        return InputDocument(candidate.path, kind.name, json.dumps(resolved), resolved)
     # The engines read JSON text: a JSON file as it is, a YAML one re-serialised.
     text = loaded.text if loaded.syntax == "json" else json.dumps(loaded.value)
     return InputDocument(candidate.path, kind.name, text, loaded.value)
+
+
+def resolve(source: str, template: Any, context: TemplateContext) -> dict[str, Any]:
+    from validator.arm import resolve_template
+    from validator.arm_expressions import ExpressionError, Scope
+
+    try:
+        return resolve_template(template, context.parameters, Scope(context.scope))
+    except ExpressionError as exc:
+        raise InputError(source, f"cannot resolve the template: {exc}") from None
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Candidate]:

@@ -1,67 +1,202 @@
-"""Replication inventory files: which VMs Site Recovery replicates, when a plan does not say."""
+"""Replication inventory files: which VMs (and disks) Site Recovery replicates.
+
+Accepted forms, each with a JSON Schema in schemas/:
+- inventory.schema.json: `replicated_vms: [<vm id>, ...]` (and optionally
+  `replicated_disks`), YAML or JSON
+- inventory-az-protected-items.schema.json: `az site-recovery protected-item list` JSON
+  (or the REST list envelope {"value": [...]})
+- inventory-resource-graph.schema.json: `az graph query` JSON over replication protected items
+- arm-whatif.schema.json: an ARM what-if result whose changes include protected items
+- an ARM template with replicationProtectedItems resources (see validator.arm)
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from validator import loading, schemas
 from validator.errors import InputError
 
 _VM_MARKER = "/providers/microsoft.compute/virtualmachines/"
+_DISK_MARKER = "/providers/microsoft.compute/disks/"
+PROTECTED_ITEM_TYPE = (
+    "microsoft.recoveryservices/vaults/replicationfabrics/"
+    "replicationprotectioncontainers/replicationprotecteditems"
+)
 
 
-def _vm_id(source: str, value: str, where: str) -> str:
-    lowered = value.strip().lower()
-    if not lowered.startswith("/subscriptions/") or _VM_MARKER not in lowered:
-        raise InputError(source, f"{where}: not a virtual machine resource id: {value!r}")
+@dataclass
+class Inventory:
+    vms: set[str] = field(default_factory=set)
+    disks: set[str] = field(default_factory=set)
+
+    def data(self) -> dict[str, Any]:
+        """The data document the policies read at data.asr_guard.inventory."""
+        return {
+            "asr_guard": {
+                "inventory": {
+                    "replicated_vms": sorted(self.vms),
+                    "replicated_disks": sorted(self.disks),
+                }
+            }
+        }
+
+
+def _checked_id(source: str, value: Any, marker: str, where: str) -> str:
+    lowered = value.strip().lower() if isinstance(value, str) else ""
+    if not lowered.startswith("/subscriptions/") or marker not in lowered:
+        kind = "virtual machine" if marker == _VM_MARKER else "managed disk"
+        raise InputError(source, f"{where}: not a {kind} resource id: {value!r}")
     return lowered
 
 
-def _from_list(source: str, value: dict[str, Any]) -> list[str]:
-    schemas.check(source, value, "inventory.schema.json", "replication inventory")
-    return [
-        _vm_id(source, vm, f"replicated_vms[{i}]") for i, vm in enumerate(value["replicated_vms"])
-    ]
+def _add_item(source: str, inventory: Inventory, properties: Any, where: str) -> None:
+    """One replication protected item's properties: A2A items name an Azure VM and its disks."""
+    details = properties.get("providerSpecificDetails") if isinstance(properties, dict) else None
+    if not isinstance(details, dict):
+        return
+    vm = details.get("fabricObjectId")
+    # Only Azure-to-Azure items name an Azure VM; other providers replicate other machines.
+    if not (isinstance(vm, str) and _VM_MARKER in vm.lower()):
+        return
+    inventory.vms.add(_checked_id(source, vm, _VM_MARKER, f"{where} fabricObjectId"))
+    for j, disk in enumerate(details.get("vmManagedDisks") or []):
+        if isinstance(disk, dict) and isinstance(disk.get("diskId"), str):
+            inventory.disks.add(
+                _checked_id(source, disk["diskId"], _DISK_MARKER, f"{where} vmManagedDisks[{j}]")
+            )
 
 
-def _from_protected_items(source: str, value: Any) -> list[str]:
-    schemas.check(source, value, "inventory-az-protected-items.schema.json", "protected-item list")
-    items = value["value"] if isinstance(value, dict) else value
-    ids = []
-    for i, item in enumerate(items):
-        details = item["properties"].get("providerSpecificDetails") or {}
-        fabric_object_id = details.get("fabricObjectId")
-        # Only Azure-to-Azure items name an Azure VM; other providers replicate other machines.
-        if isinstance(fabric_object_id, str) and _VM_MARKER in fabric_object_id.lower():
-            ids.append(_vm_id(source, fabric_object_id, f"item {i} fabricObjectId"))
-    return ids
+def _from_list(source: str, value: Any, inventory: Inventory) -> None:
+    for i, vm in enumerate(value["replicated_vms"]):
+        inventory.vms.add(_checked_id(source, vm, _VM_MARKER, f"replicated_vms[{i}]"))
+    for i, disk in enumerate(value.get("replicated_disks") or []):
+        inventory.disks.add(_checked_id(source, disk, _DISK_MARKER, f"replicated_disks[{i}]"))
 
 
-def _is_protected_items(value: Any) -> bool:
+def _items(value: Any) -> Any:
+    return value["value"] if isinstance(value, dict) else value
+
+
+def _from_protected_items(source: str, value: Any, inventory: Inventory) -> None:
+    for i, item in enumerate(_items(value)):
+        _add_item(source, inventory, item["properties"], f"item {i}")
+
+
+def _rows(value: Any) -> Any:
+    return value["data"] if isinstance(value, dict) else value
+
+
+def _from_resource_graph(source: str, value: Any, inventory: Inventory) -> None:
+    for i, row in enumerate(_rows(value)):
+        if str(row.get("type", "")).lower() == PROTECTED_ITEM_TYPE:
+            _add_item(source, inventory, row.get("properties"), f"row {i}")
+
+
+def _whatif_changes(value: Any) -> Any:
+    return value["changes"] if "changes" in value else value["properties"]["changes"]
+
+
+def _from_whatif(source: str, value: Any, inventory: Inventory) -> None:
+    for i, change in enumerate(_whatif_changes(value)):
+        if PROTECTED_ITEM_TYPE.split("/")[-1] not in change["resourceId"].lower():
+            continue
+        # What is replicated now: the item as it is before the deployment.
+        before = change.get("before")
+        if change["changeType"] != "Create" and isinstance(before, dict):
+            _add_item(source, inventory, before.get("properties"), f"change {i}")
+
+
+def _is_item_list(value: Any) -> bool:
     items = value.get("value") if isinstance(value, dict) else value
-    return isinstance(items, list) and all(
-        isinstance(item, dict) and "properties" in item for item in items
+    return isinstance(items, list) and all(_looks_like_item(item) for item in items)
+
+
+def _looks_like_item(item: Any) -> bool:
+    item_type = str(item.get("type", "replicationProtectedItems")) if isinstance(item, dict) else ""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("properties"), dict)
+        and item_type.lower().endswith("replicationprotecteditems")
     )
 
 
-def load_inventory(source: str) -> list[str]:
-    """Lower-cased VM ids from one inventory file of any accepted form."""
+def _is_resource_graph(value: Any) -> bool:
+    rows = value.get("data") if isinstance(value, dict) else None
+    return isinstance(rows, list) and (
+        "total_records" in value or "count" in value or "skip_token" in value
+    )
+
+
+def _is_whatif(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    changes = value.get("changes", (value.get("properties") or {}).get("changes"))
+    return isinstance(changes, list) and all(
+        isinstance(c, dict) and "resourceId" in c and "changeType" in c for c in changes
+    )
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    schema: str | None
+    detect: Callable[[Any], bool]
+    read: Callable[[str, Any, Inventory], None]
+
+
+FORMS = (
+    Form(
+        "replication inventory",
+        "inventory.schema.json",
+        lambda v: isinstance(v, dict) and "replicated_vms" in v,
+        _from_list,
+    ),
+    Form(
+        "Resource Graph result",
+        "inventory-resource-graph.schema.json",
+        _is_resource_graph,
+        _from_resource_graph,
+    ),
+    Form("what-if result", "arm-whatif.schema.json", _is_whatif, _from_whatif),
+    Form(
+        "protected-item list",
+        "inventory-az-protected-items.schema.json",
+        _is_item_list,
+        _from_protected_items,
+    ),
+)
+
+
+def _extra_forms() -> Iterator[Form]:
+    # ARM templates need the expression evaluator; imported lazily to keep start-up small.
+    from validator import arm
+
+    yield Form("ARM template", arm.TEMPLATE_SCHEMA, arm.is_template, arm.read_inventory)
+
+
+def load_inventory(source: str, inventory: Inventory) -> None:
+    """Add the VMs and disks one inventory file names, whatever its form."""
     value = loading.load(source).value
-    if isinstance(value, dict) and "replicated_vms" in value:
-        return _from_list(source, value)
-    if _is_protected_items(value):
-        return _from_protected_items(source, value)
+    for form in (*FORMS, *_extra_forms()):
+        if form.detect(value):
+            if form.schema:
+                schemas.check(source, value, form.schema, form.name)
+            form.read(source, value, inventory)
+            return
     raise InputError(
         source,
-        "not a replication inventory: expected 'replicated_vms: [<vm id>, ...]' or the JSON "
-        "of 'az site-recovery protected-item list'",
+        "not a replication inventory: expected 'replicated_vms: [<vm id>, ...]', "
+        "'az site-recovery protected-item list' or 'az graph query' JSON, an ARM what-if "
+        "result or an ARM template with replicationProtectedItems",
     )
 
 
 def inventory_data(sources: Iterable[str]) -> dict[str, Any]:
     """The data document the policies read at data.asr_guard.inventory."""
-    ids: set[str] = set()
+    inventory = Inventory()
     for source in sources:
-        ids.update(load_inventory(source))
-    return {"asr_guard": {"inventory": {"replicated_vms": sorted(ids)}}}
+        load_inventory(source, inventory)
+    return inventory.data()

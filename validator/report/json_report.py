@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from validator.findings import RunResult
+from validator.findings import InputResult, RunResult
+
+
+def _input(item: InputResult) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": item.path, "kind": item.kind}
+    if item.unresolved:
+        entry["unresolved"] = list(item.unresolved)
+    return entry
 
 
 def as_document(result: RunResult) -> dict[str, Any]:
@@ -13,7 +20,7 @@ def as_document(result: RunResult) -> dict[str, Any]:
         "version": result.version,
         "policy_version": result.policy_version,
         "engine": result.engine,
-        "inputs": [{"path": item.path, "kind": item.kind} for item in result.inputs],
+        "inputs": [_input(item) for item in result.inputs],
         "findings": [finding.as_dict() for finding in result.findings],
         "summary": result.summary(),
     }

@@ -20,6 +20,11 @@ def render(result: RunResult, color: bool = False) -> str:
     for item in result.inputs:
         status = "no findings" if not item.findings else f"{len(item.findings)} finding(s)"
         lines.append(_paint(f"{item.path} ({item.kind}): {status}", _BOLD, color))
+        if item.unresolved:
+            lines.append(
+                f"  note: {len(item.unresolved)} template value(s) are known only at deployment "
+                f"and were not checked, first: {item.unresolved[0]}"
+            )
         for resource, group in groupby(item.findings, key=lambda finding: finding.resource):
             lines.append(f"  {resource}")
             for finding in group:

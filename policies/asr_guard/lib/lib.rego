@@ -16,6 +16,12 @@ inventory_vm_ids contains lower(id) if {
 	is_string(id)
 }
 
+# Replicated disk ids from the inventory (A2A vmManagedDisks), lower-cased.
+inventory_disk_ids contains lower(id) if {
+	some id in data.asr_guard.inventory.replicated_disks
+	is_string(id)
+}
+
 # object.get that tolerates a non-object (null, missing) container.
 get(x, key, default_value) := object.get(x, key, default_value) if is_object(x)
 

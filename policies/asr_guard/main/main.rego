@@ -14,6 +14,10 @@ kinds contains "terraform-plan" if data.asr_guard.terraform.is_plan
 
 kinds contains "backup-restore-request" if data.asr_guard.restore.is_restore
 
+kinds contains "arm-whatif" if data.asr_guard.whatif.is_whatif
+
+kinds contains "arm-template" if data.asr_guard.arm.is_template
+
 kind := k if {
 	count(kinds) == 1
 	some k in kinds
@@ -24,6 +28,10 @@ kind := "unknown" if count(kinds) != 1
 findings := data.asr_guard.terraform.findings if kind == "terraform-plan"
 
 findings := data.asr_guard.restore.findings if kind == "backup-restore-request"
+
+findings := data.asr_guard.whatif.findings if kind == "arm-whatif"
+
+findings := data.asr_guard.arm.findings if kind == "arm-template"
 
 findings := set() if kind == "unknown"
 

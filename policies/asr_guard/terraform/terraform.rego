@@ -250,6 +250,8 @@ replicated_vm_ids contains id if {
 }
 
 # Data disks that replicated items protect, by id and by configuration link.
+protected_disk_ids contains id if some id in data.asr_guard.lib.inventory_disk_ids
+
 protected_disk_ids contains id if {
 	some values in array.concat(
 		[v | some rc in item_changes; some v in [before(rc), after(rc)]],

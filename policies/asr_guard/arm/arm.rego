@@ -1,0 +1,120 @@
+# METADATA
+# title: ARM template classification
+# description: |
+#   Classifies the resources of an ARM deployment template into the
+#   support-matrix scenarios of data.asr_guard.matrix. It reads the template as
+#   asr-guard resolves it (`asr-guard resolve`): expressions evaluated, copy loops
+#   expanded, child resources and nested inline deployments flattened, each
+#   resource with its `id`. A template only creates or updates resources, so
+#   what it can break is a VM that is replicated already (the inventory says
+#   so): a disk created from a snapshot, another disk or a restore point put on
+#   it, or a data disk it adds that no replicated item protects.
+#   Sources: Microsoft.Compute virtualMachines and disks REST/ARM reference
+#   (storageProfile, creationData.createOption, dataDisks[].sourceResource);
+#   Site Recovery replicationProtectedItems (A2A fabricObjectId, vmManagedDisks).
+package asr_guard.arm
+
+is_template if {
+	contains(lower(object.get(input, "$schema", "")), "deploymenttemplate.json")
+	is_array(input.resources)
+}
+
+deployed := [r |
+	is_template
+	some r in input.resources
+	is_object(r)
+	not r.existing == true
+	is_string(object.get(r, "id", null))
+	is_string(object.get(r, "type", null))
+]
+
+of_type(type) := [r | some r in deployed; lower(r.type) == type]
+
+vms := of_type(data.asr_guard.azure.vm_type)
+
+disks := of_type(data.asr_guard.azure.disk_type)
+
+items := of_type(data.asr_guard.azure.replicated_item_type)
+
+disk_by_id[lower(disk.id)] := disk if some disk in disks
+
+restored_disk(id) if data.asr_guard.lib.is_restored_create_option(data.asr_guard.azure.disk_create_option(disk_by_id[id]))
+
+protected_disk_ids contains id if some id in data.asr_guard.lib.inventory_disk_ids
+
+protected_disk_ids contains id if {
+	some item in items
+	some id in data.asr_guard.azure.item_disk_ids(item)
+}
+
+# A template enabling replication of a VM: the VM's disks are part of that
+# initial replication, so what it attaches is not a change under replication.
+enabled_vm_ids contains id if {
+	some item in items
+	id := data.asr_guard.azure.item_vm_id(item)
+}
+
+replicated(vm) if {
+	lower(vm.id) in data.asr_guard.lib.inventory_vm_ids
+	not lower(vm.id) in enabled_vm_ids
+}
+
+restored_entry(disk) if data.asr_guard.lib.is_restored_create_option(disk.create_option)
+
+restored_entry(disk) if restored_disk(disk.id)
+
+entry_label(disk) := disk.id if disk.id != null
+
+entry_label(disk) := concat("", ["the data disk at LUN ", format_int(disk.lun, 10)]) if {
+	disk.id == null
+	is_number(disk.lun)
+}
+
+entry_label(disk) := "a data disk" if {
+	disk.id == null
+	not is_number(disk.lun)
+}
+
+origin(disk) := concat("", [" (createOption ", disk.create_option, " from ", disk.source, ")"]) if {
+	data.asr_guard.lib.is_restored_create_option(disk.create_option)
+	disk.source != null
+}
+
+origin(disk) := concat("", [" (created with createOption ", data.asr_guard.azure.disk_create_option(disk_by_id[disk.id]), ")"]) if {
+	not data.asr_guard.lib.is_restored_create_option(disk.create_option)
+	restored_disk(disk.id)
+}
+
+origin(disk) := concat("", [" (createOption ", disk.create_option, ")"]) if {
+	data.asr_guard.lib.is_restored_create_option(disk.create_option)
+	disk.source == null
+}
+
+events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail} if {
+	some vm in vms
+	replicated(vm)
+	some disk in data.asr_guard.azure.data_disks(vm)
+	restored_entry(disk)
+	detail := concat("", [entry_label(disk), origin(disk), " is put on replicated VM ", vm.id])
+}
+
+events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail} if {
+	some vm in vms
+	replicated(vm)
+	id := data.asr_guard.azure.os_disk_id(vm)
+	restored_disk(id)
+	detail := concat("", ["the OS disk of replicated VM ", vm.id, " is ", id, ", created with createOption ", data.asr_guard.azure.disk_create_option(disk_by_id[id])])
+}
+
+events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail} if {
+	some vm in vms
+	replicated(vm)
+	some disk in data.asr_guard.azure.data_disks(vm)
+	not restored_entry(disk)
+	disk_by_id[disk.id] # a disk this template creates: a new one
+	not disk.id in protected_disk_ids
+	detail := concat("", [disk.id, ", created by this template, is attached to replicated VM ", vm.id, " but is not among the disks its replicated item protects"])
+}
+
+# A template removes no replicated item: nothing is disabled or re-enabled.
+findings := data.asr_guard.lib.resolve(events, set(), set())
