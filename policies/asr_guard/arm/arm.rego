@@ -15,7 +15,9 @@
 package asr_guard.arm
 
 is_template if {
-	contains(lower(object.get(input, "$schema", "")), "deploymenttemplate.json")
+	schema := object.get(input, "$schema", "")
+	is_string(schema)
+	contains(lower(schema), "deploymenttemplate.json")
 	is_array(input.resources)
 }
 

@@ -18,6 +18,8 @@ replicated_item_type := "microsoft.recoveryservices/vaults/replicationfabrics/re
 
 # The resource type of a resource id, lower-cased: ".../providers/NS/t1/n1/t2/n2" -> "ns/t1/t2".
 type_of_id(id) := type if {
+	is_string(id)
+	contains(lower(id), "/providers/")
 	parts := split(lower(id), "/providers/")
 	segments := split(parts[count(parts) - 1], "/")
 	count(segments) >= 3
@@ -25,12 +27,18 @@ type_of_id(id) := type if {
 }
 
 # The properties object of a resource payload ({} when absent or unresolved).
+# Types are checked before any builtin is called: regorus stops on a builtin type
+# error where OPA makes the expression undefined.
 properties(payload) := value if {
+	is_object(payload)
 	value := object.get(payload, "properties", {})
 	is_object(value)
 }
 
-properties(payload) := {} if not is_object(object.get(payload, "properties", {}))
+properties(payload) := {} if {
+	is_object(payload)
+	not is_object(object.get(payload, "properties", {}))
+}
 
 properties(payload) := {} if not is_object(payload)
 

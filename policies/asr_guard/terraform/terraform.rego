@@ -380,9 +380,9 @@ disk_attachments contains [rc, {current_id(rc)}, value, disks] if {
 	before_ids := {lower(d.managed_disk_id) | some d in data.asr_guard.lib.get(before(rc), "storage_data_disk", []); is_string(d.managed_disk_id)}
 	some block in data.asr_guard.lib.get(after(rc), "storage_data_disk", [])
 	value := data.asr_guard.lib.get(block, "managed_disk_id", null)
-	not data.asr_guard.lib.lower_id(value) in before_ids
-	data.asr_guard.lib.get(block, "create_option", "Attach") == "Attach"
 	is_string(value)
+	not lower(value) in before_ids
+	data.asr_guard.lib.get(block, "create_option", "Attach") == "Attach"
 	disks := target_disks(rc, value, [])
 }
 

@@ -11,11 +11,13 @@
 #   Deployments - What If (REST), WhatIfChange.
 package asr_guard.whatif
 
-changes := input.changes if is_array(input.changes)
+# (No negated call on a possibly undefined reference: OPA evaluates the reference
+# outside the negation, regorus inside, and they would disagree.)
+changes := input.changes if is_array(object.get(input, "changes", null))
 
 changes := input.properties.changes if {
-	not is_array(input.changes)
-	is_array(input.properties.changes)
+	not is_array(object.get(input, "changes", null))
+	is_array(object.get(input, ["properties", "changes"], null))
 }
 
 is_whatif if {

@@ -1,0 +1,84 @@
+package asr_guard.whatif_test
+
+import data.asr_guard.whatif
+
+vm_id := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
+
+item_id := "/subscriptions/s1/resourceGroups/dr/providers/Microsoft.RecoveryServices/vaults/v/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/vm1"
+
+disk_id(name) := concat("", ["/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/disks/", name])
+
+vm_payload(os, data_disks) := {"properties": {"storageProfile": {"osDisk": {"managedDisk": {"id": os}}, "dataDisks": data_disks}}}
+
+item_payload(disks) := {"properties": {"providerSpecificDetails": {"instanceType": "A2A", "fabricObjectId": vm_id, "vmManagedDisks": [{"diskId": d} | some d in disks]}}}
+
+change(id, type, before, after) := {"resourceId": id, "changeType": type, "before": before, "after": after}
+
+result(changes) := {"status": "Succeeded", "changes": changes}
+
+item_no_change := change(item_id, "NoChange", item_payload([disk_id("os")]), item_payload([disk_id("os")]))
+
+rules(findings) := sort([[f.rule_id, f.severity] | some f in findings])
+
+test_rest_result_envelope_is_read if {
+	whatif.is_whatif with input as {"status": "Succeeded", "properties": {"changes": []}}
+	not whatif.is_whatif with input as {"changes": [{"resourceId": 1}]}
+}
+
+test_deleting_a_replicated_vm_is_denied if {
+	p := result([change(vm_id, "Delete", vm_payload(disk_id("os"), []), null), item_no_change])
+	rules(whatif.findings) == [["ASR005", "deny"]] with input as p
+}
+
+test_deleting_a_vm_and_its_replicated_item_passes if {
+	p := result([change(vm_id, "Delete", vm_payload(disk_id("os"), []), null), change(item_id, "Delete", item_payload([]), null)])
+	count(whatif.findings) == 0 with input as p
+}
+
+test_creating_a_vm_the_inventory_lists_as_replicated_is_a_replace if {
+	p := result([change(vm_id, "Create", null, vm_payload(disk_id("os"), []))])
+	rules(whatif.findings) == [["ASR004", "deny"]] with input as p with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	count(whatif.findings) == 0 with input as p
+}
+
+test_os_disk_swap_is_denied_and_a_restored_one_is_a_disk_restore if {
+	swap := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os2"), []))
+	rules(whatif.findings) == [["ASR006", "deny"]] with input as result([swap, item_no_change])
+	restored := change(disk_id("os2"), "Create", null, {"properties": {"creationData": {"createOption": "Copy", "sourceResourceId": "/snap"}}})
+	rules(whatif.findings) == [["ASR002", "deny"]] with input as result([swap, item_no_change, restored])
+}
+
+test_data_disk_from_a_restore_point_is_denied if {
+	entry := {"lun": 3, "createOption": "Restore", "sourceResource": {"id": "/rp/disk"}}
+	m := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os"), [entry]))
+	rules(whatif.findings) == [["ASR002", "deny"]] with input as result([m, item_no_change])
+	count(whatif.findings) == 0 with input as result([m])
+}
+
+test_new_empty_disk_not_replicated_warns_and_a_replicated_one_passes if {
+	entry := {"lun": 1, "createOption": "Attach", "managedDisk": {"id": disk_id("d1")}}
+	m := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os"), [entry]))
+	rules(whatif.findings) == [["ASR007", "warn"]] with input as result([m, item_no_change])
+	protected := change(item_id, "Modify", item_payload([disk_id("os")]), item_payload([disk_id("os"), disk_id("d1")]))
+	count(whatif.findings) == 0 with input as result([m, protected])
+	count(whatif.findings) == 0 with input as result([m, item_no_change])
+		with data.asr_guard.inventory as {"replicated_disks": [disk_id("d1")]}
+}
+
+test_unchanged_data_disks_are_not_new if {
+	entry := {"lun": 1, "createOption": "Copy", "managedDisk": {"id": disk_id("d1")}}
+	m := change(vm_id, "Modify", vm_payload(disk_id("os"), [entry]), vm_payload(disk_id("os"), [entry]))
+	count(whatif.findings) == 0 with input as result([m, item_no_change])
+}
+
+test_replicated_item_deleted_while_vm_stays_warns if {
+	p := result([change(item_id, "Delete", item_payload([]), null)])
+	rules(whatif.findings) == [["ASR008", "warn"]] with input as p
+}
+
+test_replicated_item_recreated_is_the_workaround if {
+	swap := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os2"), []))
+	old_item := change(item_id, "Delete", item_payload([]), null)
+	new_item := change(concat("", [item_id, "-2"]), "Create", null, item_payload([disk_id("os2")]))
+	rules(whatif.findings) == [["ASR009", "info"]] with input as result([swap, old_item, new_item])
+}
