@@ -16,7 +16,7 @@ INVENTORY = FIXTURES / "inventory"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
-FIXTURE_KINDS = ("terraform", "restore")
+FIXTURE_KINDS = ("terraform", "restore", "whatif", "arm")
 
 
 def expectations(kind: str) -> dict[str, dict[str, Any]]:
@@ -28,7 +28,10 @@ def expectations(kind: str) -> dict[str, dict[str, Any]]:
     for name, case in cases.items():
         case.setdefault("plan", name)
         case.setdefault("inventory", defaults.get("inventory", []))
-        case.setdefault("args", [])
+        # Paths in args are relative to the repository root, wherever the tests run from.
+        case["args"] = [
+            str(ROOT / a) if a.startswith("tests/") else a for a in case.get("args", [])
+        ]
         case["file"] = FIXTURES / kind / case["plan"]
     return cases
 

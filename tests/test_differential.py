@@ -22,6 +22,10 @@ PLANS = (
     sorted(TERRAFORM.glob("*.plan.json"))
     + sorted((CORPUS / "terraform").glob("*.json"))
     + sorted(p for p in (FIXTURES / "restore").iterdir() if p.name != "expected.yaml")
+    + sorted((FIXTURES / "whatif").glob("*.whatif.json"))
+    + sorted(p for p in (FIXTURES / "arm").glob("*.json") if "parameters" not in p.name)
+    + sorted((CORPUS / "arm").glob("*.json"))
+    + sorted((CORPUS / "rest" / "backup").glob("*Restore*.json"))
 )
 INVENTORIES = [None, INVENTORY / "replicated-vms.yaml"]
 

@@ -1,0 +1,55 @@
+"""The same real-world situation gets the same rule and verdict whichever input describes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import all_expectations
+
+CASES = all_expectations()
+
+# situation -> fixture cases (kind/name in tests/fixtures/*/expected.yaml) that describe it
+SITUATIONS = {
+    "restored or copied disk put on a replicated VM": [
+        "terraform/snapshot-copy-attached.plan.json",
+        "terraform/restored-disk-attached-module.plan.json+inventory-yaml",
+        "whatif/attach-restored-disk.whatif.json",
+        "arm/attach-restored-disk.json",
+        "restore/disks-restore-in-place.yaml",
+    ],
+    "replicated VM deleted, replication left in place": [
+        "terraform/vm-deleted-replicated.plan.json",
+        "whatif/delete-replicated-vm.whatif.json",
+        "whatif/rest-delete-replicated-vm.whatif.json",
+    ],
+    "OS disk of a replicated VM swapped": [
+        "terraform/os-disk-swap.plan.json",
+        "whatif/os-disk-swap.whatif.json",
+    ],
+    "new empty data disk not in the replicated item": [
+        "terraform/empty-disk-attached-unprotected.plan.json",
+        "whatif/attach-empty-disk.whatif.json",
+        "arm/add-empty-disk.json",
+    ],
+    "new data disk added to the replicated item too": [
+        "terraform/empty-disk-attached-protected.plan.json",
+        "whatif/attach-empty-disk-protected.whatif.json",
+    ],
+    "replicated VM and its replication removed together": [
+        "terraform/vm-and-replication-deleted.plan.json",
+        "whatif/delete-vm-and-replicated-item.whatif.json",
+    ],
+    "change that does not touch replication": [
+        "terraform/vm-tags-updated.plan.json",
+        "whatif/vm-tags-updated.whatif.json",
+    ],
+}
+
+
+@pytest.mark.parametrize("situation", sorted(SITUATIONS))
+def test_same_rule_and_verdict(situation: str) -> None:
+    verdicts = {
+        name: (CASES[name]["exit"], sorted({(f[0], f[1]) for f in CASES[name]["findings"]}))
+        for name in SITUATIONS[situation]
+    }
+    assert len(set(map(str, verdicts.values()))) == 1, verdicts
