@@ -120,7 +120,9 @@ class _Parser:
             raise ExpressionError(f"unexpected {value!r} in [{self.text}]")
         while self.peek() in (("punct", "."), ("punct", "[")):
             if self.take()[1] == ".":
-                node = Member(node, self.take()[1])
+                # A name token may hold dots ("a.b" after "."): one member each.
+                for part in self.take()[1].split("."):
+                    node = Member(node, part)
             else:
                 node = Index(node, self.expression())
                 self.take("]")
