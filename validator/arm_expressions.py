@@ -416,20 +416,31 @@ class Evaluator:
         return child
 
     def parameter(self, name: str) -> Any:
+        return self._lazy("parameters", name, self._defaults, self.parameters)
+
+    def variable(self, name: str) -> Any:
+        return self._lazy("variables", name, self._raw_variables, self._variables)
+
+    def _lazy(self, kind: str, name: str, raw: Mapping[str, Any], cache: dict[str, Any]) -> Any:
+        """A parameter default or variable, evaluated when first read, then kept."""
         key = name.lower()
-        if key in self.parameters:
-            return self.parameters[key]
-        if key not in self._defaults:
-            raise ExpressionError(f"parameters('{name}') is not defined")
-        marker = f"parameters:{key}"
+        if key in cache:
+            return cache[key]
+        if key not in raw:
+            raise ExpressionError(f"{kind}('{name}') is not defined")
+        marker = f"{kind}:{key}"
         if marker in self._evaluating:
-            raise ExpressionError(f"parameters('{name}') refers to itself")
+            raise ExpressionError(f"{kind}('{name}') refers to itself")
         self._evaluating.add(marker)
         try:
-            value = self.value(self._defaults[key])
+            entry = raw[key]
+            if isinstance(entry, VariableCopy):
+                value = self.property_copies([entry.loop])[entry.loop["name"]]
+            else:
+                value = self.value(entry)
         finally:
             self._evaluating.discard(marker)
-        self.parameters[key] = value
+        cache[key] = value
         return value
 
     # Values: resolve every expression string inside a JSON value.
@@ -473,27 +484,6 @@ class Evaluator:
 
     def expression(self, text: str) -> Any:
         return self._eval(parse(text))
-
-    def variable(self, name: str) -> Any:
-        key = name.lower()
-        if key in self._variables:
-            return self._variables[key]
-        if key not in self._raw_variables:
-            raise ExpressionError(f"variables('{name}') is not defined")
-        marker = f"variables:{key}"
-        if marker in self._evaluating:
-            raise ExpressionError(f"variables('{name}') refers to itself")
-        self._evaluating.add(marker)
-        try:
-            raw = self._raw_variables[key]
-            if isinstance(raw, VariableCopy):
-                resolved = self.property_copies([raw.loop])[raw.loop["name"]]
-            else:
-                resolved = self.value(raw)
-        finally:
-            self._evaluating.discard(marker)
-        self._variables[key] = resolved
-        return resolved
 
     def _eval(self, node: Any) -> Any:
         if isinstance(node, Literal):
