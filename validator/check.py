@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from validator import __version__, inputs
 from validator.engines import DEFAULT_OPA_TIMEOUT, Engine
 from validator.engines.embedded import EmbeddedEngine
 from validator.errors import EngineError, UsageError
-from validator.findings import InputResult, RunResult, findings_from_decision
+from validator.findings import Finding, InputResult, Location, RunResult, findings_from_decision
 from validator.inventory import inventory_data
 from validator.loading import DEFAULT_MAX_BYTES
+from validator.locate import positions
 from validator.policy import PolicyPack, load_pack
+from validator.tfsource import TerraformSource, read_terraform_source
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class Options:
     opa_timeout: float = DEFAULT_OPA_TIMEOUT
     fail_on: str = "deny"
     max_bytes: int = DEFAULT_MAX_BYTES
+    tf_dir: str | None = None  # Terraform configuration the plan came from (for lines)
     parameters: str | None = None  # ARM parameters file
     scope: str | None = None  # ARM deployment scope: /subscriptions/<id>/resourceGroups/<name>
 
@@ -71,6 +75,53 @@ def make_engine(options: Options, pack: PolicyPack) -> Engine:
     raise UsageError(f"unknown engine {engine!r}")
 
 
+def locate(
+    document: inputs.InputDocument,
+    findings: list[Finding],
+    tf_dir: str | None,
+    sources: dict[Path, TerraformSource],
+) -> tuple[list[Finding], tuple[str, ...]]:
+    """Findings with the file and line they point at, and notes on what could not be found."""
+    if document.kind == inputs.TERRAFORM_PLAN:
+        return _locate_in_terraform(document, findings, tf_dir, sources)
+    pointers = {finding.pointer for finding in findings if finding.pointer}
+    found = positions(document.source_text, document.syntax, pointers)
+    return [
+        finding.located(Location(document.path, *found[finding.pointer]))
+        if finding.pointer in found
+        else finding
+        for finding in findings
+    ], ()
+
+
+def _locate_in_terraform(
+    document: inputs.InputDocument,
+    findings: list[Finding],
+    tf_dir: str | None,
+    sources: dict[Path, TerraformSource],
+) -> tuple[list[Finding], tuple[str, ...]]:
+    # The plan JSON has no useful lines: point at the resource block in the .tf files,
+    # from --tf-dir or, failing that, the plan's own directory.
+    if not findings:
+        return findings, ()
+    directory = Path(tf_dir) if tf_dir else Path(document.path).parent
+    if not tf_dir and (document.path == "-" or not any(directory.glob("*.tf"))):
+        return findings, ()
+    if directory not in sources:
+        sources[directory] = read_terraform_source(directory)
+    source = sources[directory]
+    notes = list(source.notes)
+    located = []
+    for finding in findings:
+        block = source.locate(finding.resource)
+        if block is None:
+            notes.append(f"no resource block for {finding.resource} in {directory}")
+            located.append(finding)
+        else:
+            located.append(finding.located(Location(block.file, block.line)))
+    return located, tuple(dict.fromkeys(notes))
+
+
 def unresolved(document: inputs.InputDocument) -> tuple[str, ...]:
     """Where a resolved template still depends on deployment time, and why."""
     if document.kind != inputs.ARM_TEMPLATE:
@@ -98,6 +149,7 @@ def run(options: Options) -> RunResult:
     if not documents:
         raise UsageError("no supported input found in " + ", ".join(options.paths))
     engine = make_engine(options, pack)
+    sources: dict[Path, TerraformSource] = {}
     try:
         results = []
         for document in documents:
@@ -109,8 +161,11 @@ def run(options: Options) -> RunResult:
                     f"{engine.name} engine: {document.path}: the policies read it as {kind!r}, "
                     f"not {document.kind!r}"
                 )
+            located, notes = locate(document, findings, options.tf_dir, sources)
             results.append(
-                InputResult(document.path, document.kind, tuple(findings), unresolved(document))
+                InputResult(
+                    document.path, document.kind, tuple(located), unresolved(document), notes
+                )
             )
     finally:
         engine.close()

@@ -71,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
         "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
     )
     _template_options(check)
+    check.add_argument(
+        "--tf-dir",
+        metavar="DIR",
+        help="Terraform configuration of the plans, to point findings at resource blocks "
+        "(default: the plan's own directory when it holds .tf files)",
+    )
 
     commands.add_parser("verify", help="run the policy pack's Rego unit tests")
 
@@ -131,6 +137,7 @@ def _check(args: argparse.Namespace) -> int:
             fail_on=args.fail_on,
             parameters=args.parameters,
             scope=args.scope,
+            tf_dir=args.tf_dir,
         )
     )
     report = RENDERERS[args.format](result, _use_color(args.color, args.output is not None))

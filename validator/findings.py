@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from validator.errors import EngineError
 
 SEVERITIES = ("deny", "warn", "info")
 _FIELDS = ("rule_id", "severity", "scenario", "title", "resource", "message", "workaround", "docs")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding points: a file (the input, or the .tf file of a plan) and a line."""
+
+    file: str
+    line: int
+    column: int = 1
 
 
 @dataclass(frozen=True, order=True)
@@ -23,9 +32,14 @@ class Finding:
     title: str = field(compare=False)
     workaround: str = field(compare=False)
     docs: str = field(compare=False)
+    pointer: str = field(default="", compare=False)  # where the input says it (JSON pointer)
+    location: Location | None = field(default=None, compare=False)
 
-    def as_dict(self) -> dict[str, str]:
-        return {
+    def located(self, location: Location | None) -> Finding:
+        return replace(self, location=location)
+
+    def as_dict(self) -> dict[str, Any]:
+        document: dict[str, Any] = {
             "rule_id": self.rule_id,
             "severity": self.severity,
             "scenario": self.scenario,
@@ -36,6 +50,15 @@ class Finding:
             "workaround": self.workaround,
             "docs": self.docs,
         }
+        if self.pointer:
+            document["pointer"] = self.pointer
+        if self.location:
+            document["location"] = {
+                "file": self.location.file,
+                "line": self.location.line,
+                "column": self.location.column,
+            }
+        return document
 
 
 @dataclass(frozen=True)
@@ -44,6 +67,7 @@ class InputResult:
     kind: str
     findings: tuple[Finding, ...]
     unresolved: tuple[str, ...] = ()  # template values known only at deployment
+    notes: tuple[str, ...] = ()  # what asr-guard could not do for this input (locations)
 
 
 def findings_from_decision(path: str, decision: Any, engine: str) -> tuple[str, list[Finding]]:
@@ -68,6 +92,7 @@ def findings_from_decision(path: str, decision: Any, engine: str) -> tuple[str, 
                 title=raw["title"],
                 workaround=raw["workaround"],
                 docs=raw["docs"],
+                pointer=pointer if isinstance(pointer := raw.get("pointer"), str) else "",
             )
         )
     return str(decision.get("kind")), sorted(findings)

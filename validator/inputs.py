@@ -31,8 +31,10 @@ class InputDocument:
 
     path: str
     kind: str
-    text: str
+    text: str  # the JSON the engines read
     value: Any
+    source_text: str = ""  # the file as written, for line numbers
+    syntax: str = "json"
 
 
 @dataclass(frozen=True)
@@ -152,10 +154,12 @@ def load_input(
     if kind.name == ARM_TEMPLATE:
         # The policies read the template with its expressions resolved.
         resolved = resolve(candidate.path, loaded.value, context or TemplateContext())
-        return InputDocument(candidate.path, kind.name, json.dumps(resolved), resolved)
+        return InputDocument(
+            candidate.path, kind.name, json.dumps(resolved), resolved, loaded.text, loaded.syntax
+        )
     # The engines read JSON text: a JSON file as it is, a YAML one re-serialised.
     text = loaded.text if loaded.syntax == "json" else json.dumps(loaded.value)
-    return InputDocument(candidate.path, kind.name, text, loaded.value)
+    return InputDocument(candidate.path, kind.name, text, loaded.value, loaded.text, loaded.syntax)
 
 
 def resolve(source: str, template: Any, context: TemplateContext) -> dict[str, Any]:

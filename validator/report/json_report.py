@@ -12,6 +12,8 @@ def _input(item: InputResult) -> dict[str, Any]:
     entry: dict[str, Any] = {"path": item.path, "kind": item.kind}
     if item.unresolved:
         entry["unresolved"] = list(item.unresolved)
+    if item.notes:
+        entry["notes"] = list(item.notes)
     return entry
 
 

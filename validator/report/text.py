@@ -20,6 +20,8 @@ def render(result: RunResult, color: bool = False) -> str:
     for item in result.inputs:
         status = "no findings" if not item.findings else f"{len(item.findings)} finding(s)"
         lines.append(_paint(f"{item.path} ({item.kind}): {status}", _BOLD, color))
+        for note in item.notes:
+            lines.append(f"  note: {note}")
         if item.unresolved:
             lines.append(
                 f"  note: {len(item.unresolved)} template value(s) are known only at deployment "
@@ -30,6 +32,9 @@ def render(result: RunResult, color: bool = False) -> str:
             for finding in group:
                 label = _paint(f"{finding.severity.upper():<4}", _COLORS[finding.severity], color)
                 lines.append(f"    {label} {finding.rule_id} {finding.message}")
+                if finding.location:
+                    where = finding.location
+                    lines.append(f"         at: {where.file}:{where.line}")
                 lines.append(f"         workaround: {finding.workaround}")
                 lines.append(f"         docs: {finding.docs}")
     for path in result.skipped:

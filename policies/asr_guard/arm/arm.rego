@@ -92,7 +92,7 @@ origin(disk) := concat("", [" (createOption ", disk.create_option, ")"]) if {
 	disk.source == null
 }
 
-events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail} if {
+events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {
 	some vm in vms
 	replicated(vm)
 	some disk in data.asr_guard.azure.data_disks(vm)
@@ -100,7 +100,7 @@ events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(v
 	detail := concat("", [entry_label(disk), origin(disk), " is put on replicated VM ", vm.id])
 }
 
-events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail} if {
+events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {
 	some vm in vms
 	replicated(vm)
 	id := data.asr_guard.azure.os_disk_id(vm)
@@ -108,7 +108,7 @@ events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(v
 	detail := concat("", ["the OS disk of replicated VM ", vm.id, " is ", id, ", created with createOption ", data.asr_guard.azure.disk_create_option(disk_by_id[id])])
 }
 
-events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail} if {
+events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {
 	some vm in vms
 	replicated(vm)
 	some disk in data.asr_guard.azure.data_disks(vm)
@@ -117,6 +117,9 @@ events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id"
 	not disk.id in protected_disk_ids
 	detail := concat("", [disk.id, ", created by this template, is attached to replicated VM ", vm.id, " but is not among the disks its replicated item protects"])
 }
+
+# Where the resource is in the template as written (asr-guard resolve records it).
+source_pointer(resource) := object.get(resource, "asr_guard_source", "")
 
 # A template removes no replicated item: nothing is disabled or re-enabled.
 findings := data.asr_guard.lib.resolve(events, set(), set())

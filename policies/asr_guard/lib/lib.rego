@@ -63,7 +63,8 @@ finding(scenario, resource, detail) := {
 }
 
 # Turns classified events into findings.
-#   events: set of {"scenario", "resource", "vm_id", "detail"}
+#   events: set of {"scenario", "resource", "vm_id", "detail", "pointer"}
+#     (pointer: where the input says it, as a JSON pointer; "" when unknown)
 #   removed: ids of VMs whose replication this input removes
 #   reenabled: ids of VMs whose replication this input removes and adds again
 # A VM whose replication is being removed is not broken silently: the event
@@ -71,7 +72,8 @@ finding(scenario, resource, detail) := {
 # replication_disabled warning that the input package raises.
 resolve(events, removed, reenabled) := {f |
 	some event in events
-	f := resolved_finding(event, removed, reenabled)
+	finding := resolved_finding(event, removed, reenabled)
+	f := object.union(finding, {"pointer": object.get(event, "pointer", "")})
 }
 
 resolved_finding(event, removed, _) := finding(event.scenario, event.resource, event.detail) if {

@@ -48,18 +48,31 @@ source_vm_id := lower(request.virtualMachineId) if {
 
 replicated if source_vm_id in data.asr_guard.lib.inventory_vm_ids
 
+# Where the request body is in the document, as a JSON pointer, and its VM field.
+request_pointer := "/parameters/parameters/properties" if {
+	is_object(object.get(input, ["parameters", "parameters", "properties"], null))
+} else := "/parameters/properties" if {
+	is_object(object.get(input, ["parameters", "properties"], null))
+} else := "/properties" if {
+	is_object(object.get(input, "properties", null))
+} else := ""
+
+vm_pointer := concat("", [request_pointer, "/sourceResourceId"]) if object_type in vm_restore_types
+
+vm_pointer := concat("", [request_pointer, "/virtualMachineId"]) if object_type in file_restore_types
+
 recovery_type := object.get(request, "recoveryType", "")
 
 # Selected disks only (restoreDiskLunList) is a disk restore; otherwise the VM.
 restores_selected_disks if count(object.get(request, "restoreDiskLunList", [])) > 0
 
-events contains {"scenario": "file_restore", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail} if {
+events contains {"scenario": "file_restore", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail, "pointer": vm_pointer} if {
 	replicated
 	object_type in file_restore_types
 	detail := concat("", ["item-level (file) recovery is mounted for replicated VM ", source_vm_id])
 }
 
-events contains {"scenario": "vm_restore", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail} if {
+events contains {"scenario": "vm_restore", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail, "pointer": vm_pointer} if {
 	replicated
 	object_type in vm_restore_types
 	recovery_type == "OriginalLocation"
@@ -67,7 +80,7 @@ events contains {"scenario": "vm_restore", "resource": source_vm_id, "vm_id": so
 	detail := concat("", [object_type, " with recoveryType OriginalLocation replaces the disks of replicated VM ", source_vm_id, " in place"])
 }
 
-events contains {"scenario": "disk_restore", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail} if {
+events contains {"scenario": "disk_restore", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail, "pointer": vm_pointer} if {
 	replicated
 	object_type in vm_restore_types
 	recovery_type == "OriginalLocation"
@@ -76,7 +89,7 @@ events contains {"scenario": "disk_restore", "resource": source_vm_id, "vm_id": 
 	detail := concat("", [object_type, " restores the disks at LUN ", luns, " of replicated VM ", source_vm_id, " in place"])
 }
 
-events contains {"scenario": "restore_unprotected", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail} if {
+events contains {"scenario": "restore_unprotected", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail, "pointer": vm_pointer} if {
 	replicated
 	object_type in vm_restore_types
 	recovery_type in {"AlternateLocation", "RestoreDisks"}

@@ -62,6 +62,14 @@ relevant_changes := changes_of(relevant_types)
 
 change_by_address[rc.address] := rc if some rc in relevant_changes
 
+index_by_address[input.resource_changes[i].address] := i if {
+	some type in relevant_types
+	some i in positions[type]
+}
+
+# Where a change is in the plan, as a JSON pointer.
+pointer(rc) := concat("", ["/resource_changes/", format_int(index_by_address[rc.address], 10)])
+
 actions(rc) := data.asr_guard.lib.get(rc.change, "actions", [])
 
 before(rc) := data.asr_guard.lib.get(rc.change, "before", null)
@@ -404,7 +412,7 @@ attribute_expressions(rc, attr) := data.asr_guard.lib.get(data.asr_guard.lib.get
 
 # --- events ---------------------------------------------------------------------------
 
-events contains {"scenario": "vm_replace", "resource": rc.address, "vm_id": id, "detail": detail} if {
+events contains {"scenario": "vm_replace", "resource": rc.address, "vm_id": id, "detail": detail, "pointer": pointer(rc)} if {
 	some rc in vm_changes
 	is_replace(rc)
 	id := current_id(rc)
@@ -412,7 +420,7 @@ events contains {"scenario": "vm_replace", "resource": rc.address, "vm_id": id, 
 	detail := concat("", [rc.address, " is replaced (", concat(", ", actions(rc)), reason_text(rc), "); the replicated item keeps pointing at the old VM id"])
 }
 
-events contains {"scenario": "vm_delete", "resource": rc.address, "vm_id": id, "detail": detail} if {
+events contains {"scenario": "vm_delete", "resource": rc.address, "vm_id": id, "detail": detail, "pointer": pointer(rc)} if {
 	some rc in vm_changes
 	is_delete_only(rc)
 	id := current_id(rc)
@@ -420,7 +428,7 @@ events contains {"scenario": "vm_delete", "resource": rc.address, "vm_id": id, "
 	detail := concat("", [rc.address, " is deleted", reason_text(rc), " but replication of it is not removed"])
 }
 
-events contains {"scenario": "disk_restore", "resource": rc.address, "vm_id": id, "detail": detail} if {
+events contains {"scenario": "disk_restore", "resource": rc.address, "vm_id": id, "detail": detail, "pointer": pointer(rc)} if {
 	some [rc, vm_ids, value, disks] in disk_attachments
 	some id in vm_ids
 	id in replicated_vm_ids
@@ -429,7 +437,7 @@ events contains {"scenario": "disk_restore", "resource": rc.address, "vm_id": id
 	detail := concat("", [disk, " (created with create_option ", created_with(disk), ") is attached to replicated VM ", vm_label(id), " by ", rc.address])
 }
 
-events contains {"scenario": "disk_restore", "resource": rc.address, "vm_id": id, "detail": detail} if {
+events contains {"scenario": "disk_restore", "resource": rc.address, "vm_id": id, "detail": detail, "pointer": pointer(rc)} if {
 	some rc in implicit_disk_changes
 	creates(rc)
 	data.asr_guard.lib.is_restored_create_option(data.asr_guard.lib.get(after(rc), "create_option", null))
@@ -438,7 +446,7 @@ events contains {"scenario": "disk_restore", "resource": rc.address, "vm_id": id
 	detail := concat("", [rc.address, " creates a data disk from ", source_label(after(rc)), " (create_option ", after(rc).create_option, ") on replicated VM ", vm_label(id)])
 }
 
-events contains {"scenario": "data_disk_unprotected", "resource": rc.address, "vm_id": id, "detail": detail} if {
+events contains {"scenario": "data_disk_unprotected", "resource": rc.address, "vm_id": id, "detail": detail, "pointer": pointer(rc)} if {
 	some [rc, vm_ids, value, disks] in disk_attachments
 	some id in vm_ids
 	id in replicated_vm_ids
@@ -447,7 +455,7 @@ events contains {"scenario": "data_disk_unprotected", "resource": rc.address, "v
 	detail := concat("", [disk_label(value, disks), " is attached to replicated VM ", vm_label(id), " by ", rc.address, " but is not in a managed_disk block of its replicated item"])
 }
 
-events contains {"scenario": scenario, "resource": rc.address, "vm_id": id, "detail": detail} if {
+events contains {"scenario": scenario, "resource": rc.address, "vm_id": id, "detail": detail, "pointer": pointer(rc)} if {
 	some [rc, value, disks] in os_disk_swaps
 	id := current_id(rc)
 	id in replicated_vm_ids
@@ -493,7 +501,7 @@ any_restored(disks) if {
 	restored_disk(d)
 }
 
-events contains {"scenario": "replication_disabled", "resource": rc.address, "vm_id": id, "detail": detail} if {
+events contains {"scenario": "replication_disabled", "resource": rc.address, "vm_id": id, "detail": detail, "pointer": pointer(rc)} if {
 	some rc in item_changes
 	removes(rc)
 	id := data.asr_guard.lib.lower_id(data.asr_guard.lib.get(before(rc), "source_vm_id", null))

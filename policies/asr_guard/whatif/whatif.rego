@@ -36,14 +36,19 @@ typed[type] contains i if {
 	type in {data.asr_guard.azure.vm_type, data.asr_guard.azure.disk_type, data.asr_guard.azure.replicated_item_type}
 }
 
-of_type(type) := [view(changes[i]) | some i in typed[type]]
+of_type(type) := [view(changes[i], i) | some i in typed[type]]
 
-view(change) := {
+view(change, i) := {
 	"id": lower(change.resourceId),
 	"change_type": change.changeType,
 	"before": object.get(change, "before", null),
 	"after": object.get(change, "after", null),
+	"pointer": concat("", [changes_pointer, "/", format_int(i, 10)]),
 }
+
+changes_pointer := "/changes" if is_array(object.get(input, "changes", null))
+
+changes_pointer := "/properties/changes" if not is_array(object.get(input, "changes", null))
 
 vms := of_type(data.asr_guard.azure.vm_type)
 
@@ -155,21 +160,21 @@ disk_create_option_label(id) := "an existing disk" if not restored_disk(id)
 
 # --- events ------------------------------------------------------------------------
 
-events contains {"scenario": "vm_delete", "resource": vm.id, "vm_id": vm.id, "detail": detail} if {
+events contains {"scenario": "vm_delete", "resource": vm.id, "vm_id": vm.id, "detail": detail, "pointer": vm.pointer} if {
 	some vm in vms
 	vm.change_type == "Delete"
 	vm.id in replicated_vm_ids
 	detail := concat("", ["what-if deletes ", vm.id, " but replication of it is not removed"])
 }
 
-events contains {"scenario": "vm_replace", "resource": vm.id, "vm_id": vm.id, "detail": detail} if {
+events contains {"scenario": "vm_replace", "resource": vm.id, "vm_id": vm.id, "detail": detail, "pointer": vm.pointer} if {
 	some vm in vms
 	vm.change_type == "Create"
 	vm.id in replicated_vm_ids
 	detail := concat("", ["what-if creates ", vm.id, ", which the inventory lists as replicated: the VM is re-created and its replicated item points at the old one"])
 }
 
-events contains {"scenario": scenario, "resource": vm.id, "vm_id": vm.id, "detail": detail} if {
+events contains {"scenario": scenario, "resource": vm.id, "vm_id": vm.id, "detail": detail, "pointer": vm.pointer} if {
 	some vm in vms
 	vm.change_type in {"Modify", "Deploy"}
 	vm.id in replicated_vm_ids
@@ -184,7 +189,7 @@ swap_scenario(id) := "disk_restore" if restored_disk(id)
 
 swap_scenario(id) := "os_disk_swap" if not restored_disk(id)
 
-events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": vm.id, "detail": detail} if {
+events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": vm.id, "detail": detail, "pointer": vm.pointer} if {
 	some vm in vms
 	vm.change_type in {"Modify", "Deploy"}
 	vm.id in replicated_vm_ids
@@ -193,7 +198,7 @@ events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": vm.id, 
 	detail := concat("", [disk_label(disk), source_label(disk), " is attached to replicated VM ", vm.id])
 }
 
-events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id": vm.id, "detail": detail} if {
+events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id": vm.id, "detail": detail, "pointer": vm.pointer} if {
 	some vm in vms
 	vm.change_type in {"Modify", "Deploy"}
 	vm.id in replicated_vm_ids
@@ -203,7 +208,7 @@ events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id"
 	detail := concat("", [disk_label(disk), " is attached to replicated VM ", vm.id, " but is not among the disks its replicated item protects"])
 }
 
-events contains {"scenario": "replication_disabled", "resource": item.id, "vm_id": id, "detail": detail} if {
+events contains {"scenario": "replication_disabled", "resource": item.id, "vm_id": id, "detail": detail, "pointer": item.pointer} if {
 	some item in items
 	item.change_type == "Delete"
 	id := data.asr_guard.azure.item_vm_id(item.before)

@@ -1,0 +1,110 @@
+"""Findings point at source lines: .tf blocks for plans, JSON pointers elsewhere."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import FIXTURES, INVENTORY
+from validator.cli import main
+
+TFCONFIG = FIXTURES / "tfconfig"
+SCOPE = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu"
+
+
+def report(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    main([*args, "--format", "json"])
+    document: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return document
+
+
+def line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+def test_plan_finding_points_at_the_resource_block_in_a_module(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    plan = FIXTURES / "terraform" / "restored-disk-attached-module.plan.json"
+    inventory = INVENTORY / "replicated-vms.yaml"
+    args = ["check", str(plan), "--tf-dir", str(TFCONFIG), "--inventory", str(inventory)]
+    finding = report(args, capsys)["findings"][0]
+    module_file = TFCONFIG / "modules" / "data_disks" / "main.tf"
+    assert finding["location"] == {
+        "file": str(module_file),
+        "line": line_of(
+            module_file, 'resource "azurerm_virtual_machine_data_disk_attachment" "restored"'
+        ),
+        "column": 1,
+    }
+
+
+def test_tf_files_next_to_the_plan_are_found(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "check",
+        str(TFCONFIG / "plan.json"),
+        "--inventory",
+        str(INVENTORY / "replicated-vms.yaml"),
+    ]
+    finding = report(args, capsys)["findings"][0]
+    assert finding["location"]["file"].endswith("modules/data_disks/main.tf")
+
+
+def test_missing_block_and_unparseable_tf_are_said_not_fatal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(FIXTURES / "terraform" / "vm-replaced-replicated.plan.json", tmp_path / "plan.json")
+    (tmp_path / "broken.tf").write_text('resource "x" "y" {\n  a = \n')
+    code = main(["check", str(tmp_path / "plan.json"), "--format", "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 1  # the verdict does not depend on the .tf files
+    notes = document["inputs"][0]["notes"]
+    assert any("broken.tf: cannot parse" in note for note in notes)
+    assert any("no resource block for azurerm_linux_virtual_machine.app" in note for note in notes)
+    assert "location" not in document["findings"][0]
+
+
+@pytest.mark.parametrize(
+    ("path", "needle"),
+    [
+        (FIXTURES / "restore" / "vm-restore-in-place.json", '"sourceResourceId"'),
+        (FIXTURES / "restore" / "disks-restore-in-place.yaml", "sourceResourceId:"),
+        (FIXTURES / "restore" / "restore-to-new-vm.json", '"sourceResourceId"'),
+    ],
+    ids=lambda x: getattr(x, "name", ""),
+)
+def test_restore_finding_points_at_the_vm_field(
+    path: Path, needle: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["check", str(path), "--inventory", str(INVENTORY / "replicated-vms.yaml")]
+    location = report(args, capsys)["findings"][0]["location"]
+    assert location["file"] == str(path)
+    assert location["line"] == line_of(path, needle)
+
+
+def test_whatif_finding_points_at_the_change(capsys: pytest.CaptureFixture[str]) -> None:
+    path = FIXTURES / "whatif" / "delete-replicated-vm.whatif.json"
+    finding = report(["check", str(path)], capsys)["findings"][0]
+    assert finding["pointer"] == "/changes/0"
+    assert finding["location"]["line"] == 3
+
+
+def test_arm_finding_points_at_the_resource_in_the_template(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = FIXTURES / "arm" / "module-disks-from-snapshots.json"
+    args = [
+        "check",
+        str(path),
+        "--scope",
+        SCOPE,
+        "--inventory",
+        str(INVENTORY / "replicated-vms.yaml"),
+    ]
+    finding = report(args, capsys)["findings"][0]
+    assert finding["pointer"] == "/resources/restoredDisks/properties/template/resources/vmUpdate"
+    assert finding["location"]["line"] == line_of(path, '"vmUpdate": {')
