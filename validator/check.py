@@ -10,7 +10,14 @@ from validator import __version__, inputs
 from validator.engines import DEFAULT_OPA_TIMEOUT, Engine
 from validator.engines.embedded import EmbeddedEngine
 from validator.errors import EngineError, UsageError
-from validator.findings import Finding, InputResult, Location, RunResult, findings_from_decision
+from validator.findings import (
+    Finding,
+    InputResult,
+    Location,
+    RunResult,
+    findings_from_decision,
+    rules_from_matrix,
+)
 from validator.inventory import inventory_data
 from validator.loading import DEFAULT_MAX_BYTES
 from validator.locate import positions
@@ -176,4 +183,5 @@ def run(options: Options) -> RunResult:
         inputs=tuple(results),
         skipped=tuple(skipped),
         fail_on=options.fail_on,
+        rules=rules_from_matrix(pack.matrix),
     )

@@ -9,22 +9,72 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from validator import __version__
 from validator.check import Options, run
 from validator.engines import DEFAULT_OPA_TIMEOUT
-from validator.errors import AsrGuardError, EngineError
+from validator.errors import AsrGuardError, EngineError, UsageError
 from validator.findings import RunResult
 from validator.inventory import inventory_data
 from validator.policy import load_pack
-from validator.report import json_report, text
+from validator.report import ci_annotations, json_report, junit, markdown, sarif, text
 
 EXIT_PASS, EXIT_DENY, EXIT_ERROR = 0, 1, 2
 
 RENDERERS: dict[str, Callable[[RunResult, bool], str]] = {
     "text": text.render,
     "json": json_report.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "github": ci_annotations.render_github,
+    "azure": ci_annotations.render_azure,
+    "markdown": markdown.render,
 }
+
+
+class _Ordered(argparse.Action):
+    """Records --format and --output in the order given, so each output follows its format."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        events = getattr(namespace, "report_events", None) or []
+        events.append((self.dest, values))
+        namespace.report_events = events
+
+
+def report_targets(events: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
+    """[(format, output file or None for stdout)]: --output goes with the --format before it.
+
+    An --output given before any --format goes with the first format (text if none).
+    """
+    targets: list[list[Any]] = []
+    leading: str | None = None
+    for dest, value in events:
+        if dest == "format":
+            targets.append([value, None])
+        elif targets:
+            if targets[-1][1] is not None:
+                raise UsageError(f"two --output for one --format {targets[-1][0]}")
+            targets[-1][1] = value
+        elif leading is None:
+            leading = value
+        else:
+            raise UsageError("two --output before any --format")
+    if not targets:
+        targets.append(["text", None])
+    if leading is not None:
+        if targets[0][1] is not None:
+            raise UsageError(f"two --output for one --format {targets[0][0]}")
+        targets[0][1] = leading
+    if sum(1 for _, output in targets if output is None) > 1:
+        raise UsageError("only one --format can write to standard output: give the others --output")
+    return [(str(fmt), output) for fmt, output in targets]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,8 +101,18 @@ def _parser() -> argparse.ArgumentParser:
         help="replication inventory (repeatable): replicated_vms YAML/JSON or "
         "'az site-recovery protected-item list' JSON",
     )
-    check.add_argument("--format", choices=sorted(RENDERERS), default="text")
-    check.add_argument("--output", metavar="FILE", help="write the report here, not to stdout")
+    check.add_argument(
+        "--format",
+        choices=sorted(RENDERERS),
+        action=_Ordered,
+        help="report format (repeatable; default text)",
+    )
+    check.add_argument(
+        "--output",
+        metavar="FILE",
+        action=_Ordered,
+        help="write the report of the --format before it to FILE, not to stdout",
+    )
     check.add_argument("--fail-on", choices=["deny", "warn"], default="deny")
     check.add_argument("--engine", choices=["auto", "embedded", "opa"], default="auto")
     check.add_argument(
@@ -126,6 +186,7 @@ def write_atomically(path: str, content: str) -> None:
 
 
 def _check(args: argparse.Namespace) -> int:
+    targets = report_targets(getattr(args, "report_events", None) or [])
     result = run(
         Options(
             paths=args.paths,
@@ -140,14 +201,15 @@ def _check(args: argparse.Namespace) -> int:
             tf_dir=args.tf_dir,
         )
     )
-    report = RENDERERS[args.format](result, _use_color(args.color, args.output is not None))
-    if args.output:
-        try:
-            write_atomically(args.output, report)
-        except OSError as exc:
-            raise AsrGuardError(f"{args.output}: cannot write report: {exc.strerror}") from None
-    else:
-        sys.stdout.write(report)
+    for fmt, output in targets:
+        report = RENDERERS[fmt](result, _use_color(args.color, output is not None))
+        if output:
+            try:
+                write_atomically(output, report)
+            except OSError as exc:
+                raise AsrGuardError(f"{output}: cannot write report: {exc.strerror}") from None
+        else:
+            sys.stdout.write(report)
     return EXIT_PASS if result.passed else EXIT_DENY
 
 

@@ -99,6 +99,35 @@ def findings_from_decision(path: str, decision: Any, engine: str) -> tuple[str, 
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A support-matrix scenario as a rule, for report formats that describe their rules."""
+
+    rule_id: str
+    scenario: str
+    title: str
+    severity: str
+    status: str
+    workaround: str
+    docs: str
+
+
+def rules_from_matrix(matrix: dict[str, Any]) -> tuple[Rule, ...]:
+    rules = [
+        Rule(
+            row["rule_id"],
+            scenario,
+            row["title"],
+            row["severity"],
+            row["status"],
+            row["workaround"],
+            row["docs"],
+        )
+        for scenario, row in matrix["scenarios"].items()
+    ]
+    return tuple(sorted(rules, key=lambda rule: rule.rule_id))
+
+
+@dataclass(frozen=True)
 class RunResult:
     version: str
     policy_version: str
@@ -106,6 +135,11 @@ class RunResult:
     inputs: tuple[InputResult, ...]
     skipped: tuple[str, ...]
     fail_on: str = "deny"
+    rules: tuple[Rule, ...] = ()
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether this finding fails the run (--fail-on)."""
+        return finding.severity == "deny" or (self.fail_on == "warn" and finding.severity == "warn")
 
     @property
     def findings(self) -> list[Finding]:
@@ -116,8 +150,7 @@ class RunResult:
 
     @property
     def passed(self) -> bool:
-        failing = {"deny"} if self.fail_on == "deny" else {"deny", "warn"}
-        return not any(finding.severity in failing for finding in self.findings)
+        return not any(self.fails(finding) for finding in self.findings)
 
     def summary(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,87 @@
+"""`--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from validator.findings import Finding, Rule, RunResult
+
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+INFORMATION_URI = (
+    "https://learn.microsoft.com/azure/site-recovery/site-recovery-backup-interoperability"
+)
+LEVELS = {"deny": "error", "warn": "warning", "info": "note"}
+
+
+def _descriptor(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.rule_id,
+        "name": "".join(part.capitalize() for part in rule.scenario.split("_")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {
+            "text": f"{rule.title} (support status: {rule.status.replace('_', ' ')})."
+        },
+        "help": {
+            "text": f"Workaround: {rule.workaround} See {rule.docs}",
+            "markdown": f"**Workaround:** {rule.workaround}\n\n[Microsoft docs]({rule.docs})",
+        },
+        "helpUri": rule.docs,
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": {"tags": ["azure", "site-recovery", "backup", rule.scenario]},
+    }
+
+
+def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+    location = finding.location
+    physical: dict[str, Any] = {
+        "artifactLocation": {"uri": location.file if location else finding.path}
+    }
+    if location:
+        physical["region"] = {"startLine": location.line, "startColumn": location.column}
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "ruleIndex": index[finding.rule_id],
+        "level": LEVELS[finding.severity],
+        "message": {"text": f"{finding.message}. Workaround: {finding.workaround}"},
+        "locations": [
+            {
+                "physicalLocation": physical,
+                "logicalLocations": [{"fullyQualifiedName": finding.resource, "kind": "resource"}],
+            }
+        ],
+        "partialFingerprints": {"asrGuard/v1": f"{finding.rule_id}:{finding.resource}"},
+    }
+    if finding.pointer:
+        result["properties"] = {"pointer": finding.pointer, "input": finding.path}
+    return result
+
+
+def as_document(result: RunResult) -> dict[str, Any]:
+    index = {rule.rule_id: i for i, rule in enumerate(result.rules)}
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "asr-guard",
+                        "version": result.version,
+                        "semanticVersion": result.version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_descriptor(rule) for rule in result.rules],
+                        "properties": {"policyVersion": result.policy_version},
+                    }
+                },
+                "results": [_result(finding, index) for finding in result.findings],
+                "invocations": [{"executionSuccessful": True}],
+            }
+        ],
+    }
+
+
+def render(result: RunResult, color: bool = False) -> str:
+    return json.dumps(as_document(result), indent=2) + "\n"
