@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from validator import __version__, inputs
 from validator.engines import DEFAULT_OPA_TIMEOUT, Engine
 from validator.engines.embedded import EmbeddedEngine
-from validator.errors import EngineError, UsageError
+from validator.errors import EngineError, InputError, UsageError
 from validator.findings import (
     Finding,
     InputResult,
     Location,
     RunResult,
+    WaiverReport,
     findings_from_decision,
     rules_from_matrix,
 )
@@ -23,6 +26,14 @@ from validator.loading import DEFAULT_MAX_BYTES
 from validator.locate import positions
 from validator.policy import PolicyPack, load_pack
 from validator.tfsource import TerraformSource, read_terraform_source
+from validator.waivers import (
+    Waiver,
+    exact_regex,
+    inline_waivers,
+    load_waiver_file,
+    terraform_inline_waivers,
+    waivers_data,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,8 @@ class Options:
     fail_on: str = "deny"
     max_bytes: int = DEFAULT_MAX_BYTES
     tf_dir: str | None = None  # Terraform configuration the plan came from (for lines)
+    waivers: Sequence[str] = ()  # waivers files
+    today: dt.date | None = None  # the day waiver expiry is judged on (default: today)
     parameters: str | None = None  # ARM parameters file
     scope: str | None = None  # ARM deployment scope: /subscriptions/<id>/resourceGroups/<name>
 
@@ -52,22 +65,27 @@ def template_context(options: Options) -> inputs.TemplateContext:
     return inputs.TemplateContext(values, options.scope)
 
 
-def make_engine(options: Options, pack: PolicyPack) -> Engine:
+def make_engine(
+    options: Options, pack: PolicyPack, waivers: dict[str, Any] | None = None
+) -> Engine:
     engine = options.engine
     if engine == "auto":
         engine = "opa" if options.opa_url else "embedded"
     if engine == "embedded":
         if options.opa_url:
             raise UsageError("--opa-url needs --engine opa (or auto)")
-        return EmbeddedEngine(pack, inventory_data(options.inventories))
+        return EmbeddedEngine(pack, _merge(inventory_data(options.inventories), waivers))
     if engine == "opa":
         if not options.opa_url:
             raise UsageError("--engine opa needs --opa-url URL (or ASR_GUARD_OPA_URL)")
-        if options.opa_preloaded and options.inventories:
+        if options.opa_preloaded and (options.inventories or options.waivers):
             raise UsageError(
-                "--inventory cannot be used with --opa-preloaded: the server's own data is used"
+                "--inventory and --waivers cannot be used with --opa-preloaded: "
+                "the server's own data is used"
             )
-        inventory = None if options.opa_preloaded else inventory_data(options.inventories)
+        inventory = (
+            None if options.opa_preloaded else _merge(inventory_data(options.inventories), waivers)
+        )
         # Imported here: opa-python-client pulls in requests and aiohttp (0.13 s), which a
         # run on the embedded engine (a pre-commit hook) should not pay for.
         from validator.engines.opa_server import OpaServerEngine
@@ -109,10 +127,8 @@ def _locate_in_terraform(
 ) -> tuple[list[Finding], tuple[str, ...]]:
     # The plan JSON has no useful lines: point at the resource block in the .tf files,
     # from --tf-dir or, failing that, the plan's own directory.
-    if not findings:
-        return findings, ()
-    directory = Path(tf_dir) if tf_dir else Path(document.path).parent
-    if not tf_dir and (document.path == "-" or not any(directory.glob("*.tf"))):
+    directory = _tf_directory(document, tf_dir)
+    if not findings or directory is None:
         return findings, ()
     if directory not in sources:
         sources[directory] = read_terraform_source(directory)
@@ -137,6 +153,43 @@ def unresolved(document: inputs.InputDocument) -> tuple[str, ...]:
     return tuple(f"{entry['pointer']}: {entry['reason']}" for entry in entries)
 
 
+def _merge(first: dict[str, Any], second: dict[str, Any] | None) -> dict[str, Any]:
+    """Two data documents under asr_guard, side by side."""
+    return {"asr_guard": {**first.get("asr_guard", {}), **(second or {}).get("asr_guard", {})}}
+
+
+def _tf_directory(document: inputs.InputDocument, tf_dir: str | None) -> Path | None:
+    """The Terraform configuration of a plan: --tf-dir, or .tf files next to the plan."""
+    if tf_dir:
+        return Path(tf_dir)
+    directory = Path(document.path).parent
+    if document.path == "-" or not any(directory.glob("*.tf")):
+        return None
+    return directory
+
+
+def collect_waivers(
+    options: Options,
+    documents: list[inputs.InputDocument],
+    sources: dict[Path, TerraformSource],
+) -> list[Waiver]:
+    """Waivers files, and inline waivers in .tf resource blocks and YAML restore requests."""
+    found = [waiver for path in options.waivers for waiver in load_waiver_file(path)]
+    for document in documents:
+        if document.kind == inputs.TERRAFORM_PLAN:
+            directory = _tf_directory(document, options.tf_dir)
+            if directory is not None:
+                if directory not in sources:
+                    sources[directory] = read_terraform_source(directory)
+                found += terraform_inline_waivers(sources[directory].blocks)
+        elif document.kind == inputs.RESTORE_REQUEST and document.syntax == "yaml":
+            body = inputs.restore_request_body(document.value)
+            vm = str(body.get("sourceResourceId") or body.get("virtualMachineId") or "").lower()
+            lines = document.source_text.splitlines()
+            found += inline_waivers(document.path, lines, vm, exact_regex(vm), (1, len(lines)))
+    return list({waiver.id: waiver for waiver in found}.values())
+
+
 def run(options: Options) -> RunResult:
     if not options.paths:
         raise UsageError("no input given: name plan files, directories or - for stdin")
@@ -155,14 +208,23 @@ def run(options: Options) -> RunResult:
             documents.append(document)
     if not documents:
         raise UsageError("no supported input found in " + ", ".join(options.paths))
-    engine = make_engine(options, pack)
     sources: dict[Path, TerraformSource] = {}
+    waivers = collect_waivers(options, documents, sources)
+    known = {rule.rule_id for rule in rules_from_matrix(pack.matrix)}
+    for waiver in waivers:
+        if waiver.rule not in known:
+            raise InputError(waiver.source, f"waiver names unknown rule {waiver.rule}")
+    today = options.today or dt.date.today()
+    engine = make_engine(options, pack, waivers_data(waivers, today) if waivers else None)
+    applied: set[str] = set()
+    expired: set[str] = set()
     try:
         results = []
         for document in documents:
-            kind, findings = findings_from_decision(
-                document.path, engine.evaluate(document), engine.name
-            )
+            decision = engine.evaluate(document)
+            kind, findings = findings_from_decision(document.path, decision, engine.name)
+            applied.update(_ids(decision, "applied"))
+            expired.update(_ids(decision, "expired"))
             if kind != document.kind:
                 raise EngineError(
                     f"{engine.name} engine: {document.path}: the policies read it as {kind!r}, "
@@ -184,4 +246,18 @@ def run(options: Options) -> RunResult:
         skipped=tuple(skipped),
         fail_on=options.fail_on,
         rules=rules_from_matrix(pack.matrix),
+        waivers=WaiverReport(
+            applied=tuple(sorted(applied)),
+            expired=tuple(sorted(expired)),
+            unmatched=tuple(sorted({w.id for w in waivers} - applied - expired)),
+            sources={w.id: w.source for w in waivers},
+        )
+        if waivers
+        else None,
     )
+
+
+def _ids(decision: Any, key: str) -> list[str]:
+    waivers = decision.get("waivers") if isinstance(decision, dict) else None
+    ids = waivers.get(key, []) if isinstance(waivers, dict) else []
+    return [str(i) for i in ids] if isinstance(ids, list) else []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -132,6 +133,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     _template_options(check)
     check.add_argument(
+        "--waivers",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="waivers file (repeatable): accepted findings, each with a justification and expiry",
+    )
+    check.add_argument(
+        "--today",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="judge waiver expiry as of this day (default: today)",
+    )
+    check.add_argument(
         "--tf-dir",
         metavar="DIR",
         help="Terraform configuration of the plans, to point findings at resource blocks "
@@ -152,6 +166,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     inventory.add_argument("files", nargs="+", metavar="FILE")
     return parser
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def _template_options(parser: argparse.ArgumentParser) -> None:
@@ -199,6 +220,8 @@ def _check(args: argparse.Namespace) -> int:
             parameters=args.parameters,
             scope=args.scope,
             tf_dir=args.tf_dir,
+            waivers=args.waivers,
+            today=args.today,
         )
     )
     for fmt, output in targets:

@@ -34,6 +34,8 @@ class Finding:
     docs: str = field(compare=False)
     pointer: str = field(default="", compare=False)  # where the input says it (JSON pointer)
     location: Location | None = field(default=None, compare=False)
+    # Set by the policies when an active waiver covers the finding.
+    waived: dict[str, str] | None = field(default=None, compare=False)
 
     def located(self, location: Location | None) -> Finding:
         return replace(self, location=location)
@@ -52,6 +54,8 @@ class Finding:
         }
         if self.pointer:
             document["pointer"] = self.pointer
+        if self.waived:
+            document["waived"] = dict(self.waived)
         if self.location:
             document["location"] = {
                 "file": self.location.file,
@@ -59,6 +63,14 @@ class Finding:
                 "column": self.location.column,
             }
         return document
+
+
+def _waived(value: Any) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise EngineError("malformed waiver in the decision")
+    return {str(k): v for k, v in value.items()}
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,7 @@ def findings_from_decision(path: str, decision: Any, engine: str) -> tuple[str, 
                 workaround=raw["workaround"],
                 docs=raw["docs"],
                 pointer=pointer if isinstance(pointer := raw.get("pointer"), str) else "",
+                waived=_waived(raw.get("waived")),
             )
         )
     return str(decision.get("kind")), sorted(findings)
@@ -128,6 +141,23 @@ def rules_from_matrix(matrix: dict[str, Any]) -> tuple[Rule, ...]:
 
 
 @dataclass(frozen=True)
+class WaiverReport:
+    """Which waivers applied, which have expired (as the policies said), which matched nothing."""
+
+    applied: tuple[str, ...]
+    expired: tuple[str, ...]
+    unmatched: tuple[str, ...]
+    sources: dict[str, str]  # waiver id -> file:line
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {
+            "applied": list(self.applied),
+            "expired": list(self.expired),
+            "unmatched": list(self.unmatched),
+        }
+
+
+@dataclass(frozen=True)
 class RunResult:
     version: str
     policy_version: str
@@ -136,21 +166,24 @@ class RunResult:
     skipped: tuple[str, ...]
     fail_on: str = "deny"
     rules: tuple[Rule, ...] = ()
+    waivers: WaiverReport | None = None
 
     def fails(self, finding: Finding) -> bool:
-        """Whether this finding fails the run (--fail-on)."""
+        """Whether this finding fails the run (--fail-on); a waived one never does."""
+        if finding.waived:
+            return False
         return finding.severity == "deny" or (self.fail_on == "warn" and finding.severity == "warn")
 
     @property
     def findings(self) -> list[Finding]:
         return [finding for result in self.inputs for finding in result.findings]
 
-    def count(self, severity: str) -> int:
-        return sum(1 for finding in self.findings if finding.severity == severity)
-
     @property
     def passed(self) -> bool:
         return not any(self.fails(finding) for finding in self.findings)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity and not f.waived)
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -158,5 +191,6 @@ class RunResult:
             "deny": self.count("deny"),
             "warn": self.count("warn"),
             "info": self.count("info"),
+            "waived": sum(1 for finding in self.findings if finding.waived),
             "passed": self.passed,
         }

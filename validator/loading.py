@@ -16,7 +16,18 @@ from validator.errors import InputError
 STDIN = "-"
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 
-_YAML_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _JsonValuesLoader(_SAFE_LOADER):  # type: ignore[valid-type,misc]
+    """A safe loader that keeps YAML 1.1 timestamps as strings: inputs are JSON values."""
+
+
+_JsonValuesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _SAFE_LOADER.yaml_implicit_resolvers.items()
+}
+_YAML_LOADER = _JsonValuesLoader
 
 
 @dataclass(frozen=True)

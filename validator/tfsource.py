@@ -24,6 +24,7 @@ _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
 class BlockLocation:
     file: str
     line: int
+    end_line: int
 
 
 @dataclass
@@ -49,8 +50,8 @@ def _label(node: Any) -> str:
     return _text(node).strip('"')
 
 
-def _blocks(tree: Tree[Token]) -> list[tuple[str, list[str], int]]:
-    """Blocks as (type, labels, line)."""
+def _blocks(tree: Tree[Token]) -> list[tuple[str, list[str], int, int]]:
+    """Blocks as (type, labels, first line, last line)."""
     found = []
     for node in tree.iter_subtrees_topdown():  # type: ignore[no-untyped-call]  # lark is untyped here
         if node.data != "block":
@@ -61,7 +62,7 @@ def _blocks(tree: Tree[Token]) -> list[tuple[str, list[str], int]]:
             for child in rest
             if isinstance(child, Tree) and child.data in ("string", "identifier")
         ]
-        found.append((_text(kind), labels, node.meta.line))
+        found.append((_text(kind), labels, node.meta.line, node.meta.end_line))
     return found
 
 
@@ -84,11 +85,10 @@ def _scan(directory: Path, prefix: str, source: TerraformSource, depth: int) -> 
         except Exception as exc:  # python-hcl2 raises lark and its own errors alike
             source.notes.append(f"{path}: cannot parse: {str(exc).splitlines()[0][:120]}")
             continue
-        for kind, labels, line in _blocks(tree):
+        for kind, labels, line, end_line in _blocks(tree):
             if kind == "resource" and len(labels) == 2:
-                source.blocks.setdefault(
-                    f"{prefix}{labels[0]}.{labels[1]}", BlockLocation(str(path), line)
-                )
+                address = f"{prefix}{labels[0]}.{labels[1]}"
+                source.blocks.setdefault(address, BlockLocation(str(path), line, end_line))
         for name, module_source in _module_sources(document).items():
             if not module_source.startswith(("./", "../")):
                 continue  # a registry or remote module: not on this disk

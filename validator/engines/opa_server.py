@@ -81,11 +81,10 @@ class OpaServerEngine:
                 source, f"{POLICY_ID_PREFIX}/{module_name}", rego_compat=False
             )
         self._client.update_or_create_data(pack.matrix, "asr_guard/matrix")
-        replicated = (inventory or {}).get("asr_guard", {}).get("inventory", {})
-        # Always written, so that a previous run's inventory does not linger on the server.
-        self._client.update_or_create_data(
-            {"replicated_vms": replicated.get("replicated_vms", [])}, "asr_guard/inventory"
-        )
+        extra = (inventory or {}).get("asr_guard", {})
+        # Always written, so that a previous run's inventory or waivers do not linger.
+        self._client.update_or_create_data(extra.get("inventory", {}), "asr_guard/inventory")
+        self._client.update_or_create_data(extra.get("waivers", {}), "asr_guard/waivers")
 
     def evaluate(self, document: InputDocument) -> Any:
         answer = self._call(

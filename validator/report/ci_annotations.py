@@ -32,9 +32,10 @@ def render_github(result: RunResult, color: bool = False) -> str:
             properties.append(f"line={line}")
         properties.append(f"title={_github_property(f'{finding.rule_id} {finding.title}')}")
         message = f"{finding.message}\nWorkaround: {finding.workaround}\n{finding.docs}"
-        lines.append(
-            f"::{GITHUB_COMMANDS[finding.severity]} {','.join(properties)}::{_github_data(message)}"
-        )
+        command = "notice" if finding.waived else GITHUB_COMMANDS[finding.severity]
+        if finding.waived:
+            message = f"(waived until {finding.waived['expires']}) {message}"
+        lines.append(f"::{command} {','.join(properties)}::{_github_data(message)}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -53,8 +54,9 @@ def render_azure(result: RunResult, color: bool = False) -> str:
     lines = []
     for finding in result.findings:
         message = f"{finding.rule_id} {finding.message}. Workaround: {finding.workaround}"
-        if finding.severity == "info":
-            lines.append(f"{finding.rule_id} (info) {finding.message}")
+        if finding.severity == "info" or finding.waived:
+            state = f"waived until {finding.waived['expires']}" if finding.waived else "info"
+            lines.append(f"{finding.rule_id} ({state}) {finding.message}")
             continue
         file, line = _where(finding)
         properties = [

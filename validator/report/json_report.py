@@ -24,6 +24,7 @@ def as_document(result: RunResult) -> dict[str, Any]:
         "engine": result.engine,
         "inputs": [_input(item) for item in result.inputs],
         "findings": [finding.as_dict() for finding in result.findings],
+        **({"waivers": result.waivers.as_dict()} if result.waivers else {}),
         "summary": result.summary(),
     }
 

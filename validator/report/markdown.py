@@ -30,8 +30,9 @@ def render(result: RunResult, color: bool = False) -> str:
             where = finding.path
             if finding.location:
                 where = f"{finding.location.file}:{finding.location.line}"
+            label = LABELS[finding.severity] + (" (waived)" if finding.waived else "")
             lines.append(
-                f"| {LABELS[finding.severity]} | [{finding.rule_id}]({finding.docs}) "
+                f"| {label} | [{finding.rule_id}]({finding.docs}) "
                 f"| `{_cell(finding.resource)}` | `{_cell(where)}` | {_cell(finding.message)} "
                 f"| {_cell(finding.workaround)} |"
             )

@@ -56,6 +56,15 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     }
     if finding.pointer:
         result["properties"] = {"pointer": finding.pointer, "input": finding.path}
+    if finding.waived:
+        result["suppressions"] = [
+            {
+                "kind": "external",
+                "status": "accepted",
+                "justification": f"{finding.waived['justification']} "
+                f"(waiver {finding.waived['waiver']}, until {finding.waived['expires']})",
+            }
+        ]
     return result
 
 

@@ -31,7 +31,14 @@ def render(result: RunResult, color: bool = False) -> str:
             lines.append(f"  {resource}")
             for finding in group:
                 label = _paint(f"{finding.severity.upper():<4}", _COLORS[finding.severity], color)
+                if finding.waived:
+                    label = f"{label} (waived)"
                 lines.append(f"    {label} {finding.rule_id} {finding.message}")
+                if finding.waived:
+                    lines.append(
+                        f"         waived by {finding.waived['source']} until "
+                        f"{finding.waived['expires']}: {finding.waived['justification']}"
+                    )
                 if finding.location:
                     where = finding.location
                     lines.append(f"         at: {where.file}:{where.line}")
@@ -39,12 +46,22 @@ def render(result: RunResult, color: bool = False) -> str:
                 lines.append(f"         docs: {finding.docs}")
     for path in result.skipped:
         lines.append(f"{path}: skipped (not a supported input kind)")
+    if result.waivers:
+        for waiver in result.waivers.expired:
+            lines.append(
+                f"waiver {waiver} ({result.waivers.sources.get(waiver, '?')}) has expired: "
+                "it no longer applies"
+            )
+        for waiver in result.waivers.unmatched:
+            lines.append(
+                f"waiver {waiver} ({result.waivers.sources.get(waiver, '?')}) matched no finding"
+            )
     summary = result.summary()
     verdict = "PASSED" if result.passed else "FAILED"
     verdict_style = _COLORS["pass"] if result.passed else _COLORS["deny"]
     lines.append(
         f"asr-guard: {summary['inputs']} input(s), {summary['deny']} deny, "
-        f"{summary['warn']} warn, {summary['info']} info (fail on {result.fail_on}): "
-        + _paint(verdict, verdict_style, color)
+        f"{summary['warn']} warn, {summary['info']} info, {summary['waived']} waived "
+        f"(fail on {result.fail_on}): " + _paint(verdict, verdict_style, color)
     )
     return "\n".join(lines) + "\n"

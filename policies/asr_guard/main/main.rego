@@ -25,30 +25,39 @@ kind := k if {
 
 kind := "unknown" if count(kinds) != 1
 
-findings := data.asr_guard.terraform.findings if kind == "terraform-plan"
+kind_findings := data.asr_guard.terraform.findings if kind == "terraform-plan"
 
-findings := data.asr_guard.restore.findings if kind == "backup-restore-request"
+kind_findings := data.asr_guard.restore.findings if kind == "backup-restore-request"
 
-findings := data.asr_guard.whatif.findings if kind == "arm-whatif"
+kind_findings := data.asr_guard.whatif.findings if kind == "arm-whatif"
 
-findings := data.asr_guard.arm.findings if kind == "arm-template"
+kind_findings := data.asr_guard.arm.findings if kind == "arm-template"
 
-findings := set() if kind == "unknown"
+kind_findings := set() if kind == "unknown"
+
+# Every finding, waived ones marked "waived" (they are reported, not dropped).
+findings := data.asr_guard.lib.apply_waivers(kind_findings)
 
 report := {
 	"policy_version": data.asr_guard.matrix.policy_version,
 	"kind": kind,
 	"findings": findings,
+	"waivers": {
+		"applied": sort({f.waived.waiver | some f in findings; f.waived}),
+		"expired": data.asr_guard.lib.expired_waivers,
+	},
 }
 
 deny contains f.message if {
 	some f in findings
 	f.severity == "deny"
+	not f.waived
 }
 
 warn contains f.message if {
 	some f in findings
 	f.severity == "warn"
+	not f.waived
 }
 
 info contains f.message if {

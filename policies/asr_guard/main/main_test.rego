@@ -38,3 +38,15 @@ test_conftest_style_views if {
 	count(deny) == 1
 	count(main.warn) == 0 with input as replaced_plan
 }
+
+test_waived_denial_leaves_the_conftest_deny_view if {
+	w := {"today": "2026-11-24", "entries": [{
+		"id": "w1", "rule": "ASR004", "match": "^.*$", "justification": "accepted risk",
+		"expires": "2026-12-31", "source": "w.yaml:2",
+	}]}
+	r := main.report with input as replaced_plan with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+		with data.asr_guard.waivers as w
+	r.waivers == {"applied": ["w1"], "expired": []}
+	count(main.deny) == 0 with input as replaced_plan with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+		with data.asr_guard.waivers as w
+}

@@ -1,0 +1,171 @@
+"""Waivers: reported as waived, expiring, and reported when they match nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import FIXTURES, INVENTORY
+from validator.cli import main
+from validator.waivers import address_regex, glob_to_regex
+
+WAIVERS = FIXTURES / "waivers.yaml"
+UNPROTECTED = FIXTURES / "terraform" / "empty-disk-attached-unprotected.plan.json"
+REPLACED = FIXTURES / "terraform" / "vm-replaced-replicated.plan.json"
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+    code = main(["check", *args, "--format", "json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize("engine", ["embedded", "opa"])
+def test_waived_warning_no_longer_fails(
+    engine: str, opa_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine_args = ["--engine", engine] + (["--opa-url", opa_url] if engine == "opa" else [])
+    args = [str(UNPROTECTED), "--fail-on", "warn", "--today", "2026-11-24", *engine_args]
+    assert run(args, capsys)[0] == 1
+    code, report = run([*args, "--waivers", str(WAIVERS)], capsys)
+    assert code == 0
+    finding = report["findings"][0]
+    assert finding["waived"] == {
+        "waiver": "logs-disk",
+        "justification": "Log disks are rebuilt by the application after a failover.",
+        "expires": "2027-03-31",
+        "source": f"{WAIVERS}:3",
+    }
+    assert report["summary"]["waived"] == 1
+    assert report["summary"]["warn"] == 0
+    assert report["waivers"] == {
+        "applied": ["logs-disk"],
+        "expired": ["migration"],
+        "unmatched": ["unused"],
+    }
+
+
+def test_expired_waiver_stops_working(capsys: pytest.CaptureFixture[str]) -> None:
+    args = [str(REPLACED), "--waivers", str(WAIVERS), "--today", "2026-01-31"]
+    code, report = run(args, capsys)
+    assert code == 0  # through its expiry day
+    assert report["findings"][0]["waived"]["waiver"] == "migration"
+    code, report = run([str(REPLACED), "--waivers", str(WAIVERS), "--today", "2026-02-01"], capsys)
+    assert code == 1
+    assert "waived" not in report["findings"][0]
+    assert report["waivers"]["expired"] == ["migration"]
+
+
+def test_text_output_reports_waived_expired_and_unmatched(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["check", str(UNPROTECTED), "--waivers", str(WAIVERS), "--today", "2026-11-24"])
+    text = capsys.readouterr().out
+    assert "WARN (waived) ASR007" in text
+    assert f"waived by {WAIVERS}:3 until 2027-03-31" in text
+    assert f"waiver migration ({WAIVERS}:9) has expired" in text
+    assert f"waiver unused ({WAIVERS}:14) matched no finding" in text
+
+
+def test_waived_findings_in_sarif_and_junit(tmp_path: Path) -> None:
+    sarif, junit = tmp_path / "r.sarif", tmp_path / "r.xml"
+    args = ["check", str(UNPROTECTED), "--waivers", str(WAIVERS), "--fail-on", "warn"]
+    args += ["--today", "2026-11-24", "--format", "sarif", "--output", str(sarif)]
+    assert main([*args, "--format", "junit", "--output", str(junit)]) == 0
+    result = json.loads(sarif.read_text())["runs"][0]["results"][0]
+    assert result["suppressions"][0]["kind"] == "external"
+    assert "Log disks are rebuilt" in result["suppressions"][0]["justification"]
+    assert ET.fromstring(junit.read_text()).find(".//failure") is None
+
+
+def test_inline_waiver_in_a_tf_resource_block(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(FIXTURES / "tfconfig", config)
+    module = config / "modules" / "data_disks" / "main.tf"
+    text = module.read_text().replace(
+        'resource "azurerm_virtual_machine_data_disk_attachment" "restored" {\n',
+        'resource "azurerm_virtual_machine_data_disk_attachment" "restored" {\n'
+        '  # asr-guard:waive ASR002 expires=2027-01-15 reason="restore rehearsal, replication re-enabled after"\n',
+    )
+    module.write_text(text)
+    args = [
+        str(config / "plan.json"),
+        "--inventory",
+        str(INVENTORY / "replicated-vms.yaml"),
+        "--today",
+        "2026-11-24",
+    ]
+    code, report = run(args, capsys)
+    assert code == 0
+    waived = report["findings"][0]["waived"]
+    assert waived["justification"] == "restore rehearsal, replication re-enabled after"
+    assert waived["source"] == f"{module}:31"
+
+
+def test_inline_waiver_in_a_yaml_restore_request(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = tmp_path / "restore.yaml"
+    text = (FIXTURES / "restore" / "disks-restore-in-place.yaml").read_text()
+    request.write_text(
+        "# asr-guard:waive ASR002 expires=2026-12-01 reason=approved in change CHG-4411\n" + text
+    )
+    args = [
+        str(request),
+        "--inventory",
+        str(INVENTORY / "replicated-vms.yaml"),
+        "--today",
+        "2026-11-24",
+    ]
+    code, report = run(args, capsys)
+    assert code == 0
+    assert report["findings"][0]["waived"]["justification"] == "approved in change CHG-4411"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (
+            "waivers:\n  - rule: ASR999\n    resource: x\n    justification: long enough text\n    expires: '2027-01-01'\n",
+            "unknown rule ASR999",
+        ),
+        (
+            "waivers:\n  - rule: ASR004\n    resource: x\n    justification: short\n    expires: '2027-01-01'\n",
+            "/waivers/0/justification",
+        ),
+        (
+            "waivers:\n  - rule: ASR004\n    resource: x\n    justification: long enough text\n    expires: '2027-02-30'\n",
+            "is not a date",
+        ),
+        (
+            "waivers:\n  - rule: ASR004\n    resource: x\n    justification: long enough text\n",
+            "expires",
+        ),
+    ],
+)
+def test_bad_waivers_file(
+    tmp_path: Path, content: str, reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "w.yaml"
+    path.write_text(content)
+    assert main(["check", str(REPLACED), "--waivers", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err
+    assert reason in err
+
+
+def test_glob_and_address_patterns() -> None:
+    import re
+
+    assert re.match(glob_to_regex("module.web[*].Azurerm_*"), "module.web[0].azurerm_vm.a")
+    assert not re.match(glob_to_regex("module.web.*"), "module.webx.a")
+    assert glob_to_regex("a b") == "^a b$"  # RE2 rejects an escaped space
+    pattern = address_regex("module.a.azurerm_managed_disk.d")
+    assert re.match(pattern, 'module.a["k"].azurerm_managed_disk.d[2]')
+    assert not re.match(pattern, "module.a.azurerm_managed_disk.dd")

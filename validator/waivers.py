@@ -1,0 +1,183 @@
+"""Waivers: accepted exceptions, from a waivers file or inline comments, fed to the policies.
+
+The policies decide what a waiver does (data.asr_guard.waivers): which findings it covers
+and whether it has expired. This module only reads and checks waivers and turns each glob
+into an anchored regular expression (the engines' glob.match builtins disagree).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from validator import loading, schemas
+from validator.errors import InputError
+
+# asr-guard:waive ASR007 expires=2027-03-31 reason="log disk, rebuilt from the app"
+INLINE = re.compile(
+    r"asr-guard:waive\s+(?P<rule>ASR\d{3})\s+expires=(?P<expires>\d{4}-\d{2}-\d{2})"
+    r"\s+reason=(?:\"(?P<quoted>[^\"]+)\"|(?P<bare>\S.*?))\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Waiver:
+    id: str
+    rule: str
+    resource: str  # as written: a glob, or the resource an inline comment sits on
+    match: str  # anchored regular expression over the lower-cased resource
+    justification: str
+    expires: str
+    source: str  # file:line
+
+    def data(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "resource": self.resource,
+            "match": self.match,
+            "justification": self.justification,
+            "expires": self.expires,
+            "source": self.source,
+        }
+
+
+_META = set("\\.^$|?*+()[]{}")
+
+
+def _escape(text: str) -> str:
+    """Escape regex metacharacters only: RE2 (OPA, regorus) rejects escaped letters or spaces."""
+    return "".join(f"\\{char}" if char in _META else char for char in text)
+
+
+def glob_to_regex(pattern: str) -> str:
+    """A case-insensitive glob (* any characters, ? one) as an anchored RE2 expression."""
+    parts = []
+    for char in pattern.lower():
+        if char == "*":
+            parts.append(".*")
+        elif char == "?":
+            parts.append(".")
+        else:
+            parts.append(_escape(char))
+    return "^" + "".join(parts) + "$"
+
+
+def exact_regex(resource: str) -> str:
+    return "^" + _escape(resource.lower()) + "$"
+
+
+def address_regex(config_address: str) -> str:
+    """Every instance of a Terraform resource block: module.a.x.y -> module.a[..].x.y[..]."""
+    key = r"(\[[^\]]*\])?"
+    parts = config_address.lower().split(".")
+    pieces = []
+    i = 0
+    while i < len(parts):
+        if parts[i] == "module" and i + 1 < len(parts) - 2:
+            pieces.append(_escape(f"module.{parts[i + 1]}") + key)
+            i += 2
+        else:
+            pieces.append(_escape(".".join(parts[i:])) + key)
+            break
+    return "^" + r"\.".join(pieces) + "$"
+
+
+def _check_date(source: str, value: str, line: int | None) -> str:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(source, f"waiver expiry {value!r} is not a date", line=line) from None
+    return value
+
+
+def _lines(text: str) -> dict[int, int]:
+    """index of each waiver entry -> its line, from the YAML node marks."""
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        return {}
+    waivers = next(
+        (
+            value
+            for key, value in getattr(root, "value", [])
+            if getattr(key, "value", None) == "waivers"
+        ),
+        None,
+    )
+    return {i: node.start_mark.line + 1 for i, node in enumerate(getattr(waivers, "value", []))}
+
+
+def load_waiver_file(source: str) -> list[Waiver]:
+    loaded = loading.load(source)
+    schemas.check(source, loaded.value, "waivers.schema.json", "waivers file")
+    lines = _lines(loaded.text)
+    found = []
+    for i, entry in enumerate(loaded.value["waivers"]):
+        line = lines.get(i)
+        found.append(
+            Waiver(
+                id=entry.get("id") or f"{Path(source).name}#{i + 1}",
+                rule=entry["rule"],
+                resource=entry["resource"],
+                match=glob_to_regex(entry["resource"]),
+                justification=entry["justification"],
+                expires=_check_date(source, str(entry["expires"]), line),
+                source=f"{source}:{line}" if line else source,
+            )
+        )
+    return found
+
+
+def inline_waivers(
+    path: str, lines: list[str], resource: str, match: str, span: tuple[int, int]
+) -> list[Waiver]:
+    """Waiver comments on lines span[0]..span[1] (from 1) of a file, for one resource."""
+    found = []
+    first, last = span
+    for number in range(first, min(last, len(lines)) + 1):
+        comment = INLINE.search(lines[number - 1])
+        if comment is None:
+            continue
+        found.append(
+            Waiver(
+                id=f"{path}:{number}",
+                rule=comment["rule"],
+                resource=resource,
+                match=match,
+                justification=(comment["quoted"] or comment["bare"]).strip(),
+                expires=_check_date(path, comment["expires"], number),
+                source=f"{path}:{number}",
+            )
+        )
+    return found
+
+
+def waivers_data(waivers: Iterable[Waiver], today: dt.date) -> dict[str, Any]:
+    """The data document the policies read at data.asr_guard.waivers."""
+    entries = sorted((w.data() for w in waivers), key=lambda entry: entry["id"])
+    ids = [entry["id"] for entry in entries]
+    if len(ids) != len(set(ids)):
+        duplicate = next(i for i in ids if ids.count(i) > 1)
+        raise InputError(duplicate, "two waivers have the same id")
+    return {"asr_guard": {"waivers": {"today": today.isoformat(), "entries": entries}}}
+
+
+def terraform_inline_waivers(blocks: dict[str, Any]) -> list[Waiver]:
+    """Waiver comments inside resource blocks: {config address: BlockLocation}."""
+    found = []
+    texts: dict[str, list[str]] = {}
+    for address, block in sorted(blocks.items()):
+        if block.file not in texts:
+            texts[block.file] = Path(block.file).read_text(encoding="utf-8").splitlines()
+        span = (block.line, block.end_line)
+        found += inline_waivers(
+            block.file, texts[block.file], address, address_regex(address), span
+        )
+    return found
