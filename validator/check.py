@@ -46,6 +46,7 @@ class Options:
     opa_timeout: float = DEFAULT_OPA_TIMEOUT
     fail_on: str = "deny"
     max_bytes: int = DEFAULT_MAX_BYTES
+    skip_unsupported: bool = False  # named files of no supported kind are skipped, not errors
     tf_dir: str | None = None  # Terraform configuration the plan came from (for lines)
     waivers: Sequence[str] = ()  # waivers files
     today: dt.date | None = None  # the day waiver expiry is judged on (default: today)
@@ -201,12 +202,16 @@ def run(options: Options) -> RunResult:
     documents = []
     skipped = []
     for candidate in candidates:
+        if options.skip_unsupported:
+            candidate = inputs.Candidate(candidate.path, scanned=True)
         document = inputs.load_input(candidate, options.max_bytes, context)
         if document is None:
             skipped.append(candidate.path)
         else:
             documents.append(document)
     if not documents:
+        if options.skip_unsupported:
+            return _nothing_to_check(pack, options, skipped)
         raise UsageError("no supported input found in " + ", ".join(options.paths))
     sources: dict[Path, TerraformSource] = {}
     waivers = collect_waivers(options, documents, sources)
@@ -254,6 +259,19 @@ def run(options: Options) -> RunResult:
         )
         if waivers
         else None,
+    )
+
+
+def _nothing_to_check(pack: PolicyPack, options: Options, skipped: list[str]) -> RunResult:
+    """--skip-unsupported and no input of a supported kind: nothing evaluated, nothing failed."""
+    return RunResult(
+        version=__version__,
+        policy_version=pack.version,
+        engine="embedded" if options.engine != "opa" and not options.opa_url else "opa",
+        inputs=(),
+        skipped=tuple(skipped),
+        fail_on=options.fail_on,
+        rules=rules_from_matrix(pack.matrix),
     )
 
 

@@ -133,6 +133,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     _template_options(check)
     check.add_argument(
+        "--skip-unsupported",
+        action="store_true",
+        help="skip named files of no supported kind instead of failing (pre-commit hooks); "
+        "a file that does not parse still fails",
+    )
+    check.add_argument(
         "--waivers",
         action="append",
         default=[],
@@ -222,6 +228,7 @@ def _check(args: argparse.Namespace) -> int:
             tf_dir=args.tf_dir,
             waivers=args.waivers,
             today=args.today,
+            skip_unsupported=args.skip_unsupported,
         )
     )
     for fmt, output in targets:
