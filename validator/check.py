@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from validator import __version__, inputs
 from validator.engines import DEFAULT_OPA_TIMEOUT, Engine
@@ -25,7 +25,10 @@ from validator.inventory import inventory_data
 from validator.loading import DEFAULT_MAX_BYTES
 from validator.locate import positions
 from validator.policy import PolicyPack, load_pack
-from validator.tfsource import TerraformSource, read_terraform_source
+
+if TYPE_CHECKING:
+    from validator.tfsource import TerraformSource
+
 from validator.waivers import (
     Waiver,
     exact_regex,
@@ -131,9 +134,7 @@ def _locate_in_terraform(
     directory = _tf_directory(document, tf_dir)
     if not findings or directory is None:
         return findings, ()
-    if directory not in sources:
-        sources[directory] = read_terraform_source(directory)
-    source = sources[directory]
+    source = _terraform_source(directory, sources)
     notes = list(source.notes)
     located = []
     for finding in findings:
@@ -169,6 +170,15 @@ def _tf_directory(document: inputs.InputDocument, tf_dir: str | None) -> Path | 
     return directory
 
 
+def _terraform_source(directory: Path, sources: dict[Path, TerraformSource]) -> TerraformSource:
+    """The .tf blocks of a directory, read once; python-hcl2 is loaded only when needed."""
+    if directory not in sources:
+        from validator.tfsource import read_terraform_source
+
+        sources[directory] = read_terraform_source(directory)
+    return sources[directory]
+
+
 def collect_waivers(
     options: Options,
     documents: list[inputs.InputDocument],
@@ -180,9 +190,7 @@ def collect_waivers(
         if document.kind == inputs.TERRAFORM_PLAN:
             directory = _tf_directory(document, options.tf_dir)
             if directory is not None:
-                if directory not in sources:
-                    sources[directory] = read_terraform_source(directory)
-                found += terraform_inline_waivers(sources[directory].blocks)
+                found += terraform_inline_waivers(_terraform_source(directory, sources).blocks)
         elif document.kind == inputs.RESTORE_REQUEST and document.syntax == "yaml":
             body = inputs.restore_request_body(document.value)
             vm = str(body.get("sourceResourceId") or body.get("virtualMachineId") or "").lower()

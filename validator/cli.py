@@ -18,6 +18,7 @@ from validator.engines import DEFAULT_OPA_TIMEOUT
 from validator.errors import AsrGuardError, EngineError, UsageError
 from validator.findings import RunResult
 from validator.inventory import inventory_data
+from validator.loading import DEFAULT_MAX_BYTES
 from validator.policy import load_pack
 from validator.report import ci_annotations, json_report, junit, markdown, sarif, text
 
@@ -133,6 +134,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     _template_options(check)
     check.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"refuse inputs larger than N bytes (default {DEFAULT_MAX_BYTES})",
+    )
+    check.add_argument(
         "--skip-unsupported",
         action="store_true",
         help="skip named files of no supported kind instead of failing (pre-commit hooks); "
@@ -229,6 +237,7 @@ def _check(args: argparse.Namespace) -> int:
             waivers=args.waivers,
             today=args.today,
             skip_unsupported=args.skip_unsupported,
+            max_bytes=args.max_bytes,
         )
     )
     for fmt, output in targets:
@@ -276,6 +285,16 @@ def _resolve(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
+def one_line(text: str) -> str:
+    """The message on one line: user content may hold line breaks or control characters."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def _error(message: str) -> int:
+    print(f"asr-guard: error: {one_line(message)}", file=sys.stderr)
+    return EXIT_ERROR
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -288,13 +307,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(json.dumps(inventory_data(args.files), indent=2) + "\n")
         return EXIT_PASS
     except AsrGuardError as exc:
-        print(f"asr-guard: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return _error(str(exc))
     except KeyboardInterrupt:
-        print("asr-guard: error: interrupted", file=sys.stderr)
-        return EXIT_ERROR
+        return _error("interrupted")
     except Exception as exc:  # fail closed: never a pass, never a traceback
         if os.environ.get("ASR_GUARD_DEBUG"):
             raise
-        print(f"asr-guard: error: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return _error(f"internal error: {type(exc).__name__}: {exc}")

@@ -91,9 +91,44 @@ def parse_json(source: str, text: str) -> Any:
         raise InputError(source, "invalid JSON: nested too deeply") from None
 
 
-def parse_yaml(source: str, text: str) -> Any:
+# Values a YAML document may expand to through its aliases ("billion laughs" guard).
+MAX_YAML_VALUES = 1_000_000
+
+
+def _expanded_size(node: yaml.Node, sizes: dict[int, int], limit: int) -> int:
+    """How many values the node stands for once aliases are expanded (stops past limit)."""
+    known = sizes.get(id(node))
+    if known is not None:
+        return known
+    total = 1
+    if isinstance(node, yaml.MappingNode):
+        children = [child for pair in node.value for child in pair]
+    elif isinstance(node, yaml.SequenceNode):
+        children = list(node.value)
+    else:
+        children = []
+    for child in children:
+        total += _expanded_size(child, sizes, limit)
+        if total > limit:
+            break
+    sizes[id(node)] = total
+    return total
+
+
+def parse_yaml(source: str, text: str, max_values: int = MAX_YAML_VALUES) -> Any:
     try:
-        return yaml.load(text, Loader=_YAML_LOADER)  # noqa: S506 - a SafeLoader
+        loader = _YAML_LOADER(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            if _expanded_size(node, {}, max_values) > max_values:
+                raise InputError(
+                    source, f"YAML aliases expand to more than {max_values} values: refused"
+                )
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line = mark.line + 1 if mark is not None else None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import json_source_map
 import yaml
 
-from validator.tfsource import TerraformSource
+if TYPE_CHECKING:
+    from validator.tfsource import TerraformSource
 
 
 def _unescape(part: str) -> str:

@@ -6,7 +6,7 @@ import json
 import os
 from typing import Any
 
-from validator.errors import EngineError
+from validator.errors import EngineError, InputError
 from validator.inputs import InputDocument
 from validator.policy import ENTRYPOINT, PolicyPack
 
@@ -57,7 +57,11 @@ class EmbeddedEngine:
         try:
             self._engine.set_input_json(document.text)
         except Exception as exc:
-            raise EngineError(f"embedded engine: {document.path}: {first_line(exc)}") from None
+            reason = first_line(exc)
+            if "recursion limit exceeded" in reason:
+                # serde_json, inside regorus, reads at most 128 levels of nesting.
+                raise InputError(document.path, "nested deeper than 128 levels: refused") from None
+            raise EngineError(f"embedded engine: {document.path}: {reason}") from None
         return self.query(ENTRYPOINT)
 
     def close(self) -> None:

@@ -1,0 +1,231 @@
+"""Hostile and odd input: refused with a clear limit or reason, never a crash or a traceback."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import FIXTURES
+from validator import loading
+from validator.cli import main
+from validator.errors import InputError
+from validator.inputs import Candidate, load_input
+
+PLAN = FIXTURES / "terraform" / "vm-replaced-replicated.plan.json"
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    levels = ["a: &a [x,x,x,x,x,x,x,x,x]"]
+    for i in range(1, 9):
+        previous, name = chr(ord("a") + i - 1), chr(ord("a") + i)
+        levels.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
+    path = tmp_path / "restore.yaml"
+    path.write_text("\n".join(levels) + "\nobjectType: IaasVMRestoreRequest\n")
+    assert main(["check", str(path)]) == 2
+    assert "YAML aliases expand to more than 1000000 values" in one_line_error(capsys)
+
+
+def test_aliases_within_the_bound_are_fine() -> None:
+    assert loading.parse_yaml("x", "a: &a [1, 2]\nb: *a\n") == {"a": [1, 2], "b": [1, 2]}
+
+
+def test_deeply_nested_json_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(
+        '{"format_version": "1.2", "terraform_version": "1.9.8", "x": '
+        + "[" * 5000
+        + "]" * 5000
+        + "}"
+    )
+    assert main(["check", str(path)]) == 2
+    assert one_line_error(capsys).endswith("invalid JSON: nested too deeply")
+
+
+def test_nesting_past_the_engine_limit_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = json.loads(PLAN.read_text())
+    plan["deep"] = json.loads("[" * 200 + "]" * 200)
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    assert main(["check", str(path)]) == 2
+    assert one_line_error(capsys).endswith("nested deeper than 128 levels: refused")
+
+
+def test_size_limit_is_configurable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    size = PLAN.stat().st_size
+    assert main(["check", str(PLAN), "--max-bytes", str(size - 1)]) == 2
+    assert f"file is {size} bytes, over the limit of {size - 1}" in one_line_error(capsys)
+    assert main(["check", str(PLAN), "--max-bytes", str(size)]) == 1
+
+
+def test_utf16_big_endian_and_nul_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "plan.json"
+    path.write_bytes(b"\xfe\xff" + PLAN.read_text().encode("utf-16-be"))
+    assert main(["check", str(path)]) == 1
+    capsys.readouterr()
+    path.write_bytes(b'{"a": "\x00"}')
+    assert main(["check", str(path)]) == 2
+    assert "NUL" in one_line_error(capsys)
+
+
+@SETTINGS
+@given(st.binary(max_size=2000))
+def test_any_bytes_into_the_loader_give_a_value_or_an_input_error(
+    tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "input"
+    path.write_bytes(data)
+    with contextlib.suppress(InputError):
+        loading.load(str(path))
+
+
+@SETTINGS
+@given(st.binary(max_size=2000) | st.text(alphabet=string.printable, max_size=2000).map(str.encode))
+def test_any_bytes_into_the_cli_exit_0_1_or_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes
+) -> None:
+    path = tmp_path / "input.json"
+    path.write_bytes(data)
+    assert main(["check", str(path)]) in (0, 1, 2)
+    assert "Traceback" not in capsys.readouterr().err
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=30,
+)
+actions = st.lists(
+    st.sampled_from(["no-op", "create", "read", "update", "delete"]), min_size=1, max_size=2
+)
+types = st.sampled_from(
+    [
+        "azurerm_linux_virtual_machine",
+        "azurerm_virtual_machine",
+        "azurerm_managed_disk",
+        "azurerm_virtual_machine_data_disk_attachment",
+        "azurerm_site_recovery_replicated_vm",
+        "azurerm_virtual_machine_implicit_data_disk_from_source",
+    ]
+)
+resource_change = st.fixed_dictionaries(
+    {
+        "address": st.text(max_size=30),
+        "type": types,
+        "name": st.text(max_size=10),
+        "change": st.fixed_dictionaries(
+            {
+                "actions": actions,
+                "before": st.none()
+                | st.dictionaries(
+                    st.sampled_from(
+                        [
+                            "id",
+                            "source_vm_id",
+                            "create_option",
+                            "managed_disk_id",
+                            "virtual_machine_id",
+                            "storage_os_disk",
+                            "storage_data_disk",
+                            "os_managed_disk_id",
+                            "managed_disk",
+                        ]
+                    ),
+                    json_values,
+                    max_size=5,
+                ),
+                "after": st.none()
+                | st.dictionaries(
+                    st.sampled_from(
+                        [
+                            "id",
+                            "source_vm_id",
+                            "create_option",
+                            "managed_disk_id",
+                            "virtual_machine_id",
+                            "storage_os_disk",
+                            "storage_data_disk",
+                            "os_managed_disk_id",
+                            "managed_disk",
+                        ]
+                    ),
+                    json_values,
+                    max_size=5,
+                ),
+                "after_unknown": st.dictionaries(st.text(max_size=10), json_values, max_size=3),
+            }
+        ),
+    },
+    optional={"module_address": st.text(max_size=20), "index": st.integers() | st.text(max_size=5)},
+)
+plans = st.fixed_dictionaries(
+    {
+        "format_version": st.just("1.2"),
+        "terraform_version": st.just("1.9.8"),
+        "resource_changes": st.lists(resource_change, max_size=6),
+    },
+    optional={
+        "configuration": json_values,
+        "prior_state": json_values,
+        "planned_values": json_values,
+    },
+)
+
+
+@SETTINGS
+@given(plans)
+def test_plan_shaped_documents_exit_0_1_or_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], plan: dict[str, object]
+) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    code = main(
+        ["check", str(path), "--inventory", str(FIXTURES / "inventory" / "replicated-vms.yaml")]
+    )
+    err = capsys.readouterr().err
+    assert code in (0, 1, 2)
+    assert "Traceback" not in err
+    if code == 2:
+        assert len(err.strip().splitlines()) == 1
+
+
+@SETTINGS
+@given(json_values)
+def test_any_json_value_loads_or_is_refused(tmp_path: Path, value: object) -> None:
+    path = tmp_path / "input.json"
+    path.write_text(json.dumps(value))
+    with contextlib.suppress(InputError):
+        load_input(Candidate(str(path)))
+
+
+def test_control_characters_in_messages_stay_on_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(
+        json.dumps(
+            {"format_version": "1.2", "terraform_version": "1", "configuration": "a\x85b\nc"}
+        )
+    )
+    assert main(["check", str(path)]) == 2
+    assert "\\x85" in one_line_error(capsys)
