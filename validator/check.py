@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +50,7 @@ class Options:
     fail_on: str = "deny"
     max_bytes: int = DEFAULT_MAX_BYTES
     skip_unsupported: bool = False  # named files of no supported kind are skipped, not errors
+    jobs: int = 0  # worker processes for the embedded engine; 0: as many as pay off
     tf_dir: str | None = None  # Terraform configuration the plan came from (for lines)
     waivers: Sequence[str] = ()  # waivers files
     today: dt.date | None = None  # the day waiver expiry is judged on (default: today)
@@ -69,16 +70,18 @@ def template_context(options: Options) -> inputs.TemplateContext:
     return inputs.TemplateContext(values, options.scope)
 
 
-def make_engine(
-    options: Options, pack: PolicyPack, waivers: dict[str, Any] | None = None
-) -> Engine:
-    engine = options.engine
-    if engine == "auto":
-        engine = "opa" if options.opa_url else "embedded"
+def engine_name(options: Options) -> str:
+    if options.engine == "auto":
+        return "opa" if options.opa_url else "embedded"
+    return options.engine
+
+
+def make_engine(options: Options, pack: PolicyPack, extra: dict[str, Any]) -> Engine:
+    engine = engine_name(options)
     if engine == "embedded":
         if options.opa_url:
             raise UsageError("--opa-url needs --engine opa (or auto)")
-        return EmbeddedEngine(pack, _merge(inventory_data(options.inventories), waivers))
+        return EmbeddedEngine(pack, extra)
     if engine == "opa":
         if not options.opa_url:
             raise UsageError("--engine opa needs --opa-url URL (or ASR_GUARD_OPA_URL)")
@@ -87,9 +90,7 @@ def make_engine(
                 "--inventory and --waivers cannot be used with --opa-preloaded: "
                 "the server's own data is used"
             )
-        inventory = (
-            None if options.opa_preloaded else _merge(inventory_data(options.inventories), waivers)
-        )
+        inventory = None if options.opa_preloaded else extra
         # Imported here: opa-python-client pulls in requests and aiohttp (0.13 s), which a
         # run on the embedded engine (a pre-commit hook) should not pay for.
         from validator.engines.opa_server import OpaServerEngine
@@ -228,13 +229,17 @@ def run(options: Options) -> RunResult:
         if waiver.rule not in known:
             raise InputError(waiver.source, f"waiver names unknown rule {waiver.rule}")
     today = options.today or dt.date.today()
-    engine = make_engine(options, pack, waivers_data(waivers, today) if waivers else None)
+    extra = _merge(
+        inventory_data(options.inventories), waivers_data(waivers, today) if waivers else None
+    )
+    engine = make_engine(options, pack, extra)
     applied: set[str] = set()
     expired: set[str] = set()
     try:
         results = []
-        for document in documents:
-            decision = engine.evaluate(document)
+        for document, decision in zip(
+            documents, _decisions(engine, documents, extra, options.jobs), strict=True
+        ):
             kind, findings = findings_from_decision(document.path, decision, engine.name)
             applied.update(_ids(decision, "applied"))
             expired.update(_ids(decision, "expired"))
@@ -270,12 +275,27 @@ def run(options: Options) -> RunResult:
     )
 
 
+def _decisions(
+    engine: Engine, documents: list[inputs.InputDocument], extra: dict[str, Any], jobs: int
+) -> Iterator[Any]:
+    """The engine's decision for each document, on all cores where that pays off."""
+    if engine.name == "embedded":
+        from validator import parallel
+
+        workers = jobs or parallel.auto_jobs(documents)
+        if workers > 1:
+            yield from parallel.evaluate_all(documents, extra, workers)
+            return
+    for document in documents:
+        yield engine.evaluate(document)
+
+
 def _nothing_to_check(pack: PolicyPack, options: Options, skipped: list[str]) -> RunResult:
     """--skip-unsupported and no input of a supported kind: nothing evaluated, nothing failed."""
     return RunResult(
         version=__version__,
         policy_version=pack.version,
-        engine="embedded" if options.engine != "opa" and not options.opa_url else "opa",
+        engine=engine_name(options),
         inputs=(),
         skipped=tuple(skipped),
         fail_on=options.fail_on,

@@ -141,6 +141,14 @@ def _parser() -> argparse.ArgumentParser:
         help=f"refuse inputs larger than N bytes (default {DEFAULT_MAX_BYTES})",
     )
     check.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes for the embedded engine (default 0: all cores when the inputs "
+        "are large enough for it to pay off, else 1)",
+    )
+    check.add_argument(
         "--skip-unsupported",
         action="store_true",
         help="skip named files of no supported kind instead of failing (pre-commit hooks); "
@@ -238,6 +246,7 @@ def _check(args: argparse.Namespace) -> int:
             today=args.today,
             skip_unsupported=args.skip_unsupported,
             max_bytes=args.max_bytes,
+            jobs=args.jobs,
         )
     )
     for fmt, output in targets:
