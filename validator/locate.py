@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from typing import TYPE_CHECKING, Any
@@ -83,13 +84,16 @@ def json_positions(text: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
                 primitive_after(token.end())
         if len(offsets) == len(wanted):
             break
-    return {pointer: _line_and_column(text, offset) for pointer, offset in offsets.items()}
+    if not offsets:
+        return {}
+    newlines = [match.start() for match in re.finditer("\n", text)]
+    return {pointer: _line_and_column(newlines, offset) for pointer, offset in offsets.items()}
 
 
-def _line_and_column(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+def _line_and_column(newlines: list[int], offset: int) -> tuple[int, int]:
+    line = bisect.bisect_left(newlines, offset)
+    line_start = newlines[line - 1] + 1 if line else 0
+    return line + 1, offset - line_start + 1
 
 
 def _yaml_child(node: Any, part: str) -> Any:
