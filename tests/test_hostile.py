@@ -128,6 +128,21 @@ types = st.sampled_from(
         "azurerm_virtual_machine_implicit_data_disk_from_source",
     ]
 )
+# What the policies read of a resource, with any JSON values.
+attributes = st.sampled_from(
+    [
+        "id",
+        "source_vm_id",
+        "create_option",
+        "managed_disk_id",
+        "virtual_machine_id",
+        "storage_os_disk",
+        "storage_data_disk",
+        "os_managed_disk_id",
+        "managed_disk",
+    ]
+)
+resource_values = st.none() | st.dictionaries(attributes, json_values, max_size=5)
 resource_change = st.fixed_dictionaries(
     {
         "address": st.text(max_size=30),
@@ -136,42 +151,8 @@ resource_change = st.fixed_dictionaries(
         "change": st.fixed_dictionaries(
             {
                 "actions": actions,
-                "before": st.none()
-                | st.dictionaries(
-                    st.sampled_from(
-                        [
-                            "id",
-                            "source_vm_id",
-                            "create_option",
-                            "managed_disk_id",
-                            "virtual_machine_id",
-                            "storage_os_disk",
-                            "storage_data_disk",
-                            "os_managed_disk_id",
-                            "managed_disk",
-                        ]
-                    ),
-                    json_values,
-                    max_size=5,
-                ),
-                "after": st.none()
-                | st.dictionaries(
-                    st.sampled_from(
-                        [
-                            "id",
-                            "source_vm_id",
-                            "create_option",
-                            "managed_disk_id",
-                            "virtual_machine_id",
-                            "storage_os_disk",
-                            "storage_data_disk",
-                            "os_managed_disk_id",
-                            "managed_disk",
-                        ]
-                    ),
-                    json_values,
-                    max_size=5,
-                ),
+                "before": resource_values,
+                "after": resource_values,
                 "after_unknown": st.dictionaries(st.text(max_size=10), json_values, max_size=3),
             }
         ),

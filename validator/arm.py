@@ -291,14 +291,14 @@ def resolve_template(
 
 def read_inventory(source: str, value: Any, inventory: Any) -> None:
     """An ARM template as an inventory: its replicationProtectedItems."""
-    from validator.inventory import PROTECTED_ITEM_TYPE, _add_item
+    from validator.inventory import PROTECTED_ITEM_TYPE, add_protected_item
 
     for resource in resolve_template(value)["resources"]:
         if str(resource.get("type", "")).lower() == PROTECTED_ITEM_TYPE and not resource.get(
             "existing"
         ):
             try:
-                _add_item(
+                add_protected_item(
                     source, inventory, resource.get("properties"), resource["asr_guard_source"]
                 )
             except InputError:

@@ -77,7 +77,8 @@ def _is_restore_request(value: Any) -> bool:
     return isinstance(body, dict) and body.get("objectType") in RESTORE_OBJECT_TYPES
 
 
-def _is_whatif(value: Any) -> bool:
+def is_whatif(value: Any) -> bool:
+    """An ARM what-if result: az CLI output ({status, changes}) or the REST result."""
     if not isinstance(value, dict):
         return False
     changes = value.get("changes", (value.get("properties") or {}).get("changes"))
@@ -106,7 +107,7 @@ KINDS = (
         "backup-restore-request.schema.json",
         _is_restore_request,
     ),
-    Kind(ARM_WHATIF, "ARM what-if result", "arm-whatif.schema.json", _is_whatif),
+    Kind(ARM_WHATIF, "ARM what-if result", "arm-whatif.schema.json", is_whatif),
     Kind(ARM_TEMPLATE, "ARM deployment template", "arm-template.schema.json", _is_arm_template),
 )
 

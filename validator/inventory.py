@@ -18,6 +18,7 @@ from typing import Any
 
 from validator import loading, schemas
 from validator.errors import InputError
+from validator.inputs import is_whatif
 
 _VM_MARKER = "/providers/microsoft.compute/virtualmachines/"
 _DISK_MARKER = "/providers/microsoft.compute/disks/"
@@ -52,7 +53,7 @@ def _checked_id(source: str, value: Any, marker: str, where: str) -> str:
     return lowered
 
 
-def _add_item(source: str, inventory: Inventory, properties: Any, where: str) -> None:
+def add_protected_item(source: str, inventory: Inventory, properties: Any, where: str) -> None:
     """One replication protected item's properties: A2A items name an Azure VM and its disks."""
     details = properties.get("providerSpecificDetails") if isinstance(properties, dict) else None
     if not isinstance(details, dict):
@@ -82,7 +83,7 @@ def _items(value: Any) -> Any:
 
 def _from_protected_items(source: str, value: Any, inventory: Inventory) -> None:
     for i, item in enumerate(_items(value)):
-        _add_item(source, inventory, item["properties"], f"item {i}")
+        add_protected_item(source, inventory, item["properties"], f"item {i}")
 
 
 def _rows(value: Any) -> Any:
@@ -92,7 +93,7 @@ def _rows(value: Any) -> Any:
 def _from_resource_graph(source: str, value: Any, inventory: Inventory) -> None:
     for i, row in enumerate(_rows(value)):
         if str(row.get("type", "")).lower() == PROTECTED_ITEM_TYPE:
-            _add_item(source, inventory, row.get("properties"), f"row {i}")
+            add_protected_item(source, inventory, row.get("properties"), f"row {i}")
 
 
 def _whatif_changes(value: Any) -> Any:
@@ -106,7 +107,7 @@ def _from_whatif(source: str, value: Any, inventory: Inventory) -> None:
         # What is replicated now: the item as it is before the deployment.
         before = change.get("before")
         if change["changeType"] != "Create" and isinstance(before, dict):
-            _add_item(source, inventory, before.get("properties"), f"change {i}")
+            add_protected_item(source, inventory, before.get("properties"), f"change {i}")
 
 
 def _is_item_list(value: Any) -> bool:
@@ -127,15 +128,6 @@ def _is_resource_graph(value: Any) -> bool:
     rows = value.get("data") if isinstance(value, dict) else None
     return isinstance(rows, list) and (
         "total_records" in value or "count" in value or "skip_token" in value
-    )
-
-
-def _is_whatif(value: Any) -> bool:
-    if not isinstance(value, dict):
-        return False
-    changes = value.get("changes", (value.get("properties") or {}).get("changes"))
-    return isinstance(changes, list) and all(
-        isinstance(c, dict) and "resourceId" in c and "changeType" in c for c in changes
     )
 
 
@@ -160,7 +152,7 @@ FORMS = (
         _is_resource_graph,
         _from_resource_graph,
     ),
-    Form("what-if result", "arm-whatif.schema.json", _is_whatif, _from_whatif),
+    Form("what-if result", "arm-whatif.schema.json", is_whatif, _from_whatif),
     Form(
         "protected-item list",
         "inventory-az-protected-items.schema.json",
