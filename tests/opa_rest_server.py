@@ -161,6 +161,8 @@ class _FaultyHandler(BaseHTTPRequestHandler):
             time.sleep(self.server.stall_seconds)
         if mode == "500":
             body, status = b'{"code":"internal_error","message":"boom"}', 500
+        elif mode == "400":
+            body, status = b'{"code":"invalid_parameter","message":"policy rejected"}', 400
         elif mode == "garbage":
             body, status = b"<html>proxy error</html>", 200
         elif mode == "wrong-version":

@@ -168,6 +168,7 @@ def test_opa_server_down(capsys: pytest.CaptureFixture[str]) -> None:
     ("mode", "reason"),
     [
         ("500", "boom"),
+        ("400", "policy rejected"),
         ("garbage", ""),
         ("undefined", "data.asr_guard.main.report is undefined"),
         ("wrong-version", "policy version '0.0.1' does not match"),
@@ -236,3 +237,22 @@ def test_policy_compile_error_fails_closed(
     monkeypatch.setattr("validator.check.load_pack", lambda: broken)
     line = run_error(["check", str(PLAN)], capsys)
     assert "embedded engine: cannot load policies" in line
+
+
+class PanicException(BaseException):
+    """What pyo3 raises for a Rust panic: a BaseException, not an Exception."""
+
+
+@pytest.mark.parametrize("method", ["set_input_json", "eval_rule_as_json"])
+def test_engine_crash_fails_closed(
+    method: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import regorus
+
+    def crash(self: object, *args: object) -> None:
+        raise PanicException("called `Option::unwrap()` on a `None` value")
+
+    monkeypatch.setattr(regorus.Engine, method, crash)
+    line = run_error(["check", str(PLAN)], capsys)
+    assert "embedded engine" in line
+    assert "unwrap" in line

@@ -16,6 +16,10 @@ os.environ["RUST_BACKTRACE"] = "0"
 
 import regorus
 
+# A Rust panic inside regorus reaches Python as pyo3's PanicException, which derives from
+# BaseException, not Exception: the engine catches these too, all but the interpreter's own.
+_NOT_ENGINE_FAULTS = (KeyboardInterrupt, SystemExit, GeneratorExit)
+
 
 def first_line(exc: BaseException) -> str:
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
@@ -36,27 +40,35 @@ class EmbeddedEngine:
             # One document (regorus does not deep-merge documents added one after
             # another), as JSON text: its Python binding turns bool values into 0/1.
             self._engine.add_data_json(json.dumps(pack.data(extra_data)))
-        except Exception as exc:  # regorus raises plain RuntimeError / ValueError
+        except _NOT_ENGINE_FAULTS:
+            raise
+        except BaseException as exc:  # regorus raises RuntimeError, ValueError, panics
             raise EngineError(f"embedded engine: cannot load policies: {first_line(exc)}") from None
 
     def add_test_modules(self, pack: PolicyPack) -> None:
         try:
             for module_name, source in pack.test_modules:
                 self._engine.add_policy(module_name, source)
-        except Exception as exc:
+        except _NOT_ENGINE_FAULTS:
+            raise
+        except BaseException as exc:
             raise EngineError(f"embedded engine: cannot load tests: {first_line(exc)}") from None
 
     def query(self, rule: str) -> Any:
         """Evaluate a rule path; None when it is undefined."""
         try:
             return json.loads(self._engine.eval_rule_as_json(rule))
-        except Exception as exc:
+        except _NOT_ENGINE_FAULTS:
+            raise
+        except BaseException as exc:
             raise EngineError(f"embedded engine: {rule}: {first_line(exc)}") from None
 
     def evaluate(self, document: InputDocument) -> Any:
         try:
             self._engine.set_input_json(document.text)
-        except Exception as exc:
+        except _NOT_ENGINE_FAULTS:
+            raise
+        except BaseException as exc:
             reason = first_line(exc)
             if "recursion limit exceeded" in reason:
                 # serde_json, inside regorus, reads at most 128 levels of nesting.
