@@ -169,3 +169,35 @@ def test_glob_and_address_patterns() -> None:
     pattern = address_regex("module.a.azurerm_managed_disk.d")
     assert re.match(pattern, 'module.a["k"].azurerm_managed_disk.d[2]')
     assert not re.match(pattern, "module.a.azurerm_managed_disk.dd")
+
+
+def test_two_waivers_with_one_id_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry = "  - id: same\n    rule: ASR004\n    resource: x\n    justification: long enough text\n    expires: '2027-01-01'\n"
+    path = tmp_path / "w.yaml"
+    path.write_text("waivers:\n" + entry + entry)
+    assert main(["check", str(REPLACED), "--waivers", str(path)]) == 2
+    assert f"{path}:7: waiver id 'same' is taken already by {path}:2" in capsys.readouterr().err
+
+
+def test_inline_waivers_of_a_configuration_shared_by_two_plans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(FIXTURES / "tfconfig", config)
+    module = config / "modules" / "data_disks" / "main.tf"
+    module.write_text(
+        module.read_text().replace(
+            'resource "azurerm_virtual_machine_data_disk_attachment" "restored" {\n',
+            'resource "azurerm_virtual_machine_data_disk_attachment" "restored" {\n'
+            '  # asr-guard:waive ASR002 expires=2027-01-15 reason="restore rehearsal"\n',
+        )
+    )
+    shutil.copy(config / "plan.json", config / "second.plan.json")
+    args = [str(config / "plan.json"), str(config / "second.plan.json")]
+    args += ["--inventory", str(INVENTORY / "replicated-vms.yaml"), "--today", "2026-11-24"]
+    code, report = run(args, capsys)
+    assert code == 0
+    assert [f["waived"]["source"] for f in report["findings"]] == [f"{module}:31"] * 2
+    assert report["waivers"]["applied"] == [f"{module}:31"]

@@ -187,17 +187,23 @@ def collect_waivers(
 ) -> list[Waiver]:
     """Waivers files, and inline waivers in .tf resource blocks and YAML restore requests."""
     found = [waiver for path in options.waivers for waiver in load_waiver_file(path)]
+    # Several plans may share a configuration and a file may be named twice: each is read once.
+    read: set[Path | str] = set()
     for document in documents:
         if document.kind == inputs.TERRAFORM_PLAN:
             directory = _tf_directory(document, options.tf_dir)
-            if directory is not None:
+            if directory is not None and directory not in read:
+                read.add(directory)
                 found += terraform_inline_waivers(_terraform_source(directory, sources).blocks)
         elif document.kind == inputs.RESTORE_REQUEST and document.syntax == "yaml":
+            if document.path in read:
+                continue
+            read.add(document.path)
             body = inputs.restore_request_body(document.value)
             vm = str(body.get("sourceResourceId") or body.get("virtualMachineId") or "").lower()
             lines = document.source_text.splitlines()
             found += inline_waivers(document.path, lines, vm, exact_regex(vm), (1, len(lines)))
-    return list({waiver.id: waiver for waiver in found}.values())
+    return found
 
 
 def run(options: Options) -> RunResult:
@@ -224,7 +230,8 @@ def run(options: Options) -> RunResult:
         raise UsageError("no supported input found in " + ", ".join(options.paths))
     sources: dict[Path, TerraformSource] = {}
     waivers = collect_waivers(options, documents, sources)
-    known = {rule.rule_id for rule in rules_from_matrix(pack.matrix)}
+    rules = rules_from_matrix(pack.matrix)
+    known = {rule.rule_id for rule in rules}
     for waiver in waivers:
         if waiver.rule not in known:
             raise InputError(waiver.source, f"waiver names unknown rule {waiver.rule}")
@@ -263,7 +270,7 @@ def run(options: Options) -> RunResult:
         inputs=tuple(results),
         skipped=tuple(skipped),
         fail_on=options.fail_on,
-        rules=rules_from_matrix(pack.matrix),
+        rules=rules,
         waivers=WaiverReport(
             applied=tuple(sorted(applied)),
             expired=tuple(sorted(expired)),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +37,7 @@ class Waiver:
     source: str  # file:line
 
     def data(self) -> dict[str, str]:
-        return {
-            "id": self.id,
-            "rule": self.rule,
-            "resource": self.resource,
-            "match": self.match,
-            "justification": self.justification,
-            "expires": self.expires,
-            "source": self.source,
-        }
+        return asdict(self)
 
 
 _META = set("\\.^$|?*+()[]{}")
@@ -161,11 +153,15 @@ def inline_waivers(
 
 def waivers_data(waivers: Iterable[Waiver], today: dt.date) -> dict[str, Any]:
     """The data document the policies read at data.asr_guard.waivers."""
-    entries = sorted((w.data() for w in waivers), key=lambda entry: entry["id"])
-    ids = [entry["id"] for entry in entries]
-    if len(ids) != len(set(ids)):
-        duplicate = next(i for i in ids if ids.count(i) > 1)
-        raise InputError(duplicate, "two waivers have the same id")
+    first: dict[str, Waiver] = {}
+    for waiver in waivers:
+        if waiver.id in first:
+            raise InputError(
+                waiver.source,
+                f"waiver id {waiver.id!r} is taken already by {first[waiver.id].source}",
+            )
+        first[waiver.id] = waiver
+    entries = [waiver.data() for _, waiver in sorted(first.items())]
     return {"asr_guard": {"waivers": {"today": today.isoformat(), "entries": entries}}}
 
 
