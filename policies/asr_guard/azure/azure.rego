@@ -85,5 +85,3 @@ item_disk_ids(payload) := {lower(d.diskId) |
 }
 
 disk_create_option(payload) := object.get(properties(payload), ["creationData", "createOption"], null)
-
-disk_source(payload) := object.get(properties(payload), ["creationData", "sourceResourceId"], "an unknown source")
