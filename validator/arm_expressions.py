@@ -260,10 +260,6 @@ def _extension_resource_id(base: Any, resource_type: Any, *names: Any) -> Any:
     return f"{str(base).rstrip('/')}/" + provider_path(str(resource_type), [str(n) for n in names])
 
 
-def _if(condition: Any, yes: Any, no: Any) -> Any:
-    return yes if condition else no
-
-
 def _length(value: Any) -> Any:
     return len(value)
 

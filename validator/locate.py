@@ -5,12 +5,9 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
-
-if TYPE_CHECKING:
-    from validator.tfsource import TerraformSource
 
 
 def _unescape(part: str) -> str:
@@ -127,10 +124,3 @@ def positions(text: str, syntax: str, pointers: set[str]) -> dict[str, tuple[int
         return json_positions(text, pointers)
     except Exception:  # positions are a courtesy: a text the map cannot read gives none
         return {}
-
-
-def terraform_block(source: TerraformSource | None, address: str) -> tuple[str, int] | None:
-    if source is None:
-        return None
-    block = source.locate(address)
-    return (block.file, block.line) if block else None
