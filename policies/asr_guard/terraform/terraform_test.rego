@@ -184,3 +184,15 @@ test_legacy_vm_new_storage_data_disk_is_checked if {
 	rule_ids(terraform.findings) == ["ASR007"] with input as plan([legacy, item(["no-op"])])
 	count(terraform.findings) == 0 with input as plan([legacy])
 }
+
+test_pointer_counts_every_change_before_the_one_found if {
+	other := change("azurerm_resource_group.rg", "azurerm_resource_group", ["update"], {}, {})
+	disk_change := change("azurerm_managed_disk.d", "azurerm_managed_disk", ["no-op"], {"id": disk_id}, {"id": disk_id})
+	findings := terraform.findings with input as plan([other, item(["no-op"]), disk_change, vm(["delete", "create"])])
+	[f.pointer | some f in findings] == ["/resource_changes/3"]
+}
+
+test_changes_that_only_read_or_forget_raise_nothing if {
+	count(terraform.findings) == 0 with input as plan([vm(["forget"]), item(["no-op"])])
+	count(terraform.findings) == 0 with input as plan([vm(["read"]), item(["read"])])
+}
