@@ -52,39 +52,39 @@ changes_of(types) := [input.resource_changes[i] | some type in types; some i in 
 
 vm_changes := changes_of(vm_types)
 
-legacy_vm_changes := acting(changes_of({"azurerm_virtual_machine"}))
+legacy_vm_changes := acting_of({"azurerm_virtual_machine"})
 
 item_changes := changes_of({replicated_item_type})
 
-attachment_changes := acting(changes_of({attachment_type}))
+attachment_changes := acting_of({attachment_type})
 
-implicit_disk_changes := acting(changes_of({implicit_disk_type}))
+implicit_disk_changes := acting_of({implicit_disk_type})
 
 disk_changes := changes_of({disk_type})
 
 relevant_changes := changes_of(relevant_types)
 
-# Changes that create, update or delete something; only these raise events.
-acting(changes) := [rc | some rc in changes; acts(rc)]
-
-acts(rc) if {
+# [position, change] of the changes that create, update or delete something:
+# only these raise events. (A set: a replace lists two such actions.)
+acting_entries := {[i, rc] |
+	is_plan
+	some i, rc in input.resource_changes
 	some action in rc.change.actions
 	action in {"create", "update", "delete"}
+	rc.type in relevant_types
+	object.get(rc, "mode", "managed") == "managed"
 }
 
-acting_vm_changes := acting(vm_changes)
+acting_of(types) := [rc | some [_, rc] in acting_entries; rc.type in types]
 
-acting_item_changes := acting(item_changes)
+acting_vm_changes := acting_of(vm_types)
+
+acting_item_changes := acting_of({replicated_item_type})
 
 change_by_address[rc.address] := rc if some rc in relevant_changes
 
-# Positions of the changes events can be raised for (they all act).
-index_by_address[input.resource_changes[i].address] := i if {
-	some type in relevant_types
-	some i in positions[type]
-	some action in input.resource_changes[i].change.actions
-	action in {"create", "update", "delete"}
-}
+# Positions of the changes events can be raised for.
+index_by_address[rc.address] := i if some [i, rc] in acting_entries
 
 # Where a change is in the plan, as a JSON pointer.
 pointer(rc) := concat("", ["/resource_changes/", format_int(index_by_address[rc.address], 10)])
@@ -262,16 +262,13 @@ ref_parts(ref) := type_and_name if {
 
 # --- replication evidence ------------------------------------------------------
 
-replicated_items := [r | some rc in item_changes; r := rc.change.before; is_object(r)]
+# VMs replicated now: named by the inventory, by the replicated items the plan
+# changes (as they are before it) or by those in its prior state and planned values.
+replicated_vm_ids := (data.asr_guard.lib.inventory_vm_ids | item_source_vm_ids) | state_source_vm_ids
 
-replicated_vm_ids contains id if some id in data.asr_guard.lib.inventory_vm_ids
+item_source_vm_ids := {lower(rc.change.before.source_vm_id) | some rc in item_changes; is_string(rc.change.before.source_vm_id)}
 
-replicated_vm_ids contains lower(r.source_vm_id) if {
-	some r in replicated_items
-	is_string(r.source_vm_id)
-}
-
-replicated_vm_ids contains lower(r.values.source_vm_id) if {
+state_source_vm_ids := {lower(r.values.source_vm_id) |
 	some r in array.concat(prior_resources, planned_resources)
 	r.type == replicated_item_type
 	is_string(r.values.source_vm_id)
@@ -296,10 +293,7 @@ protected_disk_addresses contains target if {
 	some target in ref_targets(rc, expression_refs(data.asr_guard.lib.get(block, "disk_id", {})))
 }
 
-vm_address_by_id[lower(rc.change.before.id)] := rc.address if {
-	some rc in vm_changes
-	is_string(rc.change.before.id)
-}
+vm_address_by_id := {lower(rc.change.before.id): rc.address | some rc in vm_changes; is_string(rc.change.before.id)}
 
 disk_address_by_id[lower(values.id)] := rc.address if {
 	some rc in disk_changes
