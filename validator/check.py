@@ -59,6 +59,8 @@ class Options:
 
 
 def template_context(options: Options) -> inputs.TemplateContext:
+    if options.scope is None and options.parameters is None:
+        return inputs.TemplateContext()
     from validator.arm import load_parameters
     from validator.arm_expressions import ExpressionError, Scope
 

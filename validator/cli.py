@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import os
 import sys
@@ -20,19 +21,27 @@ from validator.findings import RunResult
 from validator.inventory import inventory_data
 from validator.loading import DEFAULT_MAX_BYTES
 from validator.policy import load_pack
-from validator.report import ci_annotations, json_report, junit, markdown, sarif, text
 
 EXIT_PASS, EXIT_DENY, EXIT_ERROR = 0, 1, 2
 
-RENDERERS: dict[str, Callable[[RunResult, bool], str]] = {
-    "text": text.render,
-    "json": json_report.render,
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "github": ci_annotations.render_github,
-    "azure": ci_annotations.render_azure,
-    "markdown": markdown.render,
+# format -> (module of validator.report, function): imported only when that format is asked for.
+RENDERERS: dict[str, tuple[str, str]] = {
+    "text": ("text", "render"),
+    "json": ("json_report", "render"),
+    "sarif": ("sarif", "render"),
+    "junit": ("junit", "render"),
+    "github": ("ci_annotations", "render_github"),
+    "azure": ("ci_annotations", "render_azure"),
+    "markdown": ("markdown", "render"),
 }
+
+
+def renderer(fmt: str) -> Callable[[RunResult, bool], str]:
+    module, function = RENDERERS[fmt]
+    render: Callable[[RunResult, bool], str] = getattr(
+        importlib.import_module(f"validator.report.{module}"), function
+    )
+    return render
 
 
 class _Ordered(argparse.Action):
@@ -250,7 +259,7 @@ def _check(args: argparse.Namespace) -> int:
         )
     )
     for fmt, output in targets:
-        report = RENDERERS[fmt](result, _use_color(args.color, output is not None))
+        report = renderer(fmt)(result, _use_color(args.color, output is not None))
         if output:
             try:
                 write_atomically(output, report)

@@ -7,8 +7,6 @@ import json
 import re
 from typing import Any
 
-import yaml
-
 
 def _unescape(part: str) -> str:
     return part.replace("~1", "/").replace("~0", "~")
@@ -94,6 +92,8 @@ def _line_and_column(newlines: list[int], offset: int) -> tuple[int, int]:
 
 
 def _yaml_child(node: Any, part: str) -> Any:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         return next((value for key, value in node.value if key.value == part), None)
     if isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
@@ -102,6 +102,8 @@ def _yaml_child(node: Any, part: str) -> Any:
 
 
 def yaml_positions(text: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
+    import yaml
+
     root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     positions = {}
     for pointer in pointers:

@@ -8,10 +8,8 @@ decisions are the same as one by one: the same policies and data, the same engin
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from validator.engines.embedded import EmbeddedEngine
@@ -52,6 +50,10 @@ def evaluate_all(
     documents: Sequence[InputDocument], extra_data: dict[str, Any], jobs: int
 ) -> Iterator[Any]:
     """Decisions in document order."""
+    # Imported here: a run of one document does not pay for multiprocessing.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(
         max_workers=jobs, mp_context=context, initializer=_init, initargs=(json.dumps(extra_data),)

@@ -14,8 +14,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from validator import loading, schemas
 from validator.errors import InputError
 
@@ -91,6 +89,8 @@ def _check_date(source: str, value: str, line: int | None) -> str:
 
 def _lines(text: str) -> dict[int, int]:
     """index of each waiver entry -> its line, from the YAML node marks."""
+    import yaml
+
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:
