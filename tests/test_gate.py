@@ -121,3 +121,15 @@ def test_module_entrypoint_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "PASSED" in done.stdout
+
+
+@pytest.mark.parametrize("plan", ["vm-replaced-replicated.plan.json", "missing.plan.json"])
+def test_check_leaves_the_garbage_collector_as_it_found_it(
+    plan: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gc
+
+    assert gc.isenabled()
+    assert main(["check", str(TERRAFORM / plan)]) in (1, 2)
+    capsys.readouterr()
+    assert gc.isenabled()
