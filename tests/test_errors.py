@@ -256,3 +256,22 @@ def test_engine_crash_fails_closed(
     line = run_error(["check", str(PLAN)], capsys)
     assert "embedded engine" in line
     assert "unwrap" in line
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_closed_standard_output_is_an_error(fmt: str) -> None:
+    """The command (a hard exit after flushing) does not claim a pass it could not report."""
+    import subprocess
+    import sys
+
+    plan = TERRAFORM / "vm-replaced-not-replicated.plan.json"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "validator", "check", str(plan), "--format", fmt],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # long before the report is written
+    error = process.stderr.read().decode()
+    assert process.wait() == 2
+    assert error == "asr-guard: error: standard output was closed before the report was written\n"

@@ -208,7 +208,9 @@ def collect_waivers(
     return found
 
 
-def run(options: Options) -> RunResult:
+def run(options: Options, retain: list[object] | None = None) -> RunResult:
+    """Check every input. With `retain`, the engine and the loaded inputs are added to it
+    rather than freed on return (the command keeps them until it exits, see cli.entry)."""
     if not options.paths:
         raise UsageError("no input given: name plan files, directories or - for stdin")
     pack = load_pack()
@@ -265,6 +267,8 @@ def run(options: Options) -> RunResult:
             )
     finally:
         engine.close()
+        if retain is not None:
+            retain.extend((engine, documents))
     return RunResult(
         version=__version__,
         policy_version=pack.version,
