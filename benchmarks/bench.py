@@ -306,7 +306,7 @@ def main() -> None:
     parser.add_argument("--dir-plans", type=int, default=8, help="plans in the directory case")
     parser.add_argument("--dir-size", type=int, default=10000, help="resources per plan there")
     parser.add_argument(
-        "--repeat", type=int, default=3, help="runs per command; the median is reported"
+        "--repeat", type=int, default=5, help="runs per command; the median is reported"
     )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
