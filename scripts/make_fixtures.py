@@ -16,6 +16,7 @@ OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "terraform
 SUB = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10"
 RG = f"{SUB}/resourceGroups/rg-app-weu"
 VM_ID = f"{RG}/providers/Microsoft.Compute/virtualMachines/vm-app-01"
+VM2_ID = f"{RG}/providers/Microsoft.Compute/virtualMachines/vm-app-01-v2"
 VAULT = "rsv-dr-neu"
 PROVIDER = "registry.terraform.io/hashicorp/azurerm"
 
@@ -169,6 +170,7 @@ class Plan:
         unknown: Json | None = None,
         refs: Json | None = None,
         reason: str | None = None,
+        deposed: str | None = None,
     ) -> None:
         self.resources.append(
             {
@@ -182,6 +184,7 @@ class Plan:
                 "unknown": unknown or {},
                 "refs": refs or {},
                 "reason": reason,
+                "deposed": deposed,
             }
         )
 
@@ -224,6 +227,8 @@ class Plan:
             }
             if r["index"] is not None:
                 entry["index"] = r["index"]
+            if r["deposed"]:
+                entry["deposed_key"] = r["deposed"]
             node["resources"].append(entry)
         return root
 
@@ -294,6 +299,8 @@ class Plan:
                 change["index"] = r["index"]
             if r["reason"]:
                 change["action_reason"] = r["reason"]
+            if r["deposed"]:
+                change["deposed"] = r["deposed"]
             changes.append(change)
         planned = copy.deepcopy(self)
         for r in planned.resources:
@@ -646,6 +653,31 @@ def fixtures() -> dict[str, Json]:
     plan = Plan()
     vm_with_item(plan, ["no-op"], ["delete"])
     out["replication-removed"] = plan.render()
+
+    # A replace that failed half-way left the old VM deposed: destroying it is a VM delete.
+    for name, protected in (
+        ("vm-deposed-replicated", VM_ID),
+        ("vm-deposed-not-replicated", VM2_ID),
+    ):
+        plan = Plan()
+        plan.add(
+            "azurerm_linux_virtual_machine",
+            "app",
+            ["no-op"],
+            linux_vm("vm-app-01", VM2_ID),
+            linux_vm("vm-app-01", VM2_ID),
+        )
+        plan.add(
+            "azurerm_linux_virtual_machine",
+            "app",
+            ["delete"],
+            linux_vm("vm-app-01", VM_ID),
+            None,
+            deposed="4f0a2c1e",
+        )
+        item = replicated_item("vm-app-01-asr", protected, [])
+        plan.add("azurerm_site_recovery_replicated_vm", "app", ["no-op"], item, item)
+        out[name] = plan.render()
     return out
 
 

@@ -79,13 +79,25 @@ acting_vm_changes := acting_of(vm_types)
 
 acting_item_changes := acting_of({replicated_item_type})
 
-change_by_address[rc.address] := rc if some rc in relevant_changes
+# The current object of each address. A deposed object (left by a replace that
+# failed half-way) has a change of its own under the same address, with "deposed".
+change_by_address[rc.address] := rc if {
+	some rc in relevant_changes
+	object.get(rc, "deposed", "") == ""
+}
 
 # Positions of the changes events can be raised for.
-index_by_address[rc.address] := i if some [i, rc] in acting_entries
+index_by_change := {change_key(rc): i | some [i, rc] in acting_entries}
+
+change_key(rc) := [rc.address, object.get(rc, "deposed", "")]
 
 # Where a change is in the plan, as a JSON pointer.
-pointer(rc) := concat("", ["/resource_changes/", format_int(index_by_address[rc.address], 10)])
+pointer(rc) := concat("", ["/resource_changes/", format_int(index_by_change[change_key(rc)], 10)])
+
+# The change's address, and its deposed key where it is about a deposed object.
+described(rc) := concat("", [rc.address, " (deposed object ", rc.deposed, ")"]) if is_string(object.get(rc, "deposed", null))
+
+described(rc) := rc.address if not is_string(object.get(rc, "deposed", null))
 
 actions(rc) := object.get(rc.change, "actions", [])
 
@@ -292,12 +304,19 @@ protected_disk_addresses contains target if {
 	some target in ref_targets(rc, expression_refs(data.asr_guard.lib.get(block, "disk_id", {})))
 }
 
-vm_address_by_id := {lower(id): rc.address | some rc in vm_changes; id := rc.change.before.id; is_string(id)}
+# Addresses by current VM id; one id may have several (a resource moved to another
+# type by import and a removed block, or a deposed object and its replacement).
+vm_addresses_by_id[id] contains rc.address if {
+	some rc in vm_changes
+	is_string(rc.change.before.id)
+	id := lower(rc.change.before.id)
+}
 
-disk_address_by_id[lower(values.id)] := rc.address if {
+disk_addresses_by_id[id] contains rc.address if {
 	some rc in disk_changes
 	some values in [object.get(rc.change, "before", null), object.get(rc.change, "after", null)]
 	is_string(values.id)
+	id := lower(values.id)
 }
 
 # VM ids an argument of rc points at: the known id, or the current id of the
@@ -347,7 +366,7 @@ deleted_vm_ids contains id if {
 # known at plan time, through configuration references when it is not.
 target_disks(_, value, _) := addresses if {
 	is_string(value)
-	addresses := {address | address := disk_address_by_id[lower(value)]}
+	addresses := {address | some address in disk_addresses_by_id[lower(value)]}
 }
 
 target_disks(rc, value, refs) := addresses if {
@@ -438,7 +457,7 @@ events contains {"scenario": "vm_delete", "resource": rc.address, "vm_id": id, "
 	is_delete_only(rc)
 	id := current_id(rc)
 	id in replicated_vm_ids
-	detail := concat("", [rc.address, " is deleted", reason_text(rc), " but replication of it is not removed"])
+	detail := concat("", [described(rc), " is deleted", reason_text(rc), " but replication of it is not removed"])
 }
 
 events contains {"scenario": "disk_restore", "resource": rc.address, "vm_id": id, "detail": detail, "pointer": pointer(rc)} if {
@@ -520,7 +539,7 @@ events contains {"scenario": "replication_disabled", "resource": rc.address, "vm
 	id := data.asr_guard.lib.lower_id(data.asr_guard.lib.get(before(rc), "source_vm_id", null))
 	not id in added_vm_ids
 	not id in deleted_vm_ids
-	detail := concat("", [rc.address, " removes replication of VM ", vm_label(id), ", which stays"])
+	detail := concat("", [described(rc), " removes replication of VM ", vm_label(id), ", which stays"])
 }
 
 created_with(disk) := option if {
@@ -532,9 +551,9 @@ source_label(values) := values.source_resource_id if is_string(data.asr_guard.li
 
 source_label(values) := "a source known only after apply" if not is_string(data.asr_guard.lib.get(values, "source_resource_id", null))
 
-vm_label(id) := concat("", [vm_address_by_id[id], " (", id, ")"]) if vm_address_by_id[id]
+vm_label(id) := concat("", [concat(", ", sort(vm_addresses_by_id[id])), " (", id, ")"]) if vm_addresses_by_id[id]
 
-vm_label(id) := id if not vm_address_by_id[id]
+vm_label(id) := id if not vm_addresses_by_id[id]
 
 reason_text(rc) := concat("", [", ", rc.action_reason]) if is_string(data.asr_guard.lib.get(rc, "action_reason", null))
 

@@ -196,3 +196,31 @@ test_changes_that_only_read_or_forget_raise_nothing if {
 	count(terraform.findings) == 0 with input as plan([vm(["forget"]), item(["no-op"])])
 	count(terraform.findings) == 0 with input as plan([vm(["read"]), item(["read"])])
 }
+
+deposed(rc, key) := object.union(rc, {"deposed": key})
+
+test_a_deposed_replicated_vm_deleted_beside_its_current_object if {
+	old_vm := deposed(change("azurerm_linux_virtual_machine.app", "azurerm_linux_virtual_machine", ["delete"], {"id": vm_id}, null), "abc123")
+	current := change("azurerm_linux_virtual_machine.app", "azurerm_linux_virtual_machine", ["update"], {"id": "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm2"}, {})
+	findings := terraform.findings with input as plan([current, old_vm, item(["no-op"])])
+	[[f.rule_id, f.pointer] | some f in findings] == [["ASR005", "/resource_changes/1"]]
+	some f in findings
+	contains(f.message, "azurerm_linux_virtual_machine.app (deposed object abc123) is deleted")
+}
+
+test_one_vm_id_under_two_addresses_is_labelled_with_both if {
+	# A VM moved to another resource type: imported under the new one, the old one forgotten.
+	moved_from := change("azurerm_virtual_machine.old", "azurerm_virtual_machine", ["forget"], {"id": upper(vm_id)}, null)
+	moved_to := change("azurerm_linux_virtual_machine.app", "azurerm_linux_virtual_machine", ["no-op"], {"id": vm_id}, {"id": vm_id})
+	findings := terraform.findings with input as plan([moved_from, moved_to, item(["delete"])])
+	[f.rule_id | some f in findings] == ["ASR008"]
+	some f in findings
+	contains(f.message, concat("", ["VM azurerm_linux_virtual_machine.app, azurerm_virtual_machine.old (", lower(vm_id), ")"]))
+}
+
+test_one_disk_id_under_two_addresses if {
+	restored := change("azurerm_managed_disk.restored", "azurerm_managed_disk", ["no-op"], {"id": disk_id, "create_option": "Restore"}, {"id": disk_id, "create_option": "Restore"})
+	imported := change("azurerm_managed_disk.imported", "azurerm_managed_disk", ["no-op"], {"id": upper(disk_id)}, {"id": upper(disk_id)})
+	attach := change("azurerm_virtual_machine_data_disk_attachment.a", "azurerm_virtual_machine_data_disk_attachment", ["create"], null, {"virtual_machine_id": vm_id, "managed_disk_id": disk_id, "lun": 1})
+	rule_ids(terraform.findings) == ["ASR002"] with input as plan([restored, imported, attach, item(["no-op"])])
+}
