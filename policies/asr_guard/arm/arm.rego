@@ -38,9 +38,23 @@ disks := of_type(data.asr_guard.azure.disk_type)
 
 items := of_type(data.asr_guard.azure.replicated_item_type)
 
-disk_by_id[lower(disk.id)] := disk if some disk in disks
+# Disks by lower-cased id. An id left unresolved (a name known only at deployment,
+# which `asr-guard resolve` writes as "<unresolved: ...>") names no disk, and one id
+# may be declared more than once (nested deployments, conditions).
+disks_by_id[id] contains disk if {
+	some disk in disks
+	not startswith(disk.id, "<unresolved")
+	id := lower(disk.id)
+}
 
-restored_disk(id) if data.asr_guard.lib.is_restored_create_option(data.asr_guard.azure.disk_create_option(disk_by_id[id]))
+# The create options of the disks with this id that come from a copy, snapshot or backup.
+restored_options(id) := {option |
+	some disk in disks_by_id[id]
+	option := data.asr_guard.azure.disk_create_option(disk)
+	data.asr_guard.lib.is_restored_create_option(option)
+}
+
+restored_disk(id) if count(restored_options(id)) > 0
 
 protected_disk_ids contains id if some id in data.asr_guard.lib.inventory_disk_ids
 
@@ -82,7 +96,7 @@ origin(disk) := concat("", [" (createOption ", disk.create_option, " from ", dis
 	disk.source != null
 }
 
-origin(disk) := concat("", [" (created with createOption ", data.asr_guard.azure.disk_create_option(disk_by_id[disk.id]), ")"]) if {
+origin(disk) := concat("", [" (created with createOption ", concat(", ", sort(restored_options(disk.id))), ")"]) if {
 	not data.asr_guard.lib.is_restored_create_option(disk.create_option)
 	restored_disk(disk.id)
 }
@@ -105,7 +119,7 @@ events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(v
 	replicated(vm)
 	id := data.asr_guard.azure.os_disk_id(vm)
 	restored_disk(id)
-	detail := concat("", ["the OS disk of replicated VM ", vm.id, " is ", id, ", created with createOption ", data.asr_guard.azure.disk_create_option(disk_by_id[id])])
+	detail := concat("", ["the OS disk of replicated VM ", vm.id, " is ", id, ", created with createOption ", concat(", ", sort(restored_options(id)))])
 }
 
 events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {
@@ -113,7 +127,7 @@ events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id"
 	replicated(vm)
 	some disk in data.asr_guard.azure.data_disks(vm)
 	not restored_entry(disk)
-	disk_by_id[disk.id] # a disk this template creates: a new one
+	disks_by_id[disk.id] # a disk this template creates: a new one
 	not disk.id in protected_disk_ids
 	detail := concat("", [disk.id, ", created by this template, is attached to replicated VM ", vm.id, " but is not among the disks its replicated item protects"])
 }

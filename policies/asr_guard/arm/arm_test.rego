@@ -77,3 +77,23 @@ test_raw_template_without_resolved_ids_gives_nothing if {
 	arm.is_template with input as raw
 	count(arm.findings) == 0 with input as raw with data.asr_guard.inventory as replicated
 }
+
+test_one_disk_id_declared_twice_counts_each_declaration if {
+	# The same disk in two nested deployments, one restoring it.
+	t := template([vm([attach("r")]), disk("r", "Empty"), disk("r", "Restore")])
+	findings := arm.findings with input as t with data.asr_guard.inventory as replicated
+	rules(findings) == [["ASR002", "deny"]]
+	some f in findings
+	contains(f.message, "(created with createOption Restore)")
+}
+
+unresolved(d) := object.union(d, {"id": "<unresolved: the resource name>"})
+
+test_unresolved_disk_ids_name_no_disk if {
+	t := template([
+		vm([{"lun": 1, "createOption": "Attach", "managedDisk": {"id": "<unresolved: the resource name>"}}]),
+		unresolved(disk("a", "Empty")),
+		unresolved(disk("b", "Copy")),
+	])
+	count(arm.findings) == 0 with input as t with data.asr_guard.inventory as replicated
+}
