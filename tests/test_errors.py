@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import json
 import socket
 from pathlib import Path
 
@@ -59,6 +60,73 @@ def test_plan_with_wrong_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str
     line = run_error(["check", path], capsys)
     assert path in line
     assert "/resource_changes/0/change/actions/0" in line
+
+
+def _change(address: str, **extra: str) -> dict[str, object]:
+    type_, name = address.split(".")
+    change = {"actions": ["no-op"], "before": {}, "after": {}}
+    return {"address": address, "type": type_, "name": name, "change": change, **extra}
+
+
+@pytest.mark.parametrize(
+    ("changes", "configuration", "expected"),
+    [
+        (
+            [_change("a.b"), _change("a.c"), _change("a.b")],
+            None,
+            "at /resource_changes/2: a second change for a.b (the first is at /resource_changes/0)",
+        ),
+        (
+            [_change("a.b", deposed="d1"), _change("a.b", deposed="d1")],
+            None,
+            "at /resource_changes/1: a second change for a.b (deposed object d1)",
+        ),
+        (
+            [],
+            {"module_calls": {"m/n": {"module": {"resources": [{"address": "a.b"}] * 2}}}},
+            "at /configuration/root_module/module_calls/m~1n/module/resources/1:"
+            " a second configuration block for a.b",
+        ),
+    ],
+)
+def test_plan_that_terraform_did_not_write(
+    changes: list[object],
+    configuration: dict[str, object] | None,
+    expected: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """One change per resource instance object, one block per address: else refused, not
+    left to fail inside the engine."""
+    plan: dict[str, object] = {
+        "format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes
+    }  # fmt: skip
+    if configuration is not None:
+        plan["configuration"] = {"root_module": configuration}
+    path = write(tmp_path, "plan.json", json.dumps(plan))
+    line = run_error(["check", path], capsys)
+    assert path in line and expected in line, line
+
+
+def test_a_deposed_object_beside_its_current_one_is_a_plan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    changes = [_change("a.b"), _change("a.b", deposed="d1"), _change("a.b", deposed="d2")]
+    plan = {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes}
+    assert main(["check", write(tmp_path, "plan.json", json.dumps(plan))]) == 0
+
+
+def test_whatif_result_naming_a_resource_twice(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vm = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
+    changes = [
+        {"resourceId": vm, "changeType": "NoChange"},
+        {"resourceId": vm.upper(), "changeType": "Delete"},
+    ]
+    path = write(tmp_path, "whatif.json", json.dumps({"status": "Succeeded", "changes": changes}))
+    line = run_error(["check", path], capsys)
+    assert "at /changes/1: a second change for " + vm.upper() in line
 
 
 def test_unsupported_format_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

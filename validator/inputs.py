@@ -151,7 +151,7 @@ def load_input(
         if candidate.scanned:
             return None
         raise InputError(candidate.path, f"not a supported input: expected one of: {SUPPORTED}")
-    schemas.check(candidate.path, loaded.value, kind.schema, kind.description)
+    validate(candidate.path, loaded.value, kind)
     if kind.name == ARM_TEMPLATE:
         # The policies read the template with its expressions resolved.
         resolved = resolve(candidate.path, loaded.value, context or TemplateContext())
@@ -161,6 +161,72 @@ def load_input(
     # The engines read JSON text: a JSON file as it is, a YAML one re-serialised.
     text = loaded.text if loaded.syntax == "json" else json.dumps(loaded.value)
     return InputDocument(candidate.path, kind.name, text, loaded.value, loaded.text, loaded.syntax)
+
+
+def validate(source: str, value: Any, kind: Kind) -> None:
+    """Raise InputError if value is not a valid document of its kind."""
+    schemas.check(source, value, kind.schema, kind.description)
+    if kind.name == TERRAFORM_PLAN:
+        _check_addresses(source, value)
+    elif kind.name == ARM_WHATIF:
+        _check_resource_ids(source, value)
+
+
+def _check_addresses(source: str, plan: dict[str, Any]) -> None:
+    """Terraform writes one change per resource instance object (an address, and a
+    deposed key for a deposed object) and one block per address in a module's
+    configuration; a plan with a second one was not written by Terraform."""
+    seen: dict[tuple[str, str], int] = {}
+    for i, change in enumerate(plan.get("resource_changes", [])):
+        key = (change["address"], change.get("deposed", ""))
+        if key in seen:
+            raise InputError(
+                source,
+                f"not a valid {KINDS[0].description}: at /resource_changes/{i}: a second change"
+                f" for {_describe(*key)} (the first is at /resource_changes/{seen[key]})",
+            )
+        seen[key] = i
+    configuration = plan.get("configuration") or {}
+    modules = [("/configuration/root_module", configuration.get("root_module") or {})]
+    while modules:
+        pointer, module = modules.pop()
+        addresses: set[str] = set()
+        for i, block in enumerate(module.get("resources") or []):
+            address = block.get("address") if isinstance(block, dict) else None
+            if isinstance(address, str) and address in addresses:
+                raise InputError(
+                    source,
+                    f"not a valid {KINDS[0].description}: at {pointer}/resources/{i}: a second"
+                    f" configuration block for {address}",
+                )
+            addresses.add(str(address))
+        for name, call in (module.get("module_calls") or {}).items():
+            if isinstance(call, dict) and isinstance(call.get("module"), dict):
+                escaped = name.replace("~", "~0").replace("/", "~1")
+                modules.append((f"{pointer}/module_calls/{escaped}/module", call["module"]))
+
+
+def _check_resource_ids(source: str, result: dict[str, Any]) -> None:
+    """A what-if result lists each resource once (Azure resource ids ignore case)."""
+    changes, pointer = (
+        (result["changes"], "/changes")
+        if isinstance(result.get("changes"), list)
+        else (result["properties"]["changes"], "/properties/changes")
+    )
+    seen: dict[str, int] = {}
+    for i, change in enumerate(changes):
+        key = change["resourceId"].lower()
+        if key in seen:
+            raise InputError(
+                source,
+                f"not a valid {KINDS[2].description}: at {pointer}/{i}: a second change for"
+                f" {change['resourceId']} (the first is at {pointer}/{seen[key]})",
+            )
+        seen[key] = i
+
+
+def _describe(address: str, deposed: str) -> str:
+    return f"{address} (deposed object {deposed})" if deposed else address
 
 
 def resolve(source: str, template: Any, context: TemplateContext) -> dict[str, Any]:

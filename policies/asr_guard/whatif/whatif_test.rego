@@ -82,3 +82,17 @@ test_replicated_item_recreated_is_the_workaround if {
 	new_item := change(concat("", [item_id, "-2"]), "Create", null, item_payload([disk_id("os2")]))
 	rules(whatif.findings) == [["ASR009", "info"]] with input as result([swap, old_item, new_item])
 }
+
+test_a_disk_whose_create_option_differs_before_and_after if {
+	disk := disk_id("d")
+	attached := vm_payload(disk_id("os"), [{"lun": 1, "createOption": "Attach", "managedDisk": {"id": disk}}])
+	p := result([
+		change(vm_id, "Modify", vm_payload(disk_id("os"), []), attached),
+		change(disk, "Modify", {"properties": {"creationData": {"createOption": "Copy"}}}, {"properties": {"creationData": {"createOption": "Restore"}}}),
+		item_no_change,
+	])
+	findings := whatif.findings with input as p
+	rules(findings) == [["ASR002", "deny"]]
+	some f in findings
+	contains(f.message, "created with createOption Copy, Restore")
+}
