@@ -11,7 +11,7 @@ comes up often. Every input is valid for its schema; the policies must decide on
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -374,14 +374,32 @@ def decided_alike(
     return {f["rule_id"] for f in decision["findings"]}  # fmt: skip
 
 
-def test_generated_plans(engines: tuple[EmbeddedEngine, ReferenceOpa]) -> None:
+Engines = tuple[EmbeddedEngine, ReferenceOpa]
+
+
+def rules_drawn(
+    strategy: st.SearchStrategy[dict[str, Any]],
+    kind: str,
+    engines: Engines,
+    note: Callable[[dict[str, Any]], None] = lambda _: None,
+) -> set[str]:
+    """Every input drawn decided alike by both engines; the rules they found, in all."""
     rules: set[str] = set()
-    shapes: set[str] = set()
 
     @SETTINGS
-    @given(plan=plans)
-    def check(plan: dict[str, Any]) -> None:
-        rules.update(decided_alike(plan, inputs.TERRAFORM_PLAN, engines))
+    @given(value=strategy)
+    def check(value: dict[str, Any]) -> None:
+        rules.update(decided_alike(value, kind, engines))
+        note(value)
+
+    check()
+    return rules
+
+
+def test_generated_plans(engines: Engines) -> None:
+    shapes: set[str] = set()
+
+    def note(plan: dict[str, Any]) -> None:
         changes = plan["resource_changes"]
         if len({rc["address"] for rc in changes}) < len(changes):
             shapes.add("an address twice")
@@ -392,31 +410,16 @@ def test_generated_plans(engines: tuple[EmbeddedEngine, ReferenceOpa]) -> None:
         if len(set(ids)) < len(ids):
             shapes.add("an id twice")
 
-    check()
+    rules = rules_drawn(plans, inputs.TERRAFORM_PLAN, engines, note)
     # Not vacuous: the plans drawn break replication in several ways, in the tricky shapes.
     assert len(rules) >= 3, rules
     assert shapes == {"an address twice", "a deposed object", "an id twice"}, shapes
 
 
-def test_generated_templates(engines: tuple[EmbeddedEngine, ReferenceOpa]) -> None:
-    rules: set[str] = set()
-
-    @SETTINGS
-    @given(template=templates)
-    def check(template: dict[str, Any]) -> None:
-        rules.update(decided_alike(template, inputs.ARM_TEMPLATE, engines))
-
-    check()
-    assert rules, "no template drawn gave a finding"
+def test_generated_templates(engines: Engines) -> None:
+    assert rules_drawn(templates, inputs.ARM_TEMPLATE, engines), "no template gave a finding"
 
 
-def test_generated_whatif_results(engines: tuple[EmbeddedEngine, ReferenceOpa]) -> None:
-    rules: set[str] = set()
-
-    @SETTINGS
-    @given(result=whatifs)
-    def check(result: dict[str, Any]) -> None:
-        rules.update(decided_alike(result, inputs.ARM_WHATIF, engines))
-
-    check()
+def test_generated_whatif_results(engines: Engines) -> None:
+    rules = rules_drawn(whatifs, inputs.ARM_WHATIF, engines)
     assert len(rules) >= 3, rules
