@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import FIXTURES, INVENTORY
 from validator.cli import main
-from validator.inputs import InputDocument
-from validator.parallel import MIN_PARALLEL_BYTES, auto_jobs
+from validator.inputs import Candidate, TemplateContext
+from validator.parallel import MIN_PARALLEL_BYTES, _evaluate, _load, auto_jobs
 
 ARGS = [
     str(FIXTURES / "terraform"),
@@ -47,14 +48,44 @@ def test_an_error_in_a_worker_fails_the_run_with_one_line(
     ]
 
 
-def document(size: int) -> InputDocument:
-    return InputDocument("p", "terraform-plan", "x" * size, None)
+def sized(tmp_path: Path, name: str, size: int) -> Candidate:
+    path = tmp_path / name
+    with path.open("wb") as stream:
+        stream.truncate(size)  # sparse: the size is all that is read here
+    return Candidate(str(path))
 
 
-def test_workers_only_when_it_pays_off() -> None:
-    assert auto_jobs([document(100)] * 5) == 1
-    assert auto_jobs([document(MIN_PARALLEL_BYTES)]) == 1
-    assert auto_jobs([document(MIN_PARALLEL_BYTES // 2)] * 2) >= 1
-    assert auto_jobs([document(MIN_PARALLEL_BYTES)] * 2) == min(
-        2, __import__("os").cpu_count() or 1
-    )
+def test_workers_only_when_it_pays_off(tmp_path: Path) -> None:
+    small = [sized(tmp_path, f"s{i}.json", 100) for i in range(5)]
+    big = [sized(tmp_path, f"b{i}.json", MIN_PARALLEL_BYTES) for i in range(2)]
+    half = [sized(tmp_path, f"h{i}.json", MIN_PARALLEL_BYTES // 4) for i in range(2)]
+    assert auto_jobs(small) == 1
+    assert auto_jobs(big[:1]) == 1
+    assert auto_jobs(half) == 1
+    assert auto_jobs(big) == min(2, os.cpu_count() or 1)
+    assert auto_jobs([*big, Candidate("-")]) == 1  # standard input is read by this process
+    assert auto_jobs([*big, Candidate(str(tmp_path / "missing.json"))]) == 1
+
+
+def test_the_first_bad_file_in_order_fails_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = (FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text()
+    (tmp_path / "a.plan.json").write_text(good)
+    (tmp_path / "b.plan.json").write_text(good[:-40])
+    (tmp_path / "c.plan.json").write_text("{")
+    assert main(["check", str(tmp_path), "--jobs", "3"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith(f"asr-guard: error: {tmp_path / 'b.plan.json'}:")
+
+
+def test_a_plan_that_changes_after_its_check_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text((FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text())
+    status, document = _load(Candidate(str(path)), 10**9, TemplateContext())
+    assert status == "ok" and document.digest and not document.text
+    assert _evaluate(document, 10**9, "{}")[0] == "ok"
+    path.write_text(path.read_text().replace("1.9.8", "1.9.9"))
+    assert _evaluate(document, 10**9, "{}") == (
+        "input", (str(path), "changed while it was being checked", None)
+    )  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ from validator.locate import positions
 from validator.policy import PolicyPack, load_pack
 
 if TYPE_CHECKING:
+    from validator import parallel
     from validator.tfsource import TerraformSource
 
 from validator.waivers import (
@@ -215,19 +216,44 @@ def run(options: Options, retain: list[object] | None = None) -> RunResult:
         raise UsageError("no input given: name plan files, directories or - for stdin")
     pack = load_pack()
     context = template_context(options)
-    candidates = list(inputs.expand_paths(options.paths))
+    candidates = [
+        inputs.Candidate(c.path, scanned=True) if options.skip_unsupported else c
+        for c in inputs.expand_paths(options.paths)
+    ]
     # Every input is loaded and checked before anything is evaluated, so that a
     # bad file fails the run at once, whatever order it comes in.
-    documents = []
-    skipped = []
-    for candidate in candidates:
-        if options.skip_unsupported:
-            candidate = inputs.Candidate(candidate.path, scanned=True)
-        document = inputs.load_input(candidate, options.max_bytes, context)
-        if document is None:
-            skipped.append(candidate.path)
-        else:
-            documents.append(document)
+    jobs = _jobs(options, candidates)
+    if jobs > 1:
+        from validator import parallel
+
+        with parallel.Workers(jobs) as workers:
+            loaded = workers.load(candidates, options.max_bytes, context)
+            return _evaluate_all(pack, options, candidates, loaded, workers, retain)
+    loaded = [inputs.load_input(c, options.max_bytes, context) for c in candidates]
+    return _evaluate_all(pack, options, candidates, loaded, None, retain)
+
+
+def _jobs(options: Options, candidates: Sequence[inputs.Candidate]) -> int:
+    """Worker processes for this run (1: none): the embedded engine only, where it pays."""
+    if engine_name(options) != "embedded" or any(c.path == "-" for c in candidates):
+        return 1
+    if options.jobs:
+        return min(options.jobs, len(candidates))
+    from validator import parallel
+
+    return parallel.auto_jobs(candidates)
+
+
+def _evaluate_all(
+    pack: PolicyPack,
+    options: Options,
+    candidates: Sequence[inputs.Candidate],
+    loaded: list[inputs.InputDocument | None],
+    workers: parallel.Workers | None,
+    retain: list[object] | None,
+) -> RunResult:
+    documents = [document for document in loaded if document is not None]
+    skipped = [c.path for c, document in zip(candidates, loaded, strict=True) if document is None]
     if not documents:
         if options.skip_unsupported:
             return _nothing_to_check(pack, options, skipped)
@@ -243,20 +269,24 @@ def run(options: Options, retain: list[object] | None = None) -> RunResult:
     extra = _merge(
         inventory_data(options.inventories), waivers_data(waivers, today) if waivers else None
     )
-    engine = make_engine(options, pack, extra)
+    engine = None if workers else make_engine(options, pack, extra)
+    name = engine.name if engine else "embedded"
+    decisions = (
+        workers.evaluate(documents, extra, options.max_bytes)
+        if workers
+        else (engine.evaluate(document) for document in documents if engine)
+    )
     applied: set[str] = set()
     expired: set[str] = set()
     try:
         results = []
-        for document, decision in zip(
-            documents, _decisions(engine, documents, extra, options.jobs), strict=True
-        ):
-            kind, findings = findings_from_decision(document.path, decision, engine.name)
+        for document, decision in zip(documents, decisions, strict=True):
+            kind, findings = findings_from_decision(document.path, decision, name)
             applied.update(_ids(decision, "applied"))
             expired.update(_ids(decision, "expired"))
             if kind != document.kind:
                 raise EngineError(
-                    f"{engine.name} engine: {document.path}: the policies read it as {kind!r}, "
+                    f"{name} engine: {document.path}: the policies read it as {kind!r}, "
                     f"not {document.kind!r}"
                 )
             located, notes = locate(document, findings, options.tf_dir, sources)
@@ -266,13 +296,14 @@ def run(options: Options, retain: list[object] | None = None) -> RunResult:
                 )
             )
     finally:
-        engine.close()
+        if engine:
+            engine.close()
         if retain is not None:
             retain.extend((engine, documents))
     return RunResult(
         version=__version__,
         policy_version=pack.version,
-        engine=engine.name,
+        engine=name,
         inputs=tuple(results),
         skipped=tuple(skipped),
         fail_on=options.fail_on,
@@ -286,21 +317,6 @@ def run(options: Options, retain: list[object] | None = None) -> RunResult:
         if waivers
         else None,
     )
-
-
-def _decisions(
-    engine: Engine, documents: list[inputs.InputDocument], extra: dict[str, Any], jobs: int
-) -> Iterator[Any]:
-    """The engine's decision for each document, on all cores where that pays off."""
-    if engine.name == "embedded":
-        from validator import parallel
-
-        workers = jobs or parallel.auto_jobs(documents)
-        if workers > 1:
-            yield from parallel.evaluate_all(documents, extra, workers)
-            return
-    for document in documents:
-        yield engine.evaluate(document)
 
 
 def _nothing_to_check(pack: PolicyPack, options: Options, skipped: list[str]) -> RunResult:

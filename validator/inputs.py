@@ -35,6 +35,9 @@ class InputDocument:
     value: Any
     source_text: str = ""  # the file as written, for line numbers
     syntax: str = "json"
+    # Set when text and value were left out (validator.parallel): the SHA-256 of the
+    # text, which is read again from path to be evaluated.
+    digest: str = ""
 
 
 @dataclass(frozen=True)
