@@ -235,7 +235,11 @@ def run(options: Options, retain: list[object] | None = None) -> RunResult:
 
 def _jobs(options: Options, candidates: Sequence[inputs.Candidate]) -> int:
     """Worker processes for this run (1: none): the embedded engine only, where it pays."""
-    if engine_name(options) != "embedded" or any(c.path == "-" for c in candidates):
+    if (
+        len(candidates) < 2
+        or engine_name(options) != "embedded"
+        or any(c.path == "-" for c in candidates)
+    ):
         return 1
     if options.jobs:
         return min(options.jobs, len(candidates))

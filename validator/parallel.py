@@ -15,7 +15,6 @@ and refuses it if the text is not the one that was checked.
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -48,6 +47,8 @@ def auto_jobs(candidates: Sequence[Candidate]) -> int:
 
 
 def text_digest(text: str) -> str:
+    import hashlib
+
     return hashlib.sha256(text.encode()).hexdigest()
 
 
