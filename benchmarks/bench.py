@@ -261,8 +261,13 @@ def compare(
 ) -> tuple[str, int, float, float, int, int]:
     baseline_cmd = [sys.executable, "-c", f"import json; json.load(open({str(path)!r}))"]
     guard_cmd = [sys.executable, "-m", "validator", "check", str(path), *guard_args]
-    base = [measure(baseline_cmd) for _ in range(repeat)]
-    guard = [measure(guard_cmd) for _ in range(repeat)]
+    # Written files are flushed first (no write-back during the runs), and the two commands
+    # take turns, so that whatever else the machine does falls on both alike.
+    os.sync()
+    base, guard = [], []
+    for _ in range(repeat):
+        base.append(measure(baseline_cmd))
+        guard.append(measure(guard_cmd))
     if {code for *_, code in guard} != {expect}:
         raise SystemExit(f"asr-guard exited {guard} on {path}, expected {expect}")
     return (
@@ -338,6 +343,7 @@ def main() -> None:
     for i in range(args.dir_plans):
         (directory / f"plan-{i}.json").write_text(text)
     base = [sys.executable, "-m", "validator", "check", str(directory), "--format", "json"]
+    os.sync()
     one = statistics.median(measure([*base, "--jobs", "1"])[0] for _ in range(args.repeat))
     auto = statistics.median(measure(base)[0] for _ in range(args.repeat))
     print(f"\nA directory of {args.dir_plans} plans of {args.dir_size} resources, one process:")
