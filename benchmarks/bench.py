@@ -261,13 +261,12 @@ def compare(
 ) -> tuple[str, int, float, float, int, int]:
     baseline_cmd = [sys.executable, "-c", f"import json; json.load(open({str(path)!r}))"]
     guard_cmd = [sys.executable, "-m", "validator", "check", str(path), *guard_args]
-    # Written files are flushed first (no write-back during the runs), and the two commands
-    # take turns, so that whatever else the machine does falls on both alike.
+    # Written files are flushed first (no write-back during the runs), and each command
+    # runs once unmeasured before its measured runs (the first run after the other
+    # command's pays for the memory that one left to reclaim).
     os.sync()
-    base, guard = [], []
-    for _ in range(repeat):
-        base.append(measure(baseline_cmd))
-        guard.append(measure(guard_cmd))
+    base = [measure(baseline_cmd) for _ in range(repeat + 1)][1:]
+    guard = [measure(guard_cmd) for _ in range(repeat + 1)][1:]
     if {code for *_, code in guard} != {expect}:
         raise SystemExit(f"asr-guard exited {guard} on {path}, expected {expect}")
     return (
