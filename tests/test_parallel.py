@@ -89,3 +89,19 @@ def test_a_plan_that_changes_after_its_check_is_refused(tmp_path: Path) -> None:
     assert _evaluate(document, 10**9, "{}") == (
         "input", (str(path), "changed while it was being checked", None)
     )  # fmt: skip
+
+
+def test_standard_input_among_the_inputs_is_read_by_this_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker cannot read this process's standard input: with "-", one process does it all."""
+    import io
+    import sys
+
+    replaced = FIXTURES / "terraform" / "vm-replaced-replicated.plan.json"
+    other = FIXTURES / "terraform" / "vm-tags-updated.plan.json"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(replaced.read_bytes())))
+    assert main(["check", "-", str(other), "--jobs", "2", "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [i["path"] for i in report["inputs"]] == ["-", str(other)]
+    assert [f["rule_id"] for f in report["findings"]] == ["ASR004"]
