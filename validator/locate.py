@@ -54,7 +54,10 @@ def json_positions(text: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
         if char == '"':
             if frames and frames[-1][0] and frames[-1][2]:
                 frames[-1][2] = False
-                path.append(json.loads(token.group()))
+                key = token.group()
+                # Without a backslash a JSON string says what it holds (a valid text has
+                # no raw control characters): only escaped keys need decoding.
+                path.append(json.loads(key) if "\\" in key else key[1:-1])
                 found(start)
             else:
                 item_at(start)
