@@ -349,6 +349,38 @@ whatif_change_lists: st.SearchStrategy[list[dict[str, Any]]] = st.lists(
 )
 whatifs = st.fixed_dictionaries({"status": st.just("Succeeded"), "changes": whatif_change_lists})
 
+# --- Azure Backup restore requests, in each envelope -----------------------------------
+
+vm_restore = st.fixed_dictionaries(
+    {
+        "objectType": st.sampled_from(["IaasVMRestoreRequest", "IaasVMRestoreWithRehydrationRequest"]),
+        "recoveryType": st.sampled_from(["OriginalLocation", "AlternateLocation", "RestoreDisks", "Offline", "Invalid"]),
+        "sourceResourceId": vm_ids,
+    },
+    optional={
+        "restoreDiskLunList": st.lists(st.integers(0, 3), max_size=2),
+        "targetVirtualMachineId": vm_ids,
+    },
+)  # fmt: skip
+file_restore = st.fixed_dictionaries(
+    {"objectType": st.just("IaasVMILRRegistrationRequest"), "virtualMachineId": vm_ids},
+    optional={"renewExistingRegistration": st.booleans()},
+)
+
+
+def enveloped(body: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.sampled_from(
+        [
+            body,
+            {"properties": body},
+            {"parameters": {"properties": body}},
+            {"parameters": {"parameters": {"properties": body}}},
+        ]
+    )
+
+
+restore_requests = (vm_restore | file_restore).flatmap(enveloped)
+
 # --- the property ---------------------------------------------------------------------
 
 
@@ -423,3 +455,8 @@ def test_generated_templates(engines: Engines) -> None:
 def test_generated_whatif_results(engines: Engines) -> None:
     rules = rules_drawn(whatifs, inputs.ARM_WHATIF, engines)
     assert len(rules) >= 3, rules
+
+
+def test_generated_restore_requests(engines: Engines) -> None:
+    rules = rules_drawn(restore_requests, inputs.RESTORE_REQUEST, engines)
+    assert {"ASR001", "ASR003"} <= rules, rules
