@@ -1,4 +1,4 @@
-"""Generated plans, templates and what-if results: always evaluated, and as OPA evaluates them.
+"""Generated plans, templates, what-if results and restore requests: always evaluated, as OPA does.
 
 The fixtures show each situation on purpose; these draw inputs from a small vocabulary
 of resource types, actions, ids and addresses, so that what real inputs do by accident
