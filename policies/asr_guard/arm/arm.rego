@@ -106,26 +106,29 @@ origin(disk) := concat("", [" (createOption ", disk.create_option, ")"]) if {
 	disk.source == null
 }
 
+# The replicated VMs of the template, each with its data disks (read once).
+replicated_vms := [{"vm": vm, "disks": data.asr_guard.azure.data_disks(vm)} | some vm in vms; replicated(vm)]
+
 events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {
-	some vm in vms
-	replicated(vm)
-	some disk in data.asr_guard.azure.data_disks(vm)
+	some entry in replicated_vms
+	vm := entry.vm
+	some disk in entry.disks
 	restored_entry(disk)
 	detail := concat("", [entry_label(disk), origin(disk), " is put on replicated VM ", vm.id])
 }
 
 events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {
-	some vm in vms
-	replicated(vm)
+	some entry in replicated_vms
+	vm := entry.vm
 	id := data.asr_guard.azure.os_disk_id(vm)
 	restored_disk(id)
 	detail := concat("", ["the OS disk of replicated VM ", vm.id, " is ", id, ", created with createOption ", concat(", ", sort(restored_options(id)))])
 }
 
 events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {
-	some vm in vms
-	replicated(vm)
-	some disk in data.asr_guard.azure.data_disks(vm)
+	some entry in replicated_vms
+	vm := entry.vm
+	some disk in entry.disks
 	not restored_entry(disk)
 	disks_by_id[disk.id] # a disk this template creates: a new one
 	not disk.id in protected_disk_ids

@@ -29,18 +29,13 @@ type_of_id(id) := type if {
 # The properties object of a resource payload ({} when absent or unresolved).
 # Types are checked before any builtin is called: regorus stops on a builtin type
 # error where OPA makes the expression undefined.
+# (One definition with else: the engines evaluate every definition of a function, and
+# these are called for every resource.)
 properties(payload) := value if {
 	is_object(payload)
 	value := object.get(payload, "properties", {})
 	is_object(value)
-}
-
-properties(payload) := {} if {
-	is_object(payload)
-	not is_object(object.get(payload, "properties", {}))
-}
-
-properties(payload) := {} if not is_object(payload)
+} else := {}
 
 # The managed disk id of the OS disk, lower-cased; undefined when there is none.
 os_disk_id(payload) := lower(id) if {
@@ -64,13 +59,9 @@ data_disks(payload) := [disk |
 array_at(x, path) := value if {
 	value := object.get(x, path, [])
 	is_array(value)
-}
+} else := []
 
-array_at(x, path) := [] if not is_array(object.get(x, path, []))
-
-lower_or_null(x) := lower(x) if is_string(x)
-
-lower_or_null(x) := null if not is_string(x)
+lower_or_null(x) := lower(x) if is_string(x) else := null
 
 # The VM a replicated item protects (A2A), lower-cased.
 item_vm_id(payload) := lower(id) if {

@@ -45,9 +45,10 @@ lower_id(x) := lower(x) if is_string(x)
 
 is_restored_create_option(option) if {
 	is_string(option)
-	some known in matrix.restored_disk_create_options
-	lower(option) == lower(known)
+	lower(option) in restored_create_options
 }
+
+restored_create_options := {lower(known) | some known in matrix.restored_disk_create_options}
 
 finding(scenario, resource, detail) := {
 	"rule_id": row.rule_id,
