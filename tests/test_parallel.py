@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import FIXTURES, INVENTORY
 from validator.cli import main
 from validator.inputs import Candidate, TemplateContext
-from validator.parallel import MIN_PARALLEL_BYTES, _evaluate, _load, auto_jobs
+from validator.parallel import MIN_PARALLEL_BYTES, _evaluate, _load, jobs_for
 
 ARGS = [
     str(FIXTURES / "terraform"),
@@ -59,12 +59,14 @@ def test_workers_only_when_it_pays_off(tmp_path: Path) -> None:
     small = [sized(tmp_path, f"s{i}.json", 100) for i in range(5)]
     big = [sized(tmp_path, f"b{i}.json", MIN_PARALLEL_BYTES) for i in range(2)]
     half = [sized(tmp_path, f"h{i}.json", MIN_PARALLEL_BYTES // 4) for i in range(2)]
-    assert auto_jobs(small) == 1
-    assert auto_jobs(big[:1]) == 1
-    assert auto_jobs(half) == 1
-    assert auto_jobs(big) == min(2, os.cpu_count() or 1)
-    assert auto_jobs([*big, Candidate("-")]) == 1  # standard input is read by this process
-    assert auto_jobs([*big, Candidate(str(tmp_path / "missing.json"))]) == 1
+    assert jobs_for(small) == 1
+    assert jobs_for(big[:1]) == 1
+    assert jobs_for(half) == 1
+    assert jobs_for(big) == min(2, os.cpu_count() or 1)
+    assert jobs_for([*big, Candidate("-")]) == 1  # standard input is read by this process
+    assert jobs_for([*big, Candidate("-")], 2) == 1
+    assert jobs_for(small, 2) == 2
+    assert jobs_for([*big, Candidate(str(tmp_path / "missing.json"))]) == 1
 
 
 def test_the_first_bad_file_in_order_fails_the_run(

@@ -234,18 +234,12 @@ def run(options: Options, retain: list[object] | None = None) -> RunResult:
 
 
 def _jobs(options: Options, candidates: Sequence[inputs.Candidate]) -> int:
-    """Worker processes for this run (1: none): the embedded engine only, where it pays."""
-    if (
-        len(candidates) < 2
-        or engine_name(options) != "embedded"
-        or any(c.path == "-" for c in candidates)
-    ):
+    """Worker processes for this run (1: none), for the embedded engine only."""
+    if engine_name(options) != "embedded":
         return 1
-    if options.jobs:
-        return min(options.jobs, len(candidates))
     from validator import parallel
 
-    return parallel.auto_jobs(candidates)
+    return parallel.jobs_for(candidates, options.jobs)
 
 
 def _evaluate_all(
@@ -273,13 +267,12 @@ def _evaluate_all(
     extra = _merge(
         inventory_data(options.inventories), waivers_data(waivers, today) if waivers else None
     )
-    engine = None if workers else make_engine(options, pack, extra)
-    name = engine.name if engine else "embedded"
-    decisions = (
-        workers.evaluate(documents, extra, options.max_bytes)
-        if workers
-        else (engine.evaluate(document) for document in documents if engine)
-    )
+    engine: Engine | None = None
+    if workers:
+        name, decisions = "embedded", workers.evaluate(documents, extra, options.max_bytes)
+    else:
+        engine = make_engine(options, pack, extra)
+        name, decisions = engine.name, map(engine.evaluate, documents)
     applied: set[str] = set()
     expired: set[str] = set()
     try:

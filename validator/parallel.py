@@ -17,7 +17,7 @@ from __future__ import annotations
 import gc
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -33,10 +33,13 @@ from validator.policy import load_pack
 MIN_PARALLEL_BYTES = 32 * 1024 * 1024
 
 
-def auto_jobs(candidates: Sequence[Candidate]) -> int:
-    """How many workers pay off for these inputs: 1 means none."""
+def jobs_for(candidates: Sequence[Candidate], requested: int = 0) -> int:
+    """Worker processes for these inputs, 1 meaning none: as many as requested (--jobs), or,
+    with 0, as pay off. A worker cannot read this process's standard input: with "-", none."""
     if len(candidates) < 2 or any(c.path == loading.STDIN for c in candidates):
         return 1
+    if requested:
+        return min(requested, len(candidates))
     try:
         total = sum(Path(c.path).stat().st_size for c in candidates)
     except OSError:
@@ -57,14 +60,25 @@ def text_digest(text: str) -> str:
 _engines: dict[str, EmbeddedEngine] = {}
 
 
-def _load(candidate: Candidate, max_bytes: int, context: TemplateContext) -> tuple[str, Any]:
-    """("ok", document or None), or ("input" | "error", details): exceptions stay here."""
+def _caught(work: Callable[[], Any]) -> tuple[str, Any]:
+    """("ok", what work returns), or ("input" | "error", details): the project's errors
+    do not cross processes (they do not survive pickling), so they are sent as data."""
     try:
-        document = inputs.load_input(candidate, max_bytes, context)
+        return "ok", work()
     except InputError as exc:
         return "input", (exc.source, exc.reason, exc.line)
     except AsrGuardError as exc:
         return "error", str(exc)
+
+
+def _load(candidate: Candidate, max_bytes: int, context: TemplateContext) -> tuple[str, Any]:
+    return _caught(lambda: _checked(candidate, max_bytes, context))
+
+
+def _checked(
+    candidate: Candidate, max_bytes: int, context: TemplateContext
+) -> InputDocument | None:
+    document = inputs.load_input(candidate, max_bytes, context)
     if (
         document is not None
         and document.kind == inputs.TERRAFORM_PLAN
@@ -72,25 +86,24 @@ def _load(candidate: Candidate, max_bytes: int, context: TemplateContext) -> tup
     ):
         # The engine reads the file's own text: the worker that evaluates it reads it again.
         light = replace(document, text="", value=None, source_text="")
-        return "ok", replace(light, digest=text_digest(document.text))
-    return "ok", document
+        return replace(light, digest=text_digest(document.text))
+    return document
 
 
 def _evaluate(document: InputDocument, max_bytes: int, data_json: str) -> tuple[str, Any]:
-    try:
-        if document.digest:
-            text = loading.decode(document.path, loading.read_bytes(document.path, max_bytes))
-            if text_digest(text) != document.digest:
-                raise InputError(document.path, "changed while it was being checked")
-            document = replace(document, text=text)
-        engine = _engines.get(data_json)
-        if engine is None:
-            engine = _engines[data_json] = EmbeddedEngine(load_pack(), json.loads(data_json))
-        return "ok", engine.evaluate(document)
-    except InputError as exc:
-        return "input", (exc.source, exc.reason, exc.line)
-    except AsrGuardError as exc:
-        return "error", str(exc)
+    return _caught(lambda: _decision(document, max_bytes, data_json))
+
+
+def _decision(document: InputDocument, max_bytes: int, data_json: str) -> Any:
+    if document.digest:
+        text = loading.decode(document.path, loading.read_bytes(document.path, max_bytes))
+        if text_digest(text) != document.digest:
+            raise InputError(document.path, "changed while it was being checked")
+        document = replace(document, text=text)
+    engine = _engines.get(data_json)
+    if engine is None:
+        engine = _engines[data_json] = EmbeddedEngine(load_pack(), json.loads(data_json))
+    return engine.evaluate(document)
 
 
 def _result(status: str, value: Any) -> Any:
