@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -170,62 +170,73 @@ def validate(source: str, value: Any, kind: Kind) -> None:
     """Raise InputError if value is not a valid document of its kind."""
     schemas.check(source, value, kind.schema, kind.description)
     if kind.name == TERRAFORM_PLAN:
-        _check_addresses(source, value)
+        _check_addresses(source, value, f"not a valid {kind.description}")
     elif kind.name == ARM_WHATIF:
-        _check_resource_ids(source, value)
+        _check_resource_ids(source, value, f"not a valid {kind.description}")
 
 
-def _check_addresses(source: str, plan: dict[str, Any]) -> None:
+def _repeat(keys: Iterable[Hashable]) -> tuple[int, int] | None:
+    """(first, second): where the first key met twice is, each time; None if none is."""
+    seen: dict[Hashable, int] = {}
+    for i, key in enumerate(keys):
+        if key in seen:
+            return seen[key], i
+        seen[key] = i
+    return None
+
+
+def _check_addresses(source: str, plan: dict[str, Any], invalid: str) -> None:
     """Terraform writes one change per resource instance object (an address, and a
     deposed key for a deposed object) and one block per address in a module's
     configuration; a plan with a second one was not written by Terraform."""
-    seen: dict[tuple[str, str], int] = {}
-    for i, change in enumerate(plan.get("resource_changes", [])):
-        key = (change["address"], change.get("deposed", ""))
-        if key in seen:
-            raise InputError(
-                source,
-                f"not a valid {KINDS[0].description}: at /resource_changes/{i}: a second change"
-                f" for {_describe(*key)} (the first is at /resource_changes/{seen[key]})",
-            )
-        seen[key] = i
+    changes = plan.get("resource_changes", [])
+    repeat = _repeat((c["address"], c.get("deposed", "")) for c in changes)
+    if repeat is not None:
+        first, second = repeat
+        what = _describe(changes[second]["address"], changes[second].get("deposed", ""))
+        raise InputError(
+            source,
+            f"{invalid}: at /resource_changes/{second}: a second change for {what}"
+            f" (the first is at /resource_changes/{first})",
+        )
     configuration = plan.get("configuration") or {}
     modules = [("/configuration/root_module", configuration.get("root_module") or {})]
     while modules:
         pointer, module = modules.pop()
-        addresses: set[str] = set()
-        for i, block in enumerate(module.get("resources") or []):
-            address = block.get("address") if isinstance(block, dict) else None
-            if isinstance(address, str) and address in addresses:
-                raise InputError(
-                    source,
-                    f"not a valid {KINDS[0].description}: at {pointer}/resources/{i}: a second"
-                    f" configuration block for {address}",
-                )
-            addresses.add(str(address))
+        blocks = module.get("resources") or []
+        # Only string addresses can repeat one another: any other value is its own key.
+        repeat = _repeat(
+            b["address"] if isinstance(b, dict) and isinstance(b.get("address"), str) else (i,)
+            for i, b in enumerate(blocks)
+        )
+        if repeat is not None:
+            second = repeat[1]
+            raise InputError(
+                source,
+                f"{invalid}: at {pointer}/resources/{second}: a second configuration block"
+                f" for {blocks[second]['address']}",
+            )
         for name, call in (module.get("module_calls") or {}).items():
             if isinstance(call, dict) and isinstance(call.get("module"), dict):
                 escaped = name.replace("~", "~0").replace("/", "~1")
                 modules.append((f"{pointer}/module_calls/{escaped}/module", call["module"]))
 
 
-def _check_resource_ids(source: str, result: dict[str, Any]) -> None:
+def _check_resource_ids(source: str, result: dict[str, Any], invalid: str) -> None:
     """A what-if result lists each resource once (Azure resource ids ignore case)."""
     changes, pointer = (
         (result["changes"], "/changes")
         if isinstance(result.get("changes"), list)
         else (result["properties"]["changes"], "/properties/changes")
     )
-    seen: dict[str, int] = {}
-    for i, change in enumerate(changes):
-        key = change["resourceId"].lower()
-        if key in seen:
-            raise InputError(
-                source,
-                f"not a valid {KINDS[2].description}: at {pointer}/{i}: a second change for"
-                f" {change['resourceId']} (the first is at {pointer}/{seen[key]})",
-            )
-        seen[key] = i
+    repeat = _repeat(change["resourceId"].lower() for change in changes)
+    if repeat is not None:
+        first, second = repeat
+        raise InputError(
+            source,
+            f"{invalid}: at {pointer}/{second}: a second change for"
+            f" {changes[second]['resourceId']} (the first is at {pointer}/{first})",
+        )
 
 
 def _describe(address: str, deposed: str) -> str:
