@@ -48,11 +48,7 @@ disks_by_id[id] contains disk if {
 }
 
 # The create options of the disks with this id that come from a copy, snapshot or backup.
-restored_options(id) := {option |
-	some disk in disks_by_id[id]
-	option := data.asr_guard.azure.disk_create_option(disk)
-	data.asr_guard.lib.is_restored_create_option(option)
-}
+restored_options(id) := data.asr_guard.azure.restored_create_options(disks_by_id[id])
 
 restored_disk(id) if count(restored_options(id)) > 0
 
@@ -96,7 +92,7 @@ origin(disk) := concat("", [" (createOption ", disk.create_option, " from ", dis
 	disk.source != null
 }
 
-origin(disk) := concat("", [" (created with createOption ", concat(", ", sort(restored_options(disk.id))), ")"]) if {
+origin(disk) := concat("", [" (", data.asr_guard.azure.created_with(restored_options(disk.id)), ")"]) if {
 	not data.asr_guard.lib.is_restored_create_option(disk.create_option)
 	restored_disk(disk.id)
 }
@@ -122,7 +118,7 @@ events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(v
 	vm := entry.vm
 	id := data.asr_guard.azure.os_disk_id(vm)
 	restored_disk(id)
-	detail := concat("", ["the OS disk of replicated VM ", vm.id, " is ", id, ", created with createOption ", concat(", ", sort(restored_options(id)))])
+	detail := concat("", ["the OS disk of replicated VM ", vm.id, " is ", id, ", ", data.asr_guard.azure.created_with(restored_options(id))])
 }
 
 events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {

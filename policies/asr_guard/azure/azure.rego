@@ -76,3 +76,13 @@ item_disk_ids(payload) := {lower(d.diskId) |
 }
 
 disk_create_option(payload) := object.get(properties(payload), ["creationData", "createOption"], null)
+
+# The create options by which these disk payloads come from a copy, snapshot or backup.
+restored_create_options(payloads) := {option |
+	some payload in payloads
+	option := disk_create_option(payload)
+	data.asr_guard.lib.is_restored_create_option(option)
+}
+
+# How a message says it: "created with createOption Copy, Restore".
+created_with(options) := concat("", ["created with createOption ", concat(", ", sort(options))])

@@ -49,3 +49,14 @@ test_disk_create_option if {
 	data.asr_guard.azure.disk_create_option({"properties": {"creationData": {"createOption": "Restore"}}}) == "Restore"
 	data.asr_guard.azure.disk_create_option({}) == null
 }
+
+disk(option) := {"type": "Microsoft.Compute/disks", "properties": {"creationData": {"createOption": option}}}
+
+test_restored_create_options_of_disk_payloads if {
+	data.asr_guard.azure.restored_create_options([disk("Restore"), disk("Empty"), disk("copy"), null, "<unresolved: x>"]) == {"Restore", "copy"}
+	data.asr_guard.azure.restored_create_options({disk("Attach")}) == set()
+}
+
+test_created_with_names_the_options_in_order if {
+	data.asr_guard.azure.created_with({"Restore", "Copy"}) == "created with createOption Copy, Restore"
+}

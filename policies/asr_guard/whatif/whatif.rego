@@ -105,11 +105,7 @@ disk_by_id[disk.id] := disk if some disk in disks
 
 # The create options, before and after the change, by which the disk comes from a
 # copy, snapshot or backup (the option cannot change, but a what-if may say both).
-restored_options(id) := {option |
-	some payload in [disk_by_id[id].after, disk_by_id[id].before]
-	option := data.asr_guard.azure.disk_create_option(payload)
-	data.asr_guard.lib.is_restored_create_option(option)
-}
+restored_options(id) := data.asr_guard.azure.restored_create_options([disk_by_id[id].after, disk_by_id[id].before])
 
 restored_disk(id) if count(restored_options(id)) > 0
 
@@ -156,7 +152,7 @@ source_label(disk) := "" if {
 	disk.id == null
 }
 
-disk_create_option_label(id) := concat("", ["created with createOption ", concat(", ", sort(restored_options(id)))]) if restored_disk(id)
+disk_create_option_label(id) := data.asr_guard.azure.created_with(restored_options(id)) if restored_disk(id)
 
 disk_create_option_label(id) := "an existing disk" if not restored_disk(id)
 
