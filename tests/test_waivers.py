@@ -17,6 +17,8 @@ from validator.waivers import address_regex, glob_to_regex
 WAIVERS = FIXTURES / "waivers.yaml"
 UNPROTECTED = FIXTURES / "terraform" / "empty-disk-attached-unprotected.plan.json"
 REPLACED = FIXTURES / "terraform" / "vm-replaced-replicated.plan.json"
+# The VMs of the fixtures replicated, on a day the inline waivers of these tests are active.
+REPLICATED_TODAY = ["--inventory", str(INVENTORY / "replicated-vms.yaml"), "--today", "2026-11-24"]
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
@@ -94,14 +96,7 @@ def test_inline_waiver_in_a_tf_resource_block(
         '  # asr-guard:waive ASR002 expires=2027-01-15 reason="restore rehearsal, replication re-enabled after"\n',
     )
     module.write_text(text)
-    args = [
-        str(config / "plan.json"),
-        "--inventory",
-        str(INVENTORY / "replicated-vms.yaml"),
-        "--today",
-        "2026-11-24",
-    ]
-    code, report = run(args, capsys)
+    code, report = run([str(config / "plan.json"), *REPLICATED_TODAY], capsys)
     assert code == 0
     waived = report["findings"][0]["waived"]
     assert waived["justification"] == "restore rehearsal, replication re-enabled after"
@@ -116,14 +111,7 @@ def test_inline_waiver_in_a_yaml_restore_request(
     request.write_text(
         "# asr-guard:waive ASR002 expires=2026-12-01 reason=approved in change CHG-4411\n" + text
     )
-    args = [
-        str(request),
-        "--inventory",
-        str(INVENTORY / "replicated-vms.yaml"),
-        "--today",
-        "2026-11-24",
-    ]
-    code, report = run(args, capsys)
+    code, report = run([str(request), *REPLICATED_TODAY], capsys)
     assert code == 0
     assert report["findings"][0]["waived"]["justification"] == "approved in change CHG-4411"
 
@@ -195,9 +183,9 @@ def test_inline_waivers_of_a_configuration_shared_by_two_plans(
         )
     )
     shutil.copy(config / "plan.json", config / "second.plan.json")
-    args = [str(config / "plan.json"), str(config / "second.plan.json")]
-    args += ["--inventory", str(INVENTORY / "replicated-vms.yaml"), "--today", "2026-11-24"]
-    code, report = run(args, capsys)
+    code, report = run(
+        [str(config / "plan.json"), str(config / "second.plan.json"), *REPLICATED_TODAY], capsys
+    )
     assert code == 0
     assert [f["waived"]["source"] for f in report["findings"]] == [f"{module}:31"] * 2
     assert report["waivers"]["applied"] == [f"{module}:31"]
