@@ -84,18 +84,22 @@ def test_waived_findings_in_sarif_and_junit(tmp_path: Path) -> None:
     assert ET.fromstring(junit.read_text()).find(".//failure") is None
 
 
-def test_inline_waiver_in_a_tf_resource_block(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def waived_config(tmp_path: Path, reason: str) -> tuple[Path, Path]:
+    """A copy of the tfconfig fixture whose restored-disk attachment carries an inline
+    ASR002 waiver: (the configuration directory, the module file with the waiver)."""
     config = tmp_path / "config"
     shutil.copytree(FIXTURES / "tfconfig", config)
     module = config / "modules" / "data_disks" / "main.tf"
-    text = module.read_text().replace(
-        'resource "azurerm_virtual_machine_data_disk_attachment" "restored" {\n',
-        'resource "azurerm_virtual_machine_data_disk_attachment" "restored" {\n'
-        '  # asr-guard:waive ASR002 expires=2027-01-15 reason="restore rehearsal, replication re-enabled after"\n',
-    )
-    module.write_text(text)
+    block = 'resource "azurerm_virtual_machine_data_disk_attachment" "restored" {\n'
+    waiver = f'  # asr-guard:waive ASR002 expires=2027-01-15 reason="{reason}"\n'
+    module.write_text(module.read_text().replace(block, block + waiver))
+    return config, module
+
+
+def test_inline_waiver_in_a_tf_resource_block(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config, module = waived_config(tmp_path, "restore rehearsal, replication re-enabled after")
     code, report = run([str(config / "plan.json"), *REPLICATED_TODAY], capsys)
     assert code == 0
     waived = report["findings"][0]["waived"]
@@ -172,16 +176,7 @@ def test_two_waivers_with_one_id_are_refused(
 def test_inline_waivers_of_a_configuration_shared_by_two_plans(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = tmp_path / "config"
-    shutil.copytree(FIXTURES / "tfconfig", config)
-    module = config / "modules" / "data_disks" / "main.tf"
-    module.write_text(
-        module.read_text().replace(
-            'resource "azurerm_virtual_machine_data_disk_attachment" "restored" {\n',
-            'resource "azurerm_virtual_machine_data_disk_attachment" "restored" {\n'
-            '  # asr-guard:waive ASR002 expires=2027-01-15 reason="restore rehearsal"\n',
-        )
-    )
+    config, module = waived_config(tmp_path, "restore rehearsal")
     shutil.copy(config / "plan.json", config / "second.plan.json")
     code, report = run(
         [str(config / "plan.json"), str(config / "second.plan.json"), *REPLICATED_TODAY], capsys
