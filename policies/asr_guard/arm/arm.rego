@@ -14,16 +14,19 @@
 #   Site Recovery replicationProtectedItems (A2A fabricObjectId, vmManagedDisks).
 package asr_guard.arm
 
+# The document under evaluation (see lib/envelope.rego), read once.
+_doc := data.asr_guard.lib.document
+
 is_template if {
-	schema := object.get(input, "$schema", "")
+	schema := object.get(_doc, "$schema", "")
 	is_string(schema)
 	contains(lower(schema), "deploymenttemplate.json")
-	is_array(input.resources)
+	is_array(_doc.resources)
 }
 
 deployed := [r |
 	is_template
-	some r in input.resources
+	some r in _doc.resources
 	is_object(r)
 	not r.existing == true
 	is_string(object.get(r, "id", null))

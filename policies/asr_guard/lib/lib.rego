@@ -12,13 +12,13 @@ matrix := data.asr_guard.matrix
 # Replicated VM ids from the inventory data document, lower-cased because
 # Azure resource ids compare case-insensitively.
 inventory_vm_ids contains lower(id) if {
-	some id in data.asr_guard.inventory.replicated_vms
+	some id in data.asr_guard.lib.inventory.replicated_vms
 	is_string(id)
 }
 
 # Replicated disk ids from the inventory (A2A vmManagedDisks), lower-cased.
 inventory_disk_ids contains lower(id) if {
-	some id in data.asr_guard.inventory.replicated_disks
+	some id in data.asr_guard.lib.inventory.replicated_disks
 	is_string(id)
 }
 
@@ -67,9 +67,9 @@ finding(scenario, resource, detail) := {
 # A waiver covers the findings of its rule on resources its `match` (an anchored
 # regular expression over the lower-cased resource) accepts, through its expiry day.
 
-waiver_entries := [w | some w in data.asr_guard.waivers.entries]
+waiver_entries := [w | some w in data.asr_guard.lib.waivers.entries]
 
-today := data.asr_guard.waivers.today
+today := data.asr_guard.lib.waivers.today
 
 active_waiver(w) if w.expires >= today
 

@@ -14,21 +14,24 @@
 #   protection disabled and re-enabled).
 package asr_guard.restore
 
+# The document under evaluation (see lib/envelope.rego), read once.
+_doc := data.asr_guard.lib.document
+
 vm_restore_types := {"IaasVMRestoreRequest", "IaasVMRestoreWithRehydrationRequest"}
 
 file_restore_types := {"IaasVMILRRegistrationRequest"}
 
 request := r if {
-	r := object.get(input, ["parameters", "parameters", "properties"], null)
+	r := object.get(_doc, ["parameters", "parameters", "properties"], null)
 	is_object(r)
 } else := r if {
-	r := object.get(input, ["parameters", "properties"], null)
+	r := object.get(_doc, ["parameters", "properties"], null)
 	is_object(r)
 } else := r if {
-	r := object.get(input, "properties", null)
+	r := object.get(_doc, "properties", null)
 	is_object(r)
-} else := input if {
-	is_object(input)
+} else := _doc if {
+	is_object(_doc)
 }
 
 object_type := request.objectType if is_string(request.objectType)
@@ -50,11 +53,11 @@ replicated if source_vm_id in data.asr_guard.lib.inventory_vm_ids
 
 # Where the request body is in the document, as a JSON pointer, and its VM field.
 request_pointer := "/parameters/parameters/properties" if {
-	is_object(object.get(input, ["parameters", "parameters", "properties"], null))
+	is_object(object.get(_doc, ["parameters", "parameters", "properties"], null))
 } else := "/parameters/properties" if {
-	is_object(object.get(input, ["parameters", "properties"], null))
+	is_object(object.get(_doc, ["parameters", "properties"], null))
 } else := "/properties" if {
-	is_object(object.get(input, "properties", null))
+	is_object(object.get(_doc, "properties", null))
 } else := ""
 
 vm_pointer := concat("", [request_pointer, "/sourceResourceId"]) if object_type in vm_restore_types

@@ -14,6 +14,9 @@ package asr_guard.terraform
 # engine (regorus 0.9) resolves no function call through an import alias, and it
 # evaluates every rule of a package reached through one.
 
+# The document under evaluation (see lib/envelope.rego), read once.
+_doc := data.asr_guard.lib.document
+
 vm_types := {"azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine", "azurerm_virtual_machine"}
 
 replicated_item_type := "azurerm_site_recovery_replicated_vm"
@@ -25,8 +28,8 @@ implicit_disk_type := "azurerm_virtual_machine_implicit_data_disk_from_source"
 disk_type := "azurerm_managed_disk"
 
 is_plan if {
-	is_string(input.format_version)
-	is_string(input.terraform_version)
+	is_string(_doc.format_version)
+	is_string(_doc.terraform_version)
 }
 
 # --- resource changes --------------------------------------------------------
@@ -43,7 +46,7 @@ relevant_types := vm_types | {replicated_item_type, attachment_type, implicit_di
 
 changes_of(types) := [rc |
 	is_plan
-	some rc in input.resource_changes
+	some rc in _doc.resource_changes
 	rc.type in types
 	object.get(rc, "mode", "managed") == "managed"
 ]
@@ -66,7 +69,7 @@ relevant_changes := changes_of(relevant_types)
 # only these raise events. (A set: a replace lists two such actions.)
 acting_entries := {[i, rc] |
 	is_plan
-	some i, rc in input.resource_changes
+	some i, rc in _doc.resource_changes
 	some action in rc.change.actions
 	action in {"create", "update", "delete"}
 	rc.type in relevant_types
@@ -156,9 +159,9 @@ state_resources(values) := [r |
 	object.get(r, "mode", "managed") == "managed"
 ]
 
-prior_resources := state_resources(data.asr_guard.lib.get(data.asr_guard.lib.get(input, "prior_state", null), "values", null)) if is_plan
+prior_resources := state_resources(data.asr_guard.lib.get(data.asr_guard.lib.get(_doc, "prior_state", null), "values", null)) if is_plan
 
-planned_resources := state_resources(data.asr_guard.lib.get(input, "planned_values", null)) if is_plan
+planned_resources := state_resources(data.asr_guard.lib.get(_doc, "planned_values", null)) if is_plan
 
 # Configuration modules as [address prefix, module]; prefixes have no instance keys.
 config_children(entries) := [[concat("", [parent[0], "module.", name, "."]), call.module] |
@@ -169,7 +172,7 @@ config_children(entries) := [[concat("", [parent[0], "module.", name, "."]), cal
 
 config_modules := modules if {
 	is_plan
-	root := data.asr_guard.lib.get(data.asr_guard.lib.get(input, "configuration", null), "root_module", null)
+	root := data.asr_guard.lib.get(data.asr_guard.lib.get(_doc, "configuration", null), "root_module", null)
 	l0 := [["", root] | is_object(root)]
 	l1 := config_children(l0)
 	l2 := config_children(l1)

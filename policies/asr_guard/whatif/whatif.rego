@@ -11,13 +11,16 @@
 #   Deployments - What If (REST), WhatIfChange.
 package asr_guard.whatif
 
+# The document under evaluation (see lib/envelope.rego), read once.
+_doc := data.asr_guard.lib.document
+
 # (No negated call on a possibly undefined reference: OPA evaluates the reference
 # outside the negation, regorus inside, and they would disagree.)
-changes := input.changes if is_array(object.get(input, "changes", null))
+changes := _doc.changes if is_array(object.get(_doc, "changes", null))
 
-changes := input.properties.changes if {
-	not is_array(object.get(input, "changes", null))
-	is_array(object.get(input, ["properties", "changes"], null))
+changes := _doc.properties.changes if {
+	not is_array(object.get(_doc, "changes", null))
+	is_array(object.get(_doc, ["properties", "changes"], null))
 }
 
 is_whatif if {
@@ -46,9 +49,9 @@ view(change, i) := {
 	"pointer": concat("", [changes_pointer, "/", format_int(i, 10)]),
 }
 
-changes_pointer := "/changes" if is_array(object.get(input, "changes", null))
+changes_pointer := "/changes" if is_array(object.get(_doc, "changes", null))
 
-changes_pointer := "/properties/changes" if not is_array(object.get(input, "changes", null))
+changes_pointer := "/properties/changes" if not is_array(object.get(_doc, "changes", null))
 
 vms := of_type(data.asr_guard.azure.vm_type)
 
