@@ -23,7 +23,8 @@ test_a_request_carries_its_document_and_data if {
 test_a_request_ignores_the_shared_data_document if {
 	request := {"asr_guard_request": {"document": plan}}
 	shared := {"replicated_vms": [vm]}
-	count(data.asr_guard.lib.inventory_vm_ids) == 0 with input as request with data.asr_guard.inventory as shared
+	r1 := data.asr_guard.lib.inventory_vm_ids with input as request with data.asr_guard.inventory as shared
+	count(r1) == 0
 }
 
 test_without_a_request_the_data_document_is_read if {
