@@ -43,7 +43,11 @@ def engines_with_tests() -> Iterator[tuple[EmbeddedEngine, ReferenceOpa]]:
 
 def test_every_policy_package_has_tests() -> None:
     packages = {package for _, source in PACK.modules for package in PACKAGE.findall(source)}
-    tested = {package.removesuffix("_test") for _, source in PACK.test_modules for package in PACKAGE.findall(source)}
+    tested = {
+        package.removesuffix("_test")
+        for _, source in PACK.test_modules
+        for package in PACKAGE.findall(source)
+    }
     assert packages - tested == set()
     assert len(TESTS) >= 30
 
