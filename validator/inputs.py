@@ -149,6 +149,9 @@ def load_input(
     unreadable or does not parse is an error: it may be a broken input.
     """
     loaded = loading.load(candidate.path, max_bytes)
+    if isinstance(loaded.value, dict) and "asr_guard_request" in loaded.value:
+        # The key of a request that carries its own inventory (lib/envelope.rego): refused.
+        raise InputError(candidate.path, "has a top-level asr_guard_request key: refused")
     kind = detect_kind(loaded.value)
     if kind is None:
         if candidate.scanned:
