@@ -26,6 +26,8 @@ from tests.schema_check import validate
 from validator.check import Options, run
 from validator.cli import main
 from validator.findings import RunResult
+from validator.inventory import inventory_data
+from validator.policy import load_pack
 
 PLAN = TERRAFORM / "restored-disk-attached-module.plan.json"
 REPLICATED = INVENTORY / "replicated-vms.yaml"
@@ -294,3 +296,24 @@ def test_the_servers_decision_ids_are_in_the_json_and_sarif_reports(
 def test_the_embedded_engine_has_no_decision_ids(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(PLAN), "--engine", "embedded", "--format", "json"]) == 0
     assert all("decision_id" not in item for item in json.loads(capsys.readouterr().out)["inputs"])
+
+
+def test_a_preloaded_server_with_a_central_inventory_and_a_runs_own(tmp_path: Path) -> None:
+    """A bundle's central inventory applies unless the run brings its own (--inventory)."""
+    pack = load_pack()
+    with opa_rest_server_state() as (url, state):
+        for name, source in pack.modules:
+            state.put_policy(f"bundle/{name}", source)
+        state.put_data(["asr_guard", "matrix"], pack.matrix)
+        central = inventory_data([str(REPLICATED)])["asr_guard"]["inventory"]
+        state.put_data(["asr_guard", "inventory"], central)
+        by_server = run(Options(paths=[str(PLAN)], opa_url=url, opa_preloaded=True))
+        empty = tmp_path / "empty.yaml"
+        empty.write_text("replicated_vms: []\n")
+        own = run(
+            Options(paths=[str(PLAN)], inventories=[str(empty)], opa_url=url, opa_preloaded=True)
+        )
+    assert _rules(by_server) == ["ASR002"]
+    assert _rules(own) == []
+    assert "asr_guard_request" not in state.queries[0]
+    assert set(state.queries[1]["asr_guard_request"]) == {"document", "inventory"}

@@ -84,17 +84,21 @@ def check_timeout(timeout: float) -> float:
     return float(timeout)
 
 
-def request_text(document: InputDocument, data: dict[str, Any]) -> str:
+RUN_DATA = ("inventory", "waivers")
+
+
+def request_text(
+    document: InputDocument, data: dict[str, Any], keys: tuple[str, ...] = RUN_DATA
+) -> str:
     """The input of a query: the document and this run's data, as the envelope reads them.
 
+    Each of `keys` is sent, empty if the run has none, so that the server's own data is not
+    read for it; a key left out is read from the server's data (a preloaded central one).
     The document's own JSON text goes in as it is (a large plan is not serialised again).
     """
     guard = data.get("asr_guard") or {}
-    return (
-        f'{{"{REQUEST_KEY}":{{"document":{document.text},'
-        f'"inventory":{json.dumps(guard.get("inventory") or {})},'
-        f'"waivers":{json.dumps(guard.get("waivers") or {})}}}}}'
-    )
+    parts = "".join(f',"{key}":{json.dumps(guard.get(key) or {})}' for key in keys)
+    return f'{{"{REQUEST_KEY}":{{"document":{document.text}{parts}}}}}'
 
 
 class _Timeout(Exception):
@@ -122,9 +126,13 @@ class OpaServerEngine:
         self.url = self._url.base
         self._timeout = check_timeout(timeout)
         self._pack = pack
-        # None: the whole document is the input and the server's own data is used (a
-        # preloaded server with a central inventory); else this run's data goes with it.
-        self._data = None if preloaded else (data or {})
+        # What this run's data overrides of the server's: everything, unless the server was
+        # loaded with its own (--opa-preloaded, e.g. a bundle with a central inventory); then
+        # only what the run brings (--inventory, waivers). With nothing, the document alone
+        # is the input.
+        self._data = data or {}
+        own = self._data.get("asr_guard") or {}
+        self._keys = tuple(k for k in RUN_DATA if k in own) if preloaded else RUN_DATA
         self.decision_ids: dict[str, str] = {}
         # urllib3 logs each retry as a warning on stderr; the error line we print says it all.
         logging.getLogger("urllib3").setLevel(logging.ERROR)
@@ -243,7 +251,7 @@ class OpaServerEngine:
         )
 
     def evaluate(self, document: InputDocument) -> Any:
-        text = document.text if self._data is None else request_text(document, self._data)
+        text = request_text(document, self._data, self._keys) if self._keys else document.text
         body = f'{{"input":{text}}}'
         answer = self._request(
             f"evaluating {document.path}", "POST", f"/v1/data/{DECISION_PATH}", body.encode()

@@ -46,11 +46,9 @@ def create(options: Options, pack: PolicyPack, data: dict[str, Any]) -> Engine:
     if name == "embedded":
         return embedded.EmbeddedEngine(pack, data)
     if options.opa_url:
-        if options.opa_preloaded and (options.inventories or options.waivers):
-            raise UsageError(
-                "--inventory and --waivers cannot be used with --opa-preloaded: "
-                "the server's own data is used"
-            )
+        if options.opa_preloaded and not options.inventories:
+            # The server's central inventory applies: this run has none of its own to send.
+            data = {"asr_guard": {k: v for k, v in data["asr_guard"].items() if k != "inventory"}}
         # Imported here: requests costs a run on the embedded engine (a pre-commit hook) time.
         from validator.engines.opa_server import OpaServerEngine
 
