@@ -179,6 +179,29 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("template", metavar="TEMPLATE")
     _template_options(resolve)
 
+    bundle = commands.add_parser(
+        "bundle",
+        help="write the policy pack as an OPA bundle, or as Rego files for a platform's "
+        "policy set (docs/platforms/)",
+    )
+    bundle.add_argument(
+        "--output", required=True, metavar="PATH", help="the .tar.gz (or directory)"
+    )
+    bundle.add_argument(
+        "--format",
+        choices=["opa", "rego"],
+        default="opa",
+        help="opa: an OPA bundle (.manifest roots asr_guard); rego: a directory of Rego files "
+        "only, the matrix and inventory as rules (HCP Terraform, env0)",
+    )
+    bundle.add_argument(
+        "--inventory",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a central replication inventory to include (repeatable)",
+    )
+
     inventory = commands.add_parser(
         "inventory",
         help="print inventory files as the data document the policies read (for opa eval -d)",
@@ -352,6 +375,14 @@ def _resolve(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from validator.bundle import build
+
+    central = inventory_data(args.inventory)["asr_guard"]["inventory"] if args.inventory else None
+    print(build(load_pack(), args.output, args.format, central))
+    return EXIT_PASS
+
+
 def one_line(text: str) -> str:
     """The message on one line: user content may hold line breaks or control characters."""
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
@@ -396,6 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _verify()
         if args.command == "resolve":
             return _resolve(args)
+        if args.command == "bundle":
+            return _bundle(args)
         sys.stdout.write(json.dumps(inventory_data(args.files), indent=2) + "\n")
         return EXIT_PASS
     except AsrGuardError as exc:
