@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, INVENTORY, TERRAFORM
+from tests.conftest import FIXTURES, INVENTORY, ROOT, TERRAFORM
 from validator.bundle import package_of
 from validator.cli import main
 from validator.engines.embedded import EmbeddedEngine
@@ -188,3 +188,17 @@ def test_the_real_opa_loads_the_bundle(tmp_path: Path) -> None:
     )
     value = json.loads(done.stdout)["result"][0]["expressions"][0]["value"]
     assert value == EmbeddedEngine(PACK).evaluate(_document(plan))
+
+
+def test_the_documented_decision_log_mask_drops_asr_guards_input() -> None:
+    """docs/decision-log-mask.rego, on decision log events as OPA gives them to the mask."""
+    engine = OpaEngine()
+    try:
+        source = (ROOT / "docs" / "decision-log-mask.rego").read_text()
+        engine.add_policy("decision-log-mask.rego", source)
+        ours = {"path": "asr_guard/main/report", "input": {"asr_guard_request": {}}}
+        other = {"path": "httpapi/authz/allow", "input": {"user": "x"}}
+        assert engine.eval_document("system.log.mask", ours) == ["/input"]
+        assert engine.eval_document("system.log.mask", other) == []
+    finally:
+        engine.close()
