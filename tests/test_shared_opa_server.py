@@ -9,7 +9,10 @@ inventory and asks, run B (another pipeline, no inventory) loads and asks, then 
 from __future__ import annotations
 
 import json
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -317,3 +320,60 @@ def test_a_preloaded_server_with_a_central_inventory_and_a_runs_own(tmp_path: Pa
     assert _rules(own) == []
     assert "asr_guard_request" not in state.queries[0]
     assert set(state.queries[1]["asr_guard_request"]) == {"document", "inventory"}
+
+
+# --- TLS: a private CA and a client certificate ---------------------------------------------
+
+
+def _openssl(*args: str, cwd: Path) -> None:
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CA, a server certificate for 127.0.0.1 and a client certificate, all signed by it."""
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make certificates")
+    d = tmp_path_factory.mktemp("pki")
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=test CA",
+             "-keyout", "ca.key", "-out", "ca.pem", cwd=d)  # fmt: skip
+    (d / "san.cnf").write_text("subjectAltName=IP:127.0.0.1\n")
+    for name, extra in (("server", ["-extfile", "san.cnf"]), ("client", [])):
+        _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", f"/CN={name}",
+                 "-keyout", f"{name}.key", "-out", f"{name}.csr", cwd=d)  # fmt: skip
+        _openssl("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                 "-CAcreateserial", "-days", "2", "-out", f"{name}.pem", *extra, cwd=d)  # fmt: skip
+    return d
+
+
+@contextmanager
+def tls_server(pki: Path) -> Iterator[str]:
+    """The OPA REST server over https, asking every client for a certificate of the CA."""
+    server = _Server()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pki / "server.pem", pki / "server.key")
+    context.load_verify_locations(pki / "ca.pem")
+    context.verify_mode = ssl.CERT_REQUIRED
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    with serve(server) as url:
+        yield url.replace("http://", "https://")
+
+
+def test_a_client_certificate_and_a_private_ca(
+    pki: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with tls_server(pki) as url:
+        args = ["check", str(PLAN), "--inventory", str(REPLICATED), "--opa-url", url]
+        tls = ["--opa-ca-bundle", str(pki / "ca.pem")]
+        client = [
+            "--opa-client-cert",
+            str(pki / "client.pem"),
+            "--opa-client-key",
+            str(pki / "client.key"),
+        ]
+        assert main([*args, *tls, *client]) == 1
+        capsys.readouterr()
+        assert main([*args, *client]) == 2  # the server's CA is not trusted by default
+        assert "TLS" in capsys.readouterr().err
+        assert main([*args, *tls]) == 2  # no client certificate
+        assert capsys.readouterr().err.count("\n") == 1

@@ -155,9 +155,9 @@ class OpaServerEngine:
         ):
             if path is not None and not Path(path).is_file():
                 raise UsageError(f"{option}: no such file: {path}")
-        self._session.verify = ca_bundle or True
-        if client_cert:
-            self._session.cert = (client_cert, client_key) if client_key else client_cert
+        # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's own.
+        self._verify: str | bool = ca_bundle or True
+        self._cert = (client_cert, client_key) if client_cert and client_key else client_cert
         if not preloaded:
             self._load(pack)
 
@@ -173,6 +173,8 @@ class OpaServerEngine:
             timeout=(remaining, remaining),
             allow_redirects=False,
             stream=True,
+            verify=self._verify,
+            cert=self._cert,
         )
         with response:
             if 300 <= response.status_code < 400:
