@@ -146,8 +146,14 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, prefix: str = "", token: str = "", decision_logs: bool = False) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(
+        self,
+        prefix: str = "",
+        token: str = "",
+        decision_logs: bool = False,
+        address: tuple[str, int] = ("127.0.0.1", 0),
+    ) -> None:
+        super().__init__(address, _Handler)
         self.state = _State()
         self.prefix = prefix.rstrip("/")
         self.token = token

@@ -126,3 +126,35 @@ def test_a_binary_that_hangs_is_stopped(capsys: pytest.CaptureFixture[str], tmp_
     args = ["check", str(PLAN), "--engine", "opa", "--opa-path", str(slow), "--opa-timeout", "1"]
     assert main(args) == 2
     assert capsys.readouterr().err.rstrip().endswith("timed out")
+
+
+def test_many_inputs_go_to_a_short_lived_server(
+    standin: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After the first document, `opa run --server` answers; it is stopped with the run."""
+    plans = sorted(TERRAFORM.glob("*.plan.json"))
+    args = ["check", *map(str, plans), "--inventory", str(REPLICATED)]
+    expected = _report([*args, "--engine", "embedded"], capsys)
+    for opa in _binaries(standin):
+        assert _report([*args, "--engine", "opa", "--opa-path", opa], capsys) == expected, opa
+
+
+def test_the_server_is_stopped_when_the_run_ends(standin: Path) -> None:
+    from validator.engines.opa_binary import OpaBinaryEngine
+    from validator.inputs import Candidate, load_input
+    from validator.inventory import inventory_data
+    from validator.policy import load_pack
+
+    engine = OpaBinaryEngine(
+        str(standin / "opa"), load_pack(), inventory_data([str(REPLICATED)]), timeout=60
+    )
+    document = load_input(Candidate(str(PLAN)))
+    assert document is not None
+    try:
+        first, second = engine.evaluate(document), engine.evaluate(document)
+        process = engine._process
+        assert process is not None and process.poll() is None  # the second came from the server
+    finally:
+        engine.close()
+    assert first == second
+    assert process.poll() is not None
