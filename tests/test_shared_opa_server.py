@@ -21,9 +21,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
-from tests.conftest import INVENTORY, TERRAFORM
+from tests.conftest import CORPUS, INVENTORY, TERRAFORM
 from tests.opa_rest_server import _Handler, _Server, opa_rest_server, opa_rest_server_state, serve
 from tests.schema_check import validate
 from validator.check import Options, run
@@ -291,9 +292,12 @@ def test_the_servers_decision_ids_are_in_the_json_and_sarif_reports(
     report = json.loads(capsys.readouterr().out)
     ids = [item["decision_id"] for item in report["inputs"]]
     assert len(ids) == 2 and len(set(ids)) == 2
-    invocation = json.loads(sarif.read_text())["runs"][0]["invocations"][0]
+    document = json.loads(sarif.read_text())
+    invocation = document["runs"][0]["invocations"][0]
     assert [d["decisionId"] for d in invocation["properties"]["opaDecisions"]] == ids
     validate(report, "report.schema.json")
+    schema = json.loads((CORPUS / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(document)
 
 
 def test_the_embedded_engine_has_no_decision_ids(capsys: pytest.CaptureFixture[str]) -> None:
