@@ -169,7 +169,11 @@ class OpaServerEngine:
             method,
             self._url.base + path,
             data=body,
-            headers={"Content-Type": "application/json" if method == "POST" else "text/plain"},
+            headers={
+                "Content-Type": "text/plain"
+                if path.startswith("/v1/policies/")
+                else "application/json"
+            },
             timeout=(remaining, remaining),
             allow_redirects=False,
             stream=True,
