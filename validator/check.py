@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from validator import __version__, inputs
-from validator.engines import DEFAULT_OPA_TIMEOUT, Engine
-from validator.engines.embedded import EmbeddedEngine
+from validator.engines import Engine
 from validator.errors import EngineError, InputError, UsageError
 from validator.findings import (
     Finding,
@@ -44,10 +43,14 @@ from validator.waivers import (
 class Options:
     paths: Sequence[str]
     inventories: Sequence[str] = ()
-    engine: str = "auto"  # auto | embedded | opa
+    engine: str = "auto"  # auto | embedded | opa (validator.engines.select)
     opa_url: str | None = None
     opa_preloaded: bool = False
-    opa_timeout: float = DEFAULT_OPA_TIMEOUT
+    opa_timeout: float | None = None  # None: the engine's default
+    opa_path: str | None = None  # the opa binary (default: `opa` on PATH)
+    opa_ca_bundle: str | None = None  # CA certificates that sign the OPA server's
+    opa_client_cert: str | None = None  # TLS client certificate (PEM) for the OPA server
+    opa_client_key: str | None = None  # its key, if not in the certificate file
     fail_on: str = "deny"
     max_bytes: int = DEFAULT_MAX_BYTES
     skip_unsupported: bool = False  # named files of no supported kind are skipped, not errors
@@ -74,38 +77,15 @@ def template_context(options: Options) -> inputs.TemplateContext:
 
 
 def engine_name(options: Options) -> str:
-    if options.engine == "auto":
-        return "opa" if options.opa_url else "embedded"
-    return options.engine
+    from validator.engines import select
+
+    return select.engine_name(options)
 
 
 def make_engine(options: Options, pack: PolicyPack, extra: dict[str, Any]) -> Engine:
-    engine = engine_name(options)
-    if engine == "embedded":
-        if options.opa_url:
-            raise UsageError("--opa-url needs --engine opa (or auto)")
-        return EmbeddedEngine(pack, extra)
-    if engine == "opa":
-        if not options.opa_url:
-            raise UsageError("--engine opa needs --opa-url URL (or ASR_GUARD_OPA_URL)")
-        if options.opa_preloaded and (options.inventories or options.waivers):
-            raise UsageError(
-                "--inventory and --waivers cannot be used with --opa-preloaded: "
-                "the server's own data is used"
-            )
-        inventory = None if options.opa_preloaded else extra
-        # Imported here: opa-python-client pulls in requests and aiohttp (0.13 s), which a
-        # run on the embedded engine (a pre-commit hook) should not pay for.
-        from validator.engines.opa_server import OpaServerEngine
+    from validator.engines import select
 
-        return OpaServerEngine(
-            options.opa_url,
-            pack,
-            inventory,
-            preloaded=options.opa_preloaded,
-            timeout=options.opa_timeout,
-        )
-    raise UsageError(f"unknown engine {engine!r}")
+    return select.create(options, pack, extra)
 
 
 def locate(
@@ -275,6 +255,8 @@ def _evaluate_all(
         name, decisions = engine.name, map(engine.evaluate, documents)
     applied: set[str] = set()
     expired: set[str] = set()
+    # An OPA server's decision ids, by input (validator.engines.opa_server).
+    decision_ids: dict[str, str] = getattr(engine, "decision_ids", {})
     try:
         results = []
         for document, decision in zip(documents, decisions, strict=True):
@@ -289,7 +271,12 @@ def _evaluate_all(
             located, notes = locate(document, findings, options.tf_dir, sources)
             results.append(
                 InputResult(
-                    document.path, document.kind, tuple(located), unresolved(document), notes
+                    document.path,
+                    document.kind,
+                    tuple(located),
+                    unresolved(document),
+                    notes,
+                    decision_ids.get(document.path),
                 )
             )
     finally:

@@ -15,7 +15,7 @@ from typing import Any
 
 from validator import __version__
 from validator.check import Options, run
-from validator.engines import DEFAULT_OPA_TIMEOUT
+from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
 from validator.errors import AsrGuardError, EngineError, UsageError
 from validator.findings import RunResult
 from validator.inventory import inventory_data
@@ -125,19 +125,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write the report of the --format before it to FILE, not to stdout",
     )
     check.add_argument("--fail-on", choices=["deny", "warn"], default="deny")
-    check.add_argument("--engine", choices=["auto", "embedded", "opa"], default="auto")
-    check.add_argument(
-        "--opa-url",
-        default=os.environ.get("ASR_GUARD_OPA_URL"),
-        metavar="URL",
-        help="OPA server root URL (default: $ASR_GUARD_OPA_URL)",
-    )
-    check.add_argument(
-        "--opa-preloaded",
-        action="store_true",
-        help="use the policies and data already loaded in the OPA server (e.g. by a bundle)",
-    )
-    check.add_argument("--opa-timeout", type=float, default=DEFAULT_OPA_TIMEOUT, metavar="SECONDS")
+    _engine_options(check)
     check.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
     )
@@ -191,12 +179,76 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("template", metavar="TEMPLATE")
     _template_options(resolve)
 
+    bundle = commands.add_parser(
+        "bundle",
+        help="write the policy pack as an OPA bundle, or as Rego files for a platform's "
+        "policy set (docs/platforms/)",
+    )
+    bundle.add_argument(
+        "--output", required=True, metavar="PATH", help="the .tar.gz (or directory)"
+    )
+    bundle.add_argument(
+        "--format",
+        choices=["opa", "rego"],
+        default="opa",
+        help="opa: an OPA bundle (.manifest roots asr_guard); rego: a directory of Rego files "
+        "only, the matrix and inventory as rules (HCP Terraform, env0)",
+    )
+    bundle.add_argument(
+        "--inventory",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a central replication inventory to include (repeatable)",
+    )
+
     inventory = commands.add_parser(
         "inventory",
         help="print inventory files as the data document the policies read (for opa eval -d)",
     )
     inventory.add_argument("files", nargs="+", metavar="FILE")
     return parser
+
+
+def _engine_options(check: argparse.ArgumentParser) -> None:
+    engines = check.add_argument_group("engine (see validator/engines/select.py)")
+    engines.add_argument(
+        "--engine",
+        choices=["auto", "embedded", "opa"],
+        default="auto",
+        help="embedded: regorus in this process; opa: the OPA server at --opa-url, else the "
+        "opa binary; auto (default): a server if --opa-url is given, else embedded, else the "
+        "opa binary",
+    )
+    engines.add_argument("--opa-path", metavar="FILE", help="the opa binary (default: opa on PATH)")
+    engines.add_argument(
+        "--opa-url",
+        default=os.environ.get("ASR_GUARD_OPA_URL"),
+        metavar="URL",
+        help="OPA server URL, with a path prefix if it sits behind a gateway "
+        "(default: $ASR_GUARD_OPA_URL); a bearer token comes from $ASR_GUARD_OPA_TOKEN",
+    )
+    engines.add_argument(
+        "--opa-preloaded",
+        action="store_true",
+        help="use the policies and data already loaded in the OPA server (e.g. by a bundle)",
+    )
+    engines.add_argument(
+        "--opa-timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"time for one whole answer of OPA (default: server {DEFAULT_OPA_TIMEOUT:g}, "
+        f"binary {DEFAULT_OPA_BINARY_TIMEOUT:g})",
+    )
+    engines.add_argument(
+        "--opa-ca-bundle", metavar="FILE", help="CA certificates for an https OPA server"
+    )
+    engines.add_argument(
+        "--opa-client-cert", metavar="FILE", help="TLS client certificate (PEM) for the server"
+    )
+    engines.add_argument(
+        "--opa-client-key", metavar="FILE", help="its private key, if not in the certificate file"
+    )
 
 
 def _date(value: str) -> dt.date:
@@ -262,6 +314,10 @@ def _check_and_report(args: argparse.Namespace) -> int:
             opa_url=args.opa_url,
             opa_preloaded=args.opa_preloaded,
             opa_timeout=args.opa_timeout,
+            opa_path=args.opa_path,
+            opa_ca_bundle=args.opa_ca_bundle,
+            opa_client_cert=args.opa_client_cert,
+            opa_client_key=args.opa_client_key,
             fail_on=args.fail_on,
             parameters=args.parameters,
             scope=args.scope,
@@ -319,6 +375,14 @@ def _resolve(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
+def _bundle(args: argparse.Namespace) -> int:
+    from validator.bundle import build
+
+    central = inventory_data(args.inventory)["asr_guard"]["inventory"] if args.inventory else None
+    print(build(load_pack(), args.output, args.format, central))
+    return EXIT_PASS
+
+
 def one_line(text: str) -> str:
     """The message on one line: user content may hold line breaks or control characters."""
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
@@ -363,6 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _verify()
         if args.command == "resolve":
             return _resolve(args)
+        if args.command == "bundle":
+            return _bundle(args)
         sys.stdout.write(json.dumps(inventory_data(args.files), indent=2) + "\n")
         return EXIT_PASS
     except AsrGuardError as exc:

@@ -137,6 +137,27 @@ class Candidate:
     scanned: bool = False
 
 
+# Top-level keys that policies/asr_guard/lib/envelope.rego reads as an envelope around the
+# document (a request with its own data, a platform's input): a file may not have them, or
+# it could bring its own inventory or hide the document that is checked inside another.
+ENVELOPES = (
+    (("asr_guard_request",), "a request with its own data (asr_guard_request)"),
+    (("plan", "run"), "an HCP Terraform policy input (plan, run)"),
+    (("plan", "deploymentRequest"), "an env0 policy input (plan, deploymentRequest)"),
+    (("spacelift", "terraform"), "a Spacelift policy input (spacelift, terraform)"),
+)
+
+
+def envelope_shape(value: Any) -> str | None:
+    """What envelope a document's top level would be read as, if any."""
+    if not isinstance(value, dict):
+        return None
+    for keys, shape in ENVELOPES:
+        if all(key in value for key in keys):
+            return shape
+    return None
+
+
 def load_input(
     candidate: Candidate,
     max_bytes: int = loading.DEFAULT_MAX_BYTES,
@@ -149,6 +170,9 @@ def load_input(
     unreadable or does not parse is an error: it may be a broken input.
     """
     loaded = loading.load(candidate.path, max_bytes)
+    shape = envelope_shape(loaded.value)
+    if shape:
+        raise InputError(candidate.path, f"has the top-level keys of {shape}: refused")
     kind = detect_kind(loaded.value)
     if kind is None:
         if candidate.scanned:
