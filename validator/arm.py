@@ -54,7 +54,9 @@ a value is unresolved, a languageVersion 2.0 `nullable` one is null.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +94,11 @@ MAX_NESTING = 32
 # takes 800 per deployment (Template limits); nested deployments in copy loops multiply.
 MAX_RESOURCES = 50_000
 PARAMETERS_FILE_MAX_BYTES = 4 * 1024 * 1024  # ARM's limit for a parameters file
+# Python frames while resolving: a chain of ARM's 256 variables, each read through the
+# next, takes about 5 frames a variable, over Python's default limit of 1,000. Python calls
+# do not use the C stack since Python 3.11, so the limit is raised while a template is
+# resolved (and put back after).
+RECURSION_LIMIT = 10_000
 
 _LEVELS = (
     ("subscriptiondeploymenttemplate.json", SUBSCRIPTION),
@@ -435,6 +442,7 @@ def _copy_instances(
         yield evaluator.with_copy_index(name, Unresolved(f"copyIndex() of {reason}")), reason
         return
     for i in range(count):
+        context.budget.step()
         yield evaluator.with_copy_index(name, i), None
 
 
@@ -666,21 +674,43 @@ class _LinkedParameters(dict[str, Any]):
 
 def _finish(resource: dict[str, Any], pointer: str, context: _Context) -> dict[str, Any]:
     """The resource as JSON: unresolved values as marked strings, each listed by pointer;
-    its size (values shared by reference counted as written out) within the budget."""
-    path: list[str] = []
+    its size (values shared by reference counted as written out) within the budget.
+
+    A first walk only reads (and counts); the resource is copied only when it holds an
+    unresolved value, since parts of it may be shared with a parameter or variable."""
+    stack: list[Any] = [resource]
     seen = 0
+    clean = True
+    while stack:
+        value = stack.pop()
+        seen += 1
+        kind = type(value)
+        if kind is dict:
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif kind not in _JSON_SCALARS and value is not None:
+            clean = False
+        if seen > _NODES_PER_RESOURCE:
+            raise _too_large(seen)
+    context.budget.spend(8 * seen)
+    return resource if clean else _plain(resource, pointer, context)
+
+
+_JSON_SCALARS = frozenset({str, int, float, bool})
+
+
+def _plain(resource: dict[str, Any], pointer: str, context: _Context) -> dict[str, Any]:
+    """A copy of the resource with each unresolved value a marked string, listed."""
+    path: list[str] = []
 
     def plain(value: Any) -> Any:
-        nonlocal seen
-        seen += 1
         if isinstance(value, dict):
             result = {}
             for key, item in value.items():
                 path.append(key)
                 result[key] = plain(item)
                 path.pop()
-            if seen > _NODES_PER_RESOURCE:
-                raise _too_large(seen)
             return result
         if isinstance(value, list):
             items = []
@@ -688,19 +718,19 @@ def _finish(resource: dict[str, Any], pointer: str, context: _Context) -> dict[s
                 path.append(str(i))
                 items.append(plain(item))
                 path.pop()
-            if seen > _NODES_PER_RESOURCE:
-                raise _too_large(seen)
             return items
-        if isinstance(value, Unresolved):
-            where = "".join(f"/{_escape(part)}" for part in path)
-            context.unresolved.append({"pointer": pointer + where, "reason": value.reason})
-            return f"<unresolved: {value.reason}>"
         if isinstance(value, str | int | float | bool) or value is None:
             return value
-        return f"<unresolved: a {type(value).__name__} is not a JSON value>"
+        reason = (
+            value.reason
+            if isinstance(value, Unresolved)
+            else f"a {type(value).__name__} is not a JSON value"
+        )
+        where = "".join(f"/{_escape(part)}" for part in path)
+        context.unresolved.append({"pointer": pointer + where, "reason": reason})
+        return f"<unresolved: {reason}>"
 
     finished: dict[str, Any] = plain(resource)
-    context.budget.spend(8 * seen)
     return finished
 
 
@@ -725,6 +755,16 @@ def _given_scope(scope: Scope) -> dict[str, str | None]:
     }
 
 
+@contextlib.contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
 def resolve_template(
     template: Mapping[str, Any],
     parameters: Mapping[str, Any] | None = None,
@@ -739,8 +779,9 @@ def resolve_template(
     scope = scope or Scope()
     deploy_scope = scope.copy(level(template))
     context = _Context(Budget(), parameters_file)
-    evaluator = _evaluator(template, parameters or {}, deploy_scope, context.budget, "")
-    _resolve(template, evaluator, deploy_scope, "", context, _Inherited(), 0)
+    with _recursion_limit(RECURSION_LIMIT):
+        evaluator = _evaluator(template, parameters or {}, deploy_scope, context.budget, "")
+        _resolve(template, evaluator, deploy_scope, "", context, _Inherited(), 0)
     resolved: dict[str, Any] = {
         "$schema": template.get("$schema"),
         "contentVersion": template.get("contentVersion"),

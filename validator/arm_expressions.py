@@ -64,6 +64,7 @@ MAX_RANGE_COUNT = 10_000
 MAX_RANGE_END = 2_147_483_647
 MAX_VALUE_SIZE = 4 * 1024 * 1024  # characters of a string, items of an array
 MAX_TOTAL_SIZE = 256 * 1024 * 1024  # all values built (or walked) for one template
+MAX_STEPS = 1_000_000  # function calls, lambda calls and copy iterations for one template
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 TEMPLATE_LIMITS = (
@@ -127,74 +128,72 @@ def is_expression(value: Any) -> bool:
 # Nodes are tuples: ("lit", value), ("call", name, args), ("member", target, name),
 # ("index", target, index).
 
-_TOKEN = re.compile(
-    r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<number>-?\d+)|(?P<name>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)"
-    r"|(?P<punct>[(),\[\].]))"
-)
-_SPACE = re.compile(r"\s*")
+# One pass over the text: every token, and any other character that is not space (which
+# the parser then refuses).
+_TOKENS = re.compile(r"'(?:[^']|'')*'|-?\d+|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*|[^\s]")
 _LITERAL, _CALL, _MEMBER, _INDEX = "lit", "call", "member", "index"
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$")
 
 
 class _Parser:
+    """Recursive descent over the token list; nesting is bounded (MAX_EXPRESSION_DEPTH)."""
+
     def __init__(self, text: str) -> None:
-        self.text = text
-        self.tokens: list[tuple[str, str]] = []
-        position, end = 0, len(text)
-        while True:
-            position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
-            if position >= end:
-                break
-            match = _TOKEN.match(text, position)
-            if match is None:
-                raise ExpressionError(f"unexpected {text[position : position + 10]!r}")
-            kind = match.lastgroup or ""
-            self.tokens.append((kind, match.group(kind)))
-            position = match.end()
+        self.tokens = _TOKENS.findall(text)
         self.at = 0
         self.depth = 0
 
-    def peek(self) -> tuple[str, str] | None:
+    def peek(self) -> str | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
 
-    def take(self, value: str | None = None) -> tuple[str, str]:
+    def take(self, value: str) -> None:
         token = self.peek()
-        if token is None or (value is not None and token[1] != value):
-            found = "the end" if token is None else repr(token[1])
-            raise ExpressionError(f"expected {value or 'more'}, found {found}")
+        if token != value:
+            found = "the end" if token is None else repr(token)
+            raise ExpressionError(f"expected {value}, found {found}")
         self.at += 1
-        return token
 
     def expression(self) -> Any:
         self.depth += 1
         if self.depth > MAX_EXPRESSION_DEPTH:
             raise LimitError(f"expression nested more than {MAX_EXPRESSION_DEPTH} levels deep")
-        kind, value = self.take()
+        tokens = self.tokens
+        if self.at >= len(tokens):
+            raise ExpressionError("expected more, found the end")
+        token = tokens[self.at]
+        self.at += 1
+        first = token[0]
         node: Any
-        if kind == "string":
-            node = (_LITERAL, value[1:-1].replace("''", "'"))
-        elif kind == "number":
-            node = (_LITERAL, _int_literal(value))
-        elif kind == "name":
+        if first == "'":
+            if len(token) < 2 or token[-1] != "'":
+                raise ExpressionError("unterminated string")
+            node = (_LITERAL, token[1:-1].replace("''", "'"))
+        elif first.isdigit() or (first == "-" and len(token) > 1):
+            node = (_LITERAL, _int_literal(token))
+        elif first in _NAME_START:
             self.take("(")
             args = []
-            if self.peek() != ("punct", ")"):
+            if self.peek() != ")":
                 args.append(self.expression())
-                while self.peek() == ("punct", ","):
-                    self.take(",")
+                while self.peek() == ",":
+                    self.at += 1
                     args.append(self.expression())
             self.take(")")
-            node = (_CALL, value.lower(), tuple(args))
+            node = (_CALL, token.lower(), tuple(args))
         else:
-            raise ExpressionError(f"unexpected {value!r}")
-        while self.peek() in (("punct", "."), ("punct", "[")):
-            if self.take()[1] == ".":
+            raise ExpressionError(f"unexpected {token!r}")
+        while self.at < len(tokens) and tokens[self.at] in (".", "["):
+            if tokens[self.at] == ".":
+                self.at += 1
+                name = self.peek()
+                if name is None or name[0] not in _NAME_START:
+                    raise ExpressionError(f"expected a property name after '.', found {name!r}")
+                self.at += 1
                 # A name token may hold dots ("a.b" after "."): one member each.
-                token = self.take()
-                if token[0] != "name":
-                    raise ExpressionError(f"expected a property name after '.', found {token[1]!r}")
-                for part in token[1].split("."):
+                for part in name.split("."):
                     node = (_MEMBER, node, part)
             else:
+                self.at += 1
                 node = (_INDEX, node, self.expression())
                 self.take("]")
         self.depth -= 1
@@ -219,7 +218,7 @@ def _parse_cached(text: str) -> Any:
     node = parser.expression()
     token = parser.peek()
     if token is not None:
-        raise ExpressionError(f"unexpected {token[1]!r}")
+        raise ExpressionError(f"unexpected {token!r}")
     return node
 
 
@@ -237,12 +236,21 @@ def parse(text: str) -> Any:
 
 
 class Budget:
-    """Everything one template's resolution builds, counted: past the total, it is refused."""
+    """What one template's resolution builds and does, counted: past the total, it is refused."""
 
-    __slots__ = ("spent",)
+    __slots__ = ("spent", "steps")
 
     def __init__(self) -> None:
         self.spent = 0
+        self.steps = 0
+
+    def step(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise LimitError(
+                f"resolving the template takes more than {MAX_STEPS} function calls and copy "
+                "iterations (asr-guard's bound)"
+            )
 
     def spend(self, amount: int) -> None:
         self.spent += amount
@@ -1016,9 +1024,25 @@ def _base64_to_string(value: Any) -> str:
     return _base64_bytes(value).decode("utf-8")
 
 
+_JSON_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|[\[\]{}]')
+MAX_JSON_DEPTH = 256
+
+
 def _json(value: Any) -> Any:
     """json(): ARM's JSON reader also takes single-quoted strings and comments."""
     _strings(value)
+    depth = deepest = 0
+    for match in _JSON_BRACKETS.finditer(value):
+        char = match.group()[0]
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    if deepest > MAX_JSON_DEPTH:
+        raise LimitError(
+            f"json() of a value nested {deepest} levels deep (asr-guard's bound: {MAX_JSON_DEPTH})"
+        )
     from validator.jsonc import loads_lenient
 
     return loads_lenient(value, single_quotes=True)
@@ -1566,7 +1590,7 @@ class Evaluator:
             key = ""
             try:
                 for key, item in value.items():
-                    if key.lower() == "copy" and _is_property_copy(item):
+                    if len(key) == 4 and key.lower() == "copy" and _is_property_copy(item):
                         loops = item
                     else:
                         resolved[key] = self.value(item)
@@ -1600,6 +1624,7 @@ class Evaluator:
                     continue
                 items = []
                 for i in range(count):
+                    self.template.budget.step()
                     items.append(self.with_copy_index(name, i, resource).value(loop.get("input")))
                 arrays[name] = items
             except LimitError as exc:
@@ -1658,6 +1683,7 @@ class Evaluator:
         raise ExpressionError(f"cannot index a {_type_name(target)} with a {_type_name(index)}")
 
     def _call(self, name: str, nodes: tuple[Any, ...], env: Mapping[str, Any] | None) -> Any:
+        self.template.budget.step()
         if name in DEPLOYMENT_TIME or name.startswith("list"):
             return Unresolved(f"{name}() is known only at deployment")
         special = _SPECIAL.get(name)
@@ -1703,6 +1729,7 @@ class Evaluator:
             raise ExpressionError(f"expected a lambda, got a {_type_name(function)}")
         if len(args) < function.arity():
             raise ExpressionError(f"the lambda takes {function.arity()} argument(s)")
+        self.template.budget.step()
         bound = dict(function.bound)
         for name, value in zip(function.names, args, strict=False):
             bound[name] = value
@@ -1847,10 +1874,14 @@ class Evaluator:
         return env[name]
 
     def _parameters(self, nodes: tuple[Any, ...], env: Mapping[str, Any] | None) -> Any:
+        if len(nodes) == 1 and nodes[0][0] == _LITERAL and isinstance(nodes[0][1], str):
+            return self.parameter(nodes[0][1])
         name = self._name_argument("parameters", nodes, env)
         return name if isinstance(name, Unresolved) else self.parameter(name)
 
     def _variables(self, nodes: tuple[Any, ...], env: Mapping[str, Any] | None) -> Any:
+        if len(nodes) == 1 and nodes[0][0] == _LITERAL and isinstance(nodes[0][1], str):
+            return self.variable(nodes[0][1])
         name = self._name_argument("variables", nodes, env)
         return name if isinstance(name, Unresolved) else self.variable(name)
 
