@@ -477,6 +477,8 @@ def _resolve_resource(
                 "(asr-guard's bound; ARM takes 800 per deployment)"
             )
         name = instance.value(resource.get("name", ""))
+        if not isinstance(name, str | Unresolved):
+            name = Unresolved(f"the resource name is a {type(name).__name__}, not a string")
         if parent is not None and relative:
             if isinstance(parent[1], Unresolved):
                 name = Unresolved(f"the parent's name: {parent[1].reason}")
