@@ -882,12 +882,37 @@ def _union(*args: Any) -> Any:
             _merge_into(merged, a)
         return merged
     _need(all(isinstance(a, list) for a in args), "union() of arrays and other values")
+    for a in args:
+        unknown = _inner_unresolved(a)
+        if unknown is not None:
+            return unknown  # whether it repeats another item is not known
     seen: list[Any] = []
     for a in args:
         for item in a:
             if not any(_equal(item, s, ignore_case=False) for s in seen):
                 seen.append(item)
     return seen
+
+
+def _inner_unresolved(value: Any) -> Unresolved | None:
+    stack = [value]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > MAX_VALUE_SIZE:
+            raise LimitError(
+                f"a value of more than {MAX_VALUE_SIZE} items, over the "
+                f"{MAX_VALUE_SIZE // (1024 * 1024)} MB a template may have after expansion "
+                f"({TEMPLATE_LIMITS})"
+            )
+        if isinstance(item, Unresolved):
+            return item
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _merge_into(target: dict[str, Any], source: Mapping[str, Any]) -> None:
@@ -1299,10 +1324,10 @@ def _cidr_host(value: Any, index: Any) -> str:
 
 
 # name -> (function, what it needs): "any" takes arguments that may hold unresolved values
-# inside arrays and objects; "deep" needs every value inside its arguments resolved (it
-# compares or writes them out); "grow" is "deep" and builds a new string or array whose
-# size is checked.
-_ANY, _DEEP, _GROW = 0, 1, 2
+# inside arrays and objects (it moves them, as a whole); "sized" too, and builds a new
+# string, array or object whose size is checked; "deep" needs every value inside its
+# arguments resolved (it compares or writes them out); "grow" is "deep" and "sized".
+_ANY, _SIZED, _DEEP, _GROW = 0, 1, 2, 3
 Function = Callable[..., Any]
 _PURE: dict[str, tuple[Function, int]] = {}
 
@@ -1315,7 +1340,6 @@ def _register(kind: int, **functions: Function) -> None:
 _register(
     _ANY,
     array=_array,
-    createarray=lambda *a: list(a),
     empty=_empty,
     first=_first,
     last=_last,
@@ -1323,12 +1347,9 @@ _register(
     skip=_skip,
     take=_take,
     objectkeys=_object_keys,
-    items=_items,
     tryget=_try_get,
     indexfromend=_index_from_end,
     tryindexfromend=lambda v, i: _index_from_end(v, i, strict=False),
-    shallowmerge=_shallow_merge,
-    flatten=_flatten,
     true=lambda: True,
     false=lambda: False,
     null=lambda: None,
@@ -1340,8 +1361,6 @@ _register(
     mod=_mod,
     int=_int,
     float=_float,
-    min=lambda *a: _extreme(min, *a),
-    max=lambda *a: _extreme(max, *a),
     tolower=_to_lower,
     toupper=_to_upper,
     trim=_trim,
@@ -1361,7 +1380,20 @@ _register(
 )
 _PURE["not"] = (_not, _ANY)
 _register(
+    _SIZED,
+    createarray=lambda *a: list(a),
+    createobject=_create_object,
+    items=_items,
+    shallowmerge=_shallow_merge,
+    flatten=_flatten,
+    concat=_concat,
+    union=_union,
+    range=_range,
+)
+_register(
     _DEEP,
+    min=lambda *a: _extreme(min, *a),
+    max=lambda *a: _extreme(max, *a),
     contains=_contains,
     equals=lambda a, b: _equal(a, b, ignore_case=True),
     greater=lambda a, b: _compare(a, b) > 0,
@@ -1371,13 +1403,11 @@ _register(
     indexof=_index_of,
     lastindexof=lambda c, i: _index_of(c, i, last=True),
     intersection=_intersection,
-    createobject=_create_object,
     json=_json,
     base64tojson=lambda v: _json(_base64_to_string(v)),
 )
 _register(
     _GROW,
-    concat=_concat,
     format=_format,
     string=_to_string,
     replace=_replace,
@@ -1386,8 +1416,6 @@ _register(
     datauri=_data_uri,
     uri=_uri,
     uricomponent=_uri_component,
-    union=_union,
-    range=_range,
     join=_join,
 )
 
@@ -1701,7 +1729,7 @@ class Evaluator:
         if entry is None:
             return Unresolved(f"{name}() is not evaluated by asr-guard")
         function, kind = entry
-        if kind != _ANY:
+        if kind >= _DEEP:
             for arg in args:
                 if isinstance(arg, (list, dict)):
                     for inner in self.budget.walk(arg):
@@ -1721,7 +1749,7 @@ class Evaluator:
             raise LimitError(f"{name}(): a value nested too deeply") from None
         except _ERRORS as exc:
             raise ExpressionError(f"{name}(): {exc or type(exc).__name__}") from None
-        return self.budget.built(result) if kind == _GROW else result
+        return self.budget.built(result) if kind in (_SIZED, _GROW) else result
 
     # Lambdas (template-functions-lambda)
     def _call_lambda(self, function: Any, *args: Any) -> Any:
