@@ -1719,7 +1719,11 @@ class Evaluator:
             return special(self, nodes, env)
         args = [self._eval(n, env) for n in nodes]
         unknown = _first_unresolved(args)
-        if unknown:
+        # createArray() and createObject() hold an unresolved item as they hold any other.
+        if unknown and not (
+            name == "createarray"
+            or (name == "createobject" and _first_unresolved(args[::2]) is None)
+        ):
             return unknown
         if name in _LAMBDA_FUNCTIONS:
             return self._lambda_function(name, args)
