@@ -464,9 +464,7 @@ def _resolve_resource(
         resource_type = f"{parent[0]}/{resource_type}"
     is_deployment = resource_type.lower() == DEPLOYMENTS_TYPE
     for instance, copy_unresolved in _copy_instances(evaluator, resource, pointer, context):
-        condition = (
-            instance.value(_get(resource, "condition")) if _has(resource, "condition") else True
-        )
+        condition = _value(instance, resource, "condition") if _has(resource, "condition") else True
         if condition is False:
             continue
         if condition is True and inherited.condition is not True:
@@ -476,7 +474,7 @@ def _resolve_resource(
                 f"more than {MAX_RESOURCES} resources after copy loops and nested deployments "
                 "(asr-guard's bound; ARM takes 800 per deployment)"
             )
-        name = instance.value(resource.get("name", ""))
+        name = _value(instance, resource, "name")
         if not isinstance(name, str | Unresolved):
             name = Unresolved(f"the resource name is a {type(name).__name__}, not a string")
         if parent is not None and relative:
@@ -538,6 +536,15 @@ def _resolve_resource(
             except LimitError as exc:
                 exc.anchor(child_pointer)
                 raise
+
+
+def _value(evaluator: Evaluator, resource: Mapping[str, Any], key: str) -> Any:
+    """A top-level value of a resource definition, evaluated."""
+    try:
+        return evaluator.value(_get(resource, key) if key != "name" else resource.get("name", ""))
+    except LimitError as exc:
+        exc.inside(key)
+        raise
 
 
 def _properties(resource: Mapping[str, Any], evaluator: Evaluator, is_deployment: bool) -> Any:
