@@ -58,22 +58,17 @@ class Options:
     tf_dir: str | None = None  # Terraform configuration the plan came from (for lines)
     waivers: Sequence[str] = ()  # waivers files
     today: dt.date | None = None  # the day waiver expiry is judged on (default: today)
-    parameters: str | None = None  # ARM parameters file
+    # ARM parameters: FILE for every template, TEMPLATE=FILE for one (validator.arm)
+    parameters: str | Sequence[str] | None = None
     scope: str | None = None  # ARM deployment scope: /subscriptions/<id>/resourceGroups/<name>
 
 
 def template_context(options: Options) -> inputs.TemplateContext:
-    if options.scope is None and options.parameters is None:
+    if options.scope is None and not options.parameters:
         return inputs.TemplateContext()
-    from validator.arm import load_parameters
-    from validator.arm_expressions import ExpressionError, Scope
+    from validator.arm import template_context as arm_context
 
-    try:
-        Scope(options.scope)
-    except ExpressionError as exc:
-        raise UsageError(str(exc)) from None
-    values = load_parameters(options.parameters) if options.parameters else {}
-    return inputs.TemplateContext(values, options.scope)
+    return arm_context(options.parameters, options.scope)
 
 
 def engine_name(options: Options) -> str:

@@ -260,7 +260,11 @@ def _date(value: str) -> dt.date:
 
 def _template_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--parameters", metavar="FILE", help="ARM deployment parameters file for templates"
+        "--parameters",
+        action="append",
+        metavar="[TEMPLATE=]FILE",
+        help="ARM deployment parameters file for every template, or TEMPLATE=FILE for one "
+        "(repeatable); without it, <name>.parameters.json beside <name>.json is used",
     )
     parser.add_argument(
         "--scope",

@@ -123,10 +123,17 @@ def detect_kind(value: Any) -> Kind | None:
 
 @dataclass(frozen=True)
 class TemplateContext:
-    """What ARM template expressions may read besides the template: --parameters, --scope."""
+    """What ARM template expressions may read besides the template: --parameters, --scope.
+
+    parameters: the values of the --parameters FILE for every template (parameters_file);
+    per_template: resolved template path -> (file, values) of --parameters TEMPLATE=FILE.
+    Without either, validator.arm pairs each template with its parameters files itself.
+    """
 
     parameters: dict[str, Any] = field(default_factory=dict)
     scope: str | None = None
+    per_template: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    parameters_file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -268,13 +275,9 @@ def _describe(address: str, deposed: str) -> str:
 
 
 def resolve(source: str, template: Any, context: TemplateContext) -> dict[str, Any]:
-    from validator.arm import resolve_template
-    from validator.arm_expressions import ExpressionError, Scope
+    from validator.arm import resolve_input
 
-    try:
-        return resolve_template(template, context.parameters, Scope(context.scope))
-    except ExpressionError as exc:
-        raise InputError(source, f"cannot resolve the template: {exc}") from None
+    return resolve_input(source, template, context)
 
 
 def expand_paths(paths: Iterable[str]) -> Iterator[Candidate]:

@@ -69,11 +69,20 @@ def parse_json(source: str, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        # ARM templates may hold comments, trailing commas and multi-line strings: a
+        # text that strict JSON refuses is read that way, and kept only if it is one.
+        from validator.arm import lenient_template
+
+        value = lenient_template(text)
+        if value is not None:
+            return value
         raise InputError(
             source, f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno
         ) from None
     except RecursionError:
         raise InputError(source, "invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise InputError(source, f"invalid JSON: {exc}") from None
 
 
 def parse_yaml(source: str, text: str) -> Any:
