@@ -55,7 +55,7 @@ def test_sarif_is_valid_against_the_official_schema(tmp_path: Path) -> None:
     rules = run["tool"]["driver"]["rules"]
     assert [r["id"] for r in rules] == sorted(r["id"] for r in rules)
     for rule in rules:
-        assert rule["helpUri"].startswith("https://learn.microsoft.com/")
+        assert rule["helpUri"].startswith("https://")
         assert "Workaround:" in rule["help"]["text"]
         assert rule["defaultConfiguration"]["level"] in {"error", "warning", "note"}
     for result in run["results"]:
@@ -143,7 +143,7 @@ def test_markdown_is_a_table_with_workarounds(
     assert len(rows) == len(findings)
     for row in rows:
         assert row.count("|") == 7
-        assert "Disable replication for the VM" in row
+        assert "disable replication for the VM" in row.lower()
 
 
 def test_markdown_when_nothing_is_found(tmp_path: Path) -> None:

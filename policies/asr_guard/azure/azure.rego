@@ -120,6 +120,7 @@ vm(payload, resource_id, keys) := {
 	"encryption_at_host": _bool_or_null(object.get(properties(payload), ["securityProfile", "encryptionAtHost"], null)),
 	"disk_controller": _string_or_null(object.get(properties(payload), ["storageProfile", "diskControllerType"], null)),
 	"os_write_accelerator": _bool_or_null(object.get(properties(payload), ["storageProfile", "osDisk", "writeAcceleratorEnabled"], null)),
+	"data_disk_count": _count_or_null(object.get(properties(payload), ["storageProfile", "dataDisks"], null)),
 } if {
 	is_object(payload)
 	nics := sort({i | some n in array_at(properties(payload), ["networkProfile", "networkInterfaces"]); i := id(object.get(n, "id", null)); i != null})
@@ -162,6 +163,8 @@ disk(payload, resource_id) := {
 } if is_object(payload) else := null
 
 _number_or_null(x) := x if is_number(x) else := null
+
+_count_or_null(x) := count(x) if is_array(x) else := null
 
 # --- replicated items ------------------------------------------------------------------------
 

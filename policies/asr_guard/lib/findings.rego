@@ -1,5 +1,10 @@
 package asr_guard.lib
 
+# The workaround as the input's kind is fixed (a Terraform plan, an ARM deployment, a restore).
+_workaround(row) := row.workarounds[data.asr_guard.main.kind] if {
+	is_string(object.get(object.get(row, "workarounds", {}), data.asr_guard.main.kind, null))
+} else := row.workaround
+
 finding(scenario, resource, detail) := {
 	"rule_id": row.rule_id,
 	"scenario": scenario,
@@ -7,7 +12,7 @@ finding(scenario, resource, detail) := {
 	"title": row.title,
 	"resource": resource,
 	"message": concat(": ", [row.title, detail]),
-	"workaround": row.workaround,
+	"workaround": _workaround(row),
 	"docs": row.docs,
 } if {
 	row := matrix.scenarios[scenario]

@@ -2,106 +2,132 @@
 # title: Azure Backup restore request classification
 # description: |
 #   Classifies the body of an Azure Backup restore call on an Azure VM into the
-#   support-matrix scenarios of data.asr_guard.matrix. Accepted: the REST body
-#   ({"properties": {...}}), the bare properties, and the azure-rest-api-specs
-#   example envelope ({"parameters": {"parameters": {"properties": {...}}}}).
-#   Sources: Azure Backup REST API, ProtectedItems / RecoveryPoints "Trigger
-#   Restore" (IaasVMRestoreRequest, IaasVMRestoreWithRehydrationRequest:
-#   recoveryType OriginalLocation / AlternateLocation / RestoreDisks,
-#   restoreDiskLunList) and "Provision Item Level Recovery"
-#   (IaasVMILRRegistrationRequest); Microsoft, "About Site Recovery and Backup
-#   interoperability" (file restore supported; disk and VM restore need
-#   protection disabled and re-enabled).
+#   support-matrix scenarios of data.asr_guard.matrix. Restores are operations, not resource
+#   changes: they have rules of their own, not the change view. The request is read where
+#   Azure reads it: the REST body's `properties` (Trigger Restore), `restoreRequest` (Cross
+#   Region Restore: {crossRegionRestoreAccessDetails, restoreRequest}; Validate Operation:
+#   ValidateIaasVMRestoreOperationRequest), the bare request, and the azure-rest-api-specs
+#   example envelope ({"parameters": {"parameters": {...}}}). A null value is an absent one.
+#   Sources: Azure Backup REST API, ProtectedItems / RecoveryPoints "Trigger Restore"
+#   (IaasVMRestoreRequest, IaasVMRestoreWithRehydrationRequest: recoveryType
+#   OriginalLocation / AlternateLocation / RestoreDisks, restoreDiskLunList), "Cross Region
+#   Restore", "Validate Operation" and "Provision Item Level Recovery"
+#   (IaasVMILRRegistrationRequest); Microsoft, "Support for using Site Recovery with Azure
+#   Backup" (file restore supported; disk and VM restore need replication disabled and
+#   re-enabled); "Restore Azure VMs" (Replace existing swaps the VM's disks in place).
 package asr_guard.restore
 
-# The document under evaluation (see lib/envelope.rego), read once.
 _doc := data.asr_guard.lib.document
 
 vm_restore_types := {"IaasVMRestoreRequest", "IaasVMRestoreWithRehydrationRequest"}
 
 file_restore_types := {"IaasVMILRRegistrationRequest"}
 
-request := r if {
-	r := object.get(_doc, ["parameters", "parameters", "properties"], null)
+_types := vm_restore_types | file_restore_types
+
+# Where a request body can be, as a JSON pointer and a path.
+_envelopes := [
+	["", []],
+	["/properties", ["properties"]],
+	["/restoreRequest", ["restoreRequest"]],
+	["/properties/restoreRequest", ["properties", "restoreRequest"]],
+	["/parameters/properties", ["parameters", "properties"]],
+	["/parameters/restoreRequest", ["parameters", "restoreRequest"]],
+	["/parameters/parameters/properties", ["parameters", "parameters", "properties"]],
+	["/parameters/parameters/restoreRequest", ["parameters", "parameters", "restoreRequest"]],
+	["/parameters/parameters/properties/restoreRequest", ["parameters", "parameters", "properties", "restoreRequest"]],
+]
+
+# Every restore request the document holds, as [pointer, request]. asr-guard refuses a file
+# with more than one; on OPA alone, each is classified (none is guessed away).
+requests := [[pointer, r] |
+	some [pointer, path] in _envelopes
+	r := _at(path)
 	is_object(r)
-} else := r if {
-	r := object.get(_doc, ["parameters", "properties"], null)
-	is_object(r)
-} else := r if {
-	r := object.get(_doc, "properties", null)
-	is_object(r)
-} else := _doc if {
-	is_object(_doc)
+	r.objectType in _types
+]
+
+_at(path) := _doc if count(path) == 0 else := object.get(_doc, path, null)
+
+is_restore if count(requests) > 0
+
+_vm_field(r) := "sourceResourceId" if r.objectType in vm_restore_types else := "virtualMachineId"
+
+# The VM a request reads from (and, in place, writes to), canonical.
+_vm_id(r) := data.asr_guard.lib.canonical_id(r[_vm_field(r)]) if is_string(r[_vm_field(r)])
+
+_replicated(r) if _vm_id(r) in data.asr_guard.lib.inventory_vm_ids
+
+_recovery_type(r) := r.recoveryType if is_string(r.recoveryType) else := ""
+
+# The LUNs of a restore of selected disks (restoreDiskLunList; null and [] select none).
+_luns(r) := [lun | some lun in r.restoreDiskLunList; is_number(lun)] if is_array(r.restoreDiskLunList) else := []
+
+_event(scenario, pointer, r, detail) := {
+	"scenario": scenario,
+	"resource": r[_vm_field(r)],
+	"vm_id": _vm_id(r),
+	"detail": detail,
+	"pointer": concat("/", [pointer, _vm_field(r)]),
 }
 
-object_type := request.objectType if is_string(request.objectType)
-
-is_restore if object_type in (vm_restore_types | file_restore_types)
-
-# The VM the restore reads from (and, in place, writes to), lower-cased.
-source_vm_id := lower(request.sourceResourceId) if {
-	object_type in vm_restore_types
-	is_string(request.sourceResourceId)
+events contains ev if {
+	some [pointer, r] in requests
+	r.objectType in file_restore_types
+	_replicated(r)
+	detail := concat("", ["item-level (file) recovery is mounted for replicated VM ", _vm_id(r)])
+	ev := _event("file_restore", pointer, r, detail)
 }
 
-source_vm_id := lower(request.virtualMachineId) if {
-	object_type in file_restore_types
-	is_string(request.virtualMachineId)
+# Replace existing: the VM's disks, the OS disk included, are replaced in place; the VM stays.
+events contains ev if {
+	some [pointer, r] in requests
+	r.objectType in vm_restore_types
+	_replicated(r)
+	_recovery_type(r) == "OriginalLocation"
+	count(_luns(r)) == 0
+	detail := concat("", [
+		r.objectType, " with recoveryType OriginalLocation (Replace existing) replaces the disks of replicated VM ",
+		_vm_id(r), ", the OS disk included, in place; the VM resource stays",
+	])
+	ev := _event("vm_restore", pointer, r, detail)
 }
 
-replicated if source_vm_id in data.asr_guard.lib.inventory_vm_ids
+events contains ev if {
+	some [pointer, r] in requests
+	r.objectType in vm_restore_types
+	_replicated(r)
+	_recovery_type(r) == "OriginalLocation"
+	luns := _luns(r)
+	count(luns) > 0
+	detail := concat("", [
+		r.objectType, " with recoveryType OriginalLocation restores the disks at LUN ",
+		concat(", ", [format_int(lun, 10) | some lun in luns]), " of replicated VM ", _vm_id(r),
+		" in place (Replace existing with restoreDiskLunList: a combination Microsoft does not document)",
+	])
+	ev := _event("disk_restore", pointer, r, detail)
+}
 
-# Where the request body is in the document, as a JSON pointer, and its VM field.
-request_pointer := "/parameters/parameters/properties" if {
-	is_object(object.get(_doc, ["parameters", "parameters", "properties"], null))
-} else := "/parameters/properties" if {
-	is_object(object.get(_doc, ["parameters", "properties"], null))
-} else := "/properties" if {
-	is_object(object.get(_doc, "properties", null))
+events contains ev if {
+	some [pointer, r] in requests
+	r.objectType in vm_restore_types
+	_replicated(r)
+	_recovery_type(r) in {"AlternateLocation", "RestoreDisks"}
+	detail := concat("", [
+		r.objectType, " with recoveryType ", r.recoveryType, " from replicated VM ", _vm_id(r),
+		" creates ", _created(r.recoveryType), " that Site Recovery does not replicate", _cross_region(pointer),
+	])
+	ev := _event("restore_unprotected", pointer, r, detail)
+}
+
+_created("AlternateLocation") := "a new VM"
+
+_created("RestoreDisks") := "new disks"
+
+_cross_region(pointer) := " (Cross Region Restore, in the secondary region)" if {
+	endswith(pointer, "/restoreRequest")
+	is_object(object.get(_doc, "crossRegionRestoreAccessDetails", null))
 } else := ""
-
-vm_pointer := concat("", [request_pointer, "/sourceResourceId"]) if object_type in vm_restore_types
-
-vm_pointer := concat("", [request_pointer, "/virtualMachineId"]) if object_type in file_restore_types
-
-recovery_type := object.get(request, "recoveryType", "")
-
-# Selected disks only (restoreDiskLunList) is a disk restore; otherwise the VM.
-restores_selected_disks if count(object.get(request, "restoreDiskLunList", [])) > 0
-
-events contains {"scenario": "file_restore", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail, "pointer": vm_pointer} if {
-	replicated
-	object_type in file_restore_types
-	detail := concat("", ["item-level (file) recovery is mounted for replicated VM ", source_vm_id])
-}
-
-events contains {"scenario": "vm_restore", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail, "pointer": vm_pointer} if {
-	replicated
-	object_type in vm_restore_types
-	recovery_type == "OriginalLocation"
-	not restores_selected_disks
-	detail := concat("", [object_type, " with recoveryType OriginalLocation replaces the disks of replicated VM ", source_vm_id, " in place"])
-}
-
-events contains {"scenario": "disk_restore", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail, "pointer": vm_pointer} if {
-	replicated
-	object_type in vm_restore_types
-	recovery_type == "OriginalLocation"
-	restores_selected_disks
-	luns := concat(", ", [format_int(lun, 10) | some lun in request.restoreDiskLunList; is_number(lun)])
-	detail := concat("", [object_type, " restores the disks at LUN ", luns, " of replicated VM ", source_vm_id, " in place"])
-}
-
-events contains {"scenario": "restore_unprotected", "resource": source_vm_id, "vm_id": source_vm_id, "detail": detail, "pointer": vm_pointer} if {
-	replicated
-	object_type in vm_restore_types
-	recovery_type in {"AlternateLocation", "RestoreDisks"}
-	detail := concat("", [object_type, " with recoveryType ", recovery_type, " from replicated VM ", source_vm_id, " creates ", created(recovery_type), " that Site Recovery does not replicate"])
-}
-
-created("AlternateLocation") := "a new VM"
-
-created("RestoreDisks") := "new disks"
 
 # A restore request changes no replicated item: nothing is disabled or re-enabled.
 findings := data.asr_guard.lib.resolve(events, set(), set())

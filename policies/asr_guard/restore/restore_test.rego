@@ -64,3 +64,41 @@ test_other_documents_are_not_restore_requests if {
 	not data.asr_guard.restore.is_restore with input as {"properties": {"objectType": "ProtectedItem"}}
 	not data.asr_guard.restore.is_restore with input as {"format_version": "1.2"}
 }
+
+request_body := {"objectType": "IaasVMRestoreRequest", "recoveryType": "RestoreDisks", "sourceResourceId": vm_id}
+
+test_a_cross_region_restore_body_is_read_by_its_restore_request if {
+	crr := {"crossRegionRestoreAccessDetails": {"objectType": "CrrAccessToken"}, "restoreRequest": request_body}
+	findings := data.asr_guard.restore.findings with input as crr with data.asr_guard.inventory as inventory
+	rules(findings) == [["ASR010", "warn"]]
+	some f in findings
+	contains(f.message, "Cross Region Restore")
+	f.pointer == "/restoreRequest/sourceResourceId"
+}
+
+test_a_validate_operation_is_read_by_its_restore_request if {
+	validate := {"properties": {"objectType": "ValidateIaasVMRestoreOperationRequest", "restoreRequest": object.union(request_body, {"recoveryType": "OriginalLocation"})}}
+	findings := data.asr_guard.restore.findings with input as validate with data.asr_guard.inventory as inventory
+	rules(findings) == [["ASR003", "deny"]]
+}
+
+test_null_values_are_absent if {
+	body := {"properties": object.union(vm_restore("OriginalLocation").properties, {"targetVirtualMachineId": null, "restoreDiskLunList": null})}
+	findings := data.asr_guard.restore.findings with input as body with data.asr_guard.inventory as inventory
+	rules(findings) == [["ASR003", "deny"]]
+	some f in findings
+	contains(f.message, "Replace existing")
+}
+
+test_every_request_of_a_document_with_two_is_classified if {
+	# asr-guard refuses such a file; read alone by OPA, no request is guessed away.
+	two := {"parameters": {"properties": request_body}, "properties": vm_restore("OriginalLocation").properties}
+	findings := data.asr_guard.restore.findings with input as two with data.asr_guard.inventory as inventory
+	rules(findings) == [["ASR003", "deny"], ["ASR010", "warn"]]
+}
+
+test_an_empty_lun_list_restores_the_whole_vm if {
+	body := {"properties": object.union(vm_restore("OriginalLocation").properties, {"restoreDiskLunList": []})}
+	findings := data.asr_guard.restore.findings with input as body with data.asr_guard.inventory as inventory
+	rules(findings) == [["ASR003", "deny"]]
+}

@@ -103,3 +103,91 @@ _knows_protection(a) if {
 # " by azurerm_virtual_machine_data_disk_attachment.x" for an attachment that is a resource
 # of its own; "" for one that is part of its VM (an ARM dataDisks entry).
 by_text(a) := concat("", [" by ", a.label]) if a.parent == null else := ""
+
+# Attachments this change ends: deleted, or replaced by one of another disk.
+removed_attachments := [a |
+	some a in _attachments
+	a.action in {"delete", "replace"}
+	is_object(a.before)
+	not _same_disk(a)
+]
+
+_same_disk(a) if {
+	a.action == "replace"
+	count(a.before.disk.ids) > 0
+	a.before.disk.ids == a.after.disk.ids
+}
+
+# VMs this change deletes or replaces: what happens to their disks is theirs.
+_vm_gone_ids := {id |
+	some vm in _vms
+	vm.action in {"delete", "replace"}
+	id := vm.before.id
+	is_string(id)
+}
+
+_removed_scenario(link) := "protected_disk_removed" if {
+	protected_now(link)
+} else := "protected_disk_removed" if {
+	some key in link.keys
+	key in data.asr_guard.view.protected_disk_keys
+} else := "data_disk_removed"
+
+_removed_text("protected_disk_removed") := ", and its replicated item protects it"
+
+_removed_text("data_disk_removed") := ""
+
+# The disks a replicated VM's item protects (the inventory says which) that a template
+# deploying the VM no longer puts on it: the VM's data disks are all known, none is it, and
+# it is not the OS disk.
+omitted_disks(vm, m) := disks if {
+	is_number(vm.after.data_disk_count)
+	present := {id |
+		some a in _attachments
+		a.parent == vm.key
+		some id in a.after.disk.ids
+	}
+	unknown := [a |
+		some a in _attachments
+		a.parent == vm.key
+		count(a.after.disk.ids) == 0
+	]
+	count(unknown) == 0
+	os_disks := {id | some id in data.asr_guard.lib.get(data.asr_guard.lib.get(vm.after, "os_disk", {}), "ids", [])}
+	disks := (data.asr_guard.lib.inventory_vm_disks(m) - present) - os_disks
+} else := set()
+
+_destroyed_text(disk) := "replaced" if disk.action == "replace" else := "deleted"
+
+# Which resize rules a size change meets: shrinking; growing from under 4 TiB to 4 TiB or more
+# (detached and reattached unless Premium SSD v2 or Ultra); any resize of Premium SSD v2.
+resize_scenarios(before, after) := {scenario |
+	some scenario in _resize_candidates
+	_resize(scenario, before, after)
+}
+
+_resize_candidates := ["disk_shrunk", "disk_grown_past_4tib", "premium_v2_resized"]
+
+_resize("disk_shrunk", before, after) if after.size_gb < before.size_gb
+
+_resize("disk_grown_past_4tib", before, after) if {
+	before.size_gb < 4096
+	after.size_gb >= 4096
+	not _live_resize_sku(after.sku)
+}
+
+_resize("premium_v2_resized", before, after) if {
+	after.size_gb != before.size_gb
+	_sku_is(after.sku, "premiumv2_lrs")
+}
+
+_live_resize_sku(sku) if _sku_is(sku, "premiumv2_lrs")
+
+_live_resize_sku(sku) if _sku_is(sku, "ultrassd_lrs")
+
+_sku_is(sku, name) if {
+	is_string(sku)
+	lower(sku) == name
+}
+
+_sku_text(sku) := concat("", [" (", sku, ")"]) if is_string(sku) else := ""

@@ -16,6 +16,7 @@ _event(scenario, e, vm_id, detail) := {
 _events contains ev if {
 	some vm in _vms
 	vm.action == "replace"
+	not moved(vm)
 	some m in replicated(vm.before.id)
 	detail := concat("", [entry_vm_label(vm, m), " is replaced (", action_text(vm), "); the replicated item keeps pointing at the old VM id"])
 	ev := _event("vm_replace", vm, m, detail)
@@ -34,6 +35,7 @@ _events contains ev if {
 _events contains ev if {
 	some vm in _vms
 	vm.action == "delete"
+	not moved(vm)
 	some m in replicated(vm.before.id)
 	detail := concat("", [vm.label, " is deleted", reason_text(vm), " but replication of it is not removed"])
 	ev := _event("vm_delete", vm, m, detail)
@@ -86,11 +88,12 @@ _events contains ev if {
 	count(a.after.disk.unresolved) == 0
 	_knows_protection(a)
 	not protected(a.after.disk)
+	scenario := _unprotected_scenario(m)
 	detail := concat("", [
 		"the data disk ", disk_label(a.after.disk, a.after.lun), " is attached to replicated VM ",
-		vm_label(a.after.vm, m), by_text(a), " but is not among the disks its replicated item protects",
+		vm_label(a.after.vm, m), by_text(a), _unprotected_text(scenario),
 	])
-	ev := _event("data_disk_unprotected", a, m, detail)
+	ev := _event(scenario, a, m, detail)
 }
 
 # ASR008: replication removed from a VM that stays.
@@ -159,6 +162,191 @@ _swap_scenario(restored) := "disk_restore" if count(restored) > 0 else := "os_di
 
 _created_with(options) := concat("", [" (created with createOption ", concat(", ", sort(options)), ")"]) if count(options) > 0 else := ""
 
-events := _events
+# ASR011 / ASR012: a data disk taken off a replicated VM that stays (Hot remove disk).
+_events contains ev if {
+	some a in removed_attachments
+	some m in replicated_of(link_ids(a.before.vm))
+	not m in _vm_gone_ids
+	scenario := _removed_scenario(a.before.disk)
+	detail := concat("", [
+		"the data disk ", disk_label(a.before.disk, a.before.lun), " is taken off replicated VM ",
+		vm_label(a.before.vm, m), by_text(a), _removed_text(scenario),
+	])
+	ev := _event(scenario, a, m, detail)
+}
+
+# A template redeploying a replicated VM without a data disk its replicated item protects.
+_events contains ev if {
+	some vm in _vms
+	vm.action == "deploy"
+	some m in replicated(vm.after.id)
+	some disk in omitted_disks(vm, m)
+	detail := concat("", ["the protected data disk ", disk, " is not among the data disks of replicated VM ", entry_vm_label(vm, m), " any more"])
+	ev := _event("protected_disk_removed", vm, m, detail)
+}
+
+# A protected disk replaced or deleted (not moved): the disk the item protects is destroyed.
+_events contains ev if {
+	some disk in _disks
+	disk.action in {"replace", "delete"}
+	not moved(disk)
+	id := disk.before.id
+	id in data.asr_guard.view.protected_disk_ids
+	detail := concat("", ["the protected disk ", disk.label, " is ", _destroyed_text(disk), " (", action_text(disk), ")"])
+	ev := _event("protected_disk_removed", disk, "", detail)
+}
+
+# ASR014-ASR016: a replicated disk resized.
+_events contains ev if {
+	some disk in _disks
+	disk.action == "update"
+	disk.before.id in data.asr_guard.view.protected_disk_ids
+	is_number(disk.before.size_gb)
+	is_number(disk.after.size_gb)
+	some scenario in resize_scenarios(disk.before, disk.after)
+	detail := concat("", [
+		"the replicated disk ", disk.label, " is resized from ", format_int(disk.before.size_gb, 10), " GiB to ",
+		format_int(disk.after.size_gb, 10), " GiB", _sku_text(disk.after.sku),
+	])
+	ev := _event(scenario, disk, "", detail)
+}
+
+# ASR017: write accelerator, an NVMe disk controller or encryption at host switched on.
+_events contains ev if {
+	some vm in _vms
+	vm.action in {"update", "deploy", "replace"}
+	some m in replicated(_vm_id(vm))
+	some feature in switched_on_features(vm)
+	detail := concat("", [feature, " is switched on for replicated VM ", entry_vm_label(vm, m)])
+	ev := _event("unsupported_feature", vm, m, detail)
+}
+
+_events contains ev if {
+	some a in _attachments
+	a.action in {"create", "update", "deploy", "replace"}
+	a.after.write_accelerator == true
+	not _was_true(a.before, "write_accelerator")
+	some m in replicated_of(link_ids(a.after.vm))
+	detail := concat("", [
+		"write accelerator is switched on for the data disk ", disk_label(a.after.disk, a.after.lun), " of replicated VM ",
+		vm_label(a.after.vm, m), by_text(a),
+	])
+	ev := _event("unsupported_feature", a, m, detail)
+}
+
+# ASR018: a shared disk (maxShares above 1) put on a replicated VM.
+_events contains ev if {
+	some a in new_attachments
+	some m in replicated_of(link_ids(a.after.vm))
+	some disk in data.asr_guard.view.targets(a.after.disk)
+	disk.type == "disk"
+	some side in [disk.after, disk.before]
+	is_number(side.max_shares)
+	side.max_shares > 1
+	detail := concat("", [
+		"the shared disk ", disk.label, " (maxShares ", format_int(side.max_shares, 10), ") is attached to replicated VM ",
+		vm_label(a.after.vm, m), by_text(a),
+	])
+	ev := _event("shared_disk_attached", a, m, detail)
+}
+
+# ASR019: Azure Disk Encryption added to a replicated VM, or its keys changed.
+_events contains ev if {
+	some ext in _extensions
+	ext.action in {"create", "update", "replace", "deploy"}
+	is_ade(ext.after)
+	_ade_changes(ext)
+	some m in replicated_of(link_ids(ext.after.vm))
+	detail := concat("", [
+		"Azure Disk Encryption (", ext.after.extension_type, ") is ", _ade_text(ext), " on replicated VM ",
+		vm_label(ext.after.vm, m), " by ", ext.label,
+	])
+	ev := _event("disk_encryption_changed", ext, m, detail)
+}
+
+_events contains ev if {
+	some disk in _disks
+	disk.action == "update"
+	disk.before.id in data.asr_guard.view.protected_disk_ids
+	disk.before.encryption != disk.after.encryption
+	detail := concat("", ["the encryption settings of the replicated disk ", disk.label, " change"])
+	ev := _event("disk_encryption_changed", disk, "", detail)
+}
+
+# ASR021: a replicated VM moved to another resource group.
+_events contains ev if {
+	some vm in _vms
+	moved(vm)
+	some m in replicated(vm.before.id)
+	detail := concat("", ["replicated VM ", entry_vm_label(vm, m), " moves", moved_to_text(vm)])
+	ev := _event("vm_moved", vm, m, detail)
+}
+
+# ASR022: a protected disk, a NIC of a replicated VM or a cache storage account moved.
+_events contains ev if {
+	some disk in _disks
+	moved(disk)
+	disk.before.id in data.asr_guard.view.protected_disk_ids
+	detail := concat("", ["the protected disk ", disk.label, " moves", moved_to_text(disk)])
+	ev := _event("resource_moved", disk, "", detail)
+}
+
+_events contains ev if {
+	some nic in _nics
+	moved(nic)
+	some vm in _vms
+	nics := data.asr_guard.lib.get(vm.before, "nics", [])
+	is_array(nics)
+	nic.before.id in nics
+	some m in replicated(vm.before.id)
+	detail := concat("", ["the NIC ", nic.label, " of replicated VM ", entry_vm_label(vm, m), " moves", moved_to_text(nic)])
+	ev := _event("resource_moved", nic, m, detail)
+}
+
+# ASR023: a NIC added to or removed from a replicated VM.
+_events contains ev if {
+	some vm in _vms
+	vm.action == "update"
+	is_array(vm.before.nics)
+	is_array(vm.after.nics)
+	vm.before.nics != vm.after.nics
+	some m in replicated(vm.before.id)
+	detail := concat("", ["the NICs of replicated VM ", entry_vm_label(vm, m), " change", _nics_text(vm.before.nics, vm.after.nics)])
+	ev := _event("nic_changed", vm, m, detail)
+}
+
+# ASR024: a cache storage account of a replicated item made unusable for Site Recovery.
+_events contains ev if {
+	some account in _accounts
+	cache_account(account)
+	some reason in cache_account_problems(account)
+	detail := concat("", ["the cache storage account ", account.label, " of a replicated item: ", reason])
+	ev := _event("cache_account_unusable", account, "", detail)
+}
+
+_unprotected_scenario(m) := "data_disk_auto_protected" if {
+	m in data.asr_guard.view.auto_protect_vm_ids
+} else := "data_disk_unprotected"
+
+_unprotected_text("data_disk_auto_protected") := ", and its replicated item protects new data disks itself (autoProtectionOfDataDisk Enabled)"
+
+_unprotected_text("data_disk_unprotected") := " but is not among the disks its replicated item protects"
+
+# ASR013: replication of a VM disabled and enabled again, with nothing else in the change that
+# needed it (the item alone is replaced).
+_item_events contains ev if {
+	some id in reenabled_vm_ids
+	not id in {e.vm_id | some e in _events}
+	some item in _items
+	item.action in {"replace", "create"}
+	id in link_ids(item.after.vm)
+	detail := concat("", [
+		"replication of VM ", vm_label(item.after.vm, id), " is disabled and enabled again (", item.label, ", ",
+		action_text(item), "): a new initial replication, with no disaster recovery until it completes",
+	])
+	ev := _event("item_replaced", item, id, detail)
+}
+
+events := _events | _item_events
 
 findings := data.asr_guard.lib.resolve(events, removed_vm_ids, reenabled_vm_ids)

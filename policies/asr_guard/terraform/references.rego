@@ -169,10 +169,12 @@ _each_targets(rc, refs) := {target |
 }
 
 # Instances of a configuration address (found by following references across modules).
-_config_instances(address) := {_key(rc) |
-	some [_, rc] in _entries
-	endswith(address, concat("", [rc.type, ".", rc.name]))
-	_config_address(rc) == address
+_config_instances(address) := keys if {
+	parts := split(address, ".")
+	count(parts) >= 2
+	name := parts[count(parts) - 1]
+	type := parts[count(parts) - 2]
+	keys := {_key(rc) | some [_, rc] in _entries; rc.name == name; rc.type == type; _config_address(rc) == address}
 }
 
 _data_at(address) := {r.address |
@@ -182,7 +184,9 @@ _data_at(address) := {r.address |
 
 _followed(rc, refs) := {"keys": keys, "open": open} if {
 	ends := _ends(_first_steps(rc, refs))
-	keys := {k | some e in ends; e[0] == "resource"; some k in _config_instances(e[1])} | {k | some e in ends; e[0] == "data"; some k in _data_at(e[1])}
+	resources := {k | some e in ends; e[0] == "resource"; address := e[1]; some k in _config_instances(address)}
+	data_sources := {k | some e in ends; e[0] == "data"; address := e[1]; some k in _data_at(address)}
+	keys := resources | data_sources
 	open := {e[1] | some e in ends; e[0] == "open"}
 }
 

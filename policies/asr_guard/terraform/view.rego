@@ -166,6 +166,7 @@ _vm(rc, values, planned) := {
 	"encryption_at_host": object.get(values, "encryption_at_host_enabled", null),
 	"disk_controller": object.get(values, "disk_controller_type", null),
 	"os_write_accelerator": _os_write_accelerator(rc, values),
+	"data_disk_count": null,
 } if is_object(values) else := null
 
 _os_write_accelerator(rc, values) := object.get(values, ["storage_os_disk", 0, "write_accelerator_enabled"], null) if {
