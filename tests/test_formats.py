@@ -143,7 +143,7 @@ def test_markdown_is_a_table_with_workarounds(
     assert len(rows) == len(findings)
     for row in rows:
         assert row.count("|") == 7
-        assert "disable replication for the VM" in row.lower()
+        assert "disable replication for the vm" in row.lower()
 
 
 def test_markdown_when_nothing_is_found(tmp_path: Path) -> None:
