@@ -1,3 +1,5 @@
 """asr-guard: stop changes that silently break Azure Site Recovery replication."""
 
-__version__ = "0.1.0"
+from validator.__version__ import __version__
+
+__all__ = ["__version__"]
