@@ -9,8 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from validator.data_files import policies_dir
 from validator.errors import EngineError
-from validator.resources import policies_dir
 
 ENTRYPOINT = "data.asr_guard.main.report"
 MATRIX_FILE = Path("asr_guard") / "matrix" / "data.json"
