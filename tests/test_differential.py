@@ -12,9 +12,10 @@ import pytest
 from tests.conftest import CORPUS, FIXTURES, INVENTORY, TERRAFORM
 from tests.reference_opa import ReferenceOpa
 from validator.engines.embedded import EmbeddedEngine
-from validator.inputs import Candidate, load_input
+from validator.files import Candidate
+from validator.inputs import load_input
 from validator.inventory import inventory_data
-from validator.policy import ENTRYPOINT, RegoTest, load_pack
+from validator.policy import ENTRYPOINT, PolicyData, RegoTest, load_pack
 
 PACK = load_pack()
 TESTS = PACK.tests()
@@ -61,11 +62,11 @@ def canonical(report: Any) -> str:
 @pytest.mark.parametrize("inventory", INVENTORIES, ids=lambda p: p.name if p else "no-inventory")
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.name)
 def test_decision_is_identical_to_opa(plan: Path, inventory: Path | None) -> None:
-    extra = inventory_data([str(inventory)] if inventory else [])
+    data = PolicyData(PACK.matrix, inventory_data([str(inventory)] if inventory else []))
     document = load_input(Candidate(str(plan)))
     assert document is not None
-    embedded = EmbeddedEngine(PACK, extra).evaluate(document)
-    reference = ReferenceOpa(PACK, extra)
+    embedded = EmbeddedEngine(PACK, data).evaluate(document).raw
+    reference = ReferenceOpa(PACK, data)
     try:
         expected = reference.query(ENTRYPOINT, document.value)
     finally:
@@ -78,8 +79,9 @@ def test_identity_check_would_catch_a_difference() -> None:
     """The comparison is not vacuous: different inventories give different decisions."""
     document = load_input(Candidate(str(TERRAFORM / "vm-replaced-not-replicated.plan.json")))
     assert document is not None
-    plain = EmbeddedEngine(PACK).evaluate(document)
-    reference = ReferenceOpa(PACK, inventory_data([str(INVENTORY / "replicated-vms.yaml")]))
+    plain = EmbeddedEngine(PACK).evaluate(document).raw
+    inventory = inventory_data([str(INVENTORY / "replicated-vms.yaml")])
+    reference = ReferenceOpa(PACK, PolicyData(PACK.matrix, inventory))
     try:
         other = reference.query(ENTRYPOINT, document.value)
     finally:

@@ -11,7 +11,8 @@ import jsonschema
 import pytest
 
 from tests.conftest import CORPUS, FIXTURES, INVENTORY
-from validator.cli import main, report_targets
+from validator import report
+from validator.cli import main
 from validator.errors import UsageError
 
 SCOPE = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu"
@@ -176,7 +177,7 @@ def test_several_formats_in_one_run(tmp_path: Path, capsys: pytest.CaptureFixtur
     ],
 )
 def test_outputs_pair_with_formats(events: list[tuple[str, str]], expected: list[Any]) -> None:
-    assert report_targets(events) == expected
+    assert report.targets(events) == expected
 
 
 @pytest.mark.parametrize(
@@ -188,4 +189,4 @@ def test_outputs_pair_with_formats(events: list[tuple[str, str]], expected: list
 )
 def test_ambiguous_outputs_are_usage_errors(events: list[tuple[str, str]]) -> None:
     with pytest.raises(UsageError):
-        report_targets(events)
+        report.targets(events)

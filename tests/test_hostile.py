@@ -15,7 +15,8 @@ from tests.conftest import FIXTURES
 from validator import loading
 from validator.cli import main
 from validator.errors import InputError
-from validator.inputs import Candidate, load_input
+from validator.files import Candidate
+from validator.inputs import load_input
 
 PLAN = FIXTURES / "terraform" / "vm-replaced-replicated.plan.json"
 SETTINGS = settings(

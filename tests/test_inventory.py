@@ -17,7 +17,7 @@ OS_DISK = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourcegroups/rg
 
 
 def inventory(path: Path) -> dict[str, list[str]]:
-    data: dict[str, list[str]] = inventory_data([str(path)])["asr_guard"]["inventory"]
+    data: dict[str, list[str]] = inventory_data([str(path)])
     return data
 
 

@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CORPUS, FIXTURES
-from validator.locate import json_positions, yaml_positions
+from validator.locate import json_positions
+from validator.yaml_values import positions as yaml_positions
 
 FILES = sorted(FIXTURES.rglob("*.json")) + sorted(CORPUS.rglob("*.json"))
 

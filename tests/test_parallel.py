@@ -9,9 +9,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES, INVENTORY
+from validator.check import MIN_PARALLEL_BYTES, jobs_for
 from validator.cli import main
-from validator.inputs import Candidate, TemplateContext
-from validator.parallel import MIN_PARALLEL_BYTES, _evaluate, _load, jobs_for
+from validator.errors import InputError
+from validator.files import Candidate
+from validator.kinds import RunContext
+from validator.parallel import Reread, evaluate, load
+from validator.policy import PolicyData, load_pack
 
 ARGS = [
     str(FIXTURES / "terraform"),
@@ -84,13 +88,14 @@ def test_the_first_bad_file_in_order_fails_the_run(
 def test_a_plan_that_changes_after_its_check_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     path.write_text((FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text())
-    status, document = _load(Candidate(str(path)), 10**9, TemplateContext())
-    assert status == "ok" and document.digest and not document.text
-    assert _evaluate(document, 10**9, "{}")[0] == "ok"
+    item = load(Candidate(str(path)), 10**9, RunContext())
+    assert isinstance(item, Reread) and item.digest and not item.document.text
+    data = PolicyData(load_pack().matrix)
+    assert evaluate(item, 10**9, data).kind == "terraform-plan"
     path.write_text(path.read_text().replace("1.9.8", "1.9.9"))
-    assert _evaluate(document, 10**9, "{}") == (
-        "input", (str(path), "changed while it was being checked", None)
-    )  # fmt: skip
+    with pytest.raises(InputError) as raised:
+        evaluate(item, 10**9, data)
+    assert raised.value.args == (str(path), "changed while it was being checked", None)
 
 
 def test_standard_input_among_the_inputs_is_read_by_this_process(

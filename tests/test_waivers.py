@@ -12,7 +12,8 @@ import pytest
 
 from tests.conftest import FIXTURES, INVENTORY
 from validator.cli import main
-from validator.waivers import address_regex, glob_to_regex
+from validator.kinds.terraform_plan import address_regex
+from validator.waivers import glob_to_regex
 
 WAIVERS = FIXTURES / "waivers.yaml"
 UNPROTECTED = FIXTURES / "terraform" / "empty-disk-attached-unprotected.plan.json"

@@ -22,7 +22,6 @@ from validator.arm_expressions import (
     VariableCopy,
     provider_path,
 )
-from validator.errors import InputError
 
 TEMPLATE_SCHEMA = "arm-template.schema.json"
 PARAMETERS_SCHEMA = "arm-parameters.schema.json"
@@ -287,19 +286,3 @@ def resolve_template(
         "resources": context.resources,
         "asr_guard": {"resolved": True, "unresolved": context.unresolved},
     }
-
-
-def read_inventory(source: str, value: Any, inventory: Any) -> None:
-    """An ARM template as an inventory: its replicationProtectedItems."""
-    from validator.inventory import PROTECTED_ITEM_TYPE, add_protected_item
-
-    for resource in resolve_template(value)["resources"]:
-        if str(resource.get("type", "")).lower() == PROTECTED_ITEM_TYPE and not resource.get(
-            "existing"
-        ):
-            try:
-                add_protected_item(
-                    source, inventory, resource.get("properties"), resource["asr_guard_source"]
-                )
-            except InputError:
-                continue  # an id left unresolved in the template names no VM

@@ -7,9 +7,15 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from validator import lazy
 from validator.errors import InputError
+
+if TYPE_CHECKING:
+    from validator import yaml_values
+else:
+    yaml_values = lazy.module("validator.yaml_values")
 
 STDIN = "-"
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -78,8 +84,6 @@ def parse_json(source: str, text: str) -> Any:
 
 def parse_yaml(source: str, text: str) -> Any:
     """A YAML document as JSON values (PyYAML is imported only when a YAML input comes)."""
-    from validator import yaml_values
-
     return yaml_values.parse(source, text)
 
 

@@ -1,16 +1,18 @@
-"""The policy pack: Rego modules and the support-matrix data document."""
+"""What crosses the engine boundary: the policy pack, the data the policies read besides
+the input (PolicyData), and what they decide for one document (Decision)."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from validator.data_files import policies_dir
 from validator.errors import EngineError
+from validator.findings import Finding
 
 ENTRYPOINT = "data.asr_guard.main.report"
 MATRIX_FILE = Path("asr_guard") / "matrix" / "data.json"
@@ -40,15 +42,6 @@ class PolicyPack:
     @property
     def version(self) -> str:
         return str(self.matrix["policy_version"])
-
-    def data(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The data document, as `opa eval -d policies [-d extra.json]` loads it."""
-        guard: dict[str, Any] = {"matrix": self.matrix}
-        for key, value in ((extra or {}).get("asr_guard") or {}).items():
-            if key == "matrix":
-                raise EngineError("extra data may not replace the support matrix")
-            guard[key] = value
-        return {"asr_guard": guard}
 
     def tests(self) -> list[RegoTest]:
         found: list[RegoTest] = []
@@ -83,3 +76,66 @@ def load_pack(root: Path | None = None) -> PolicyPack:
     if not modules:
         raise EngineError(f"no Rego policies found in {root}")
     return PolicyPack(root, tuple(modules), tuple(tests), matrix)
+
+
+DATA_ROOT = "asr_guard"
+
+
+@dataclass(frozen=True)
+class PolicyData:
+    """The data the policies read besides the input: data.asr_guard.matrix (the support
+    matrix), .inventory (the replicated VMs and disks) and .waivers (with the day expiry is
+    judged on). A run builds it once (validator.check) and every engine reads it whole."""
+
+    matrix: dict[str, Any] | None = None  # None: the pack's own, as `opa eval -d policies` reads it
+    inventory: dict[str, Any] | None = None
+    waivers: dict[str, Any] | None = None
+
+    def document(self) -> dict[str, Any]:
+        """One data document, as regorus and `opa eval -d` read it: {"asr_guard": {...}}."""
+        parts = {"matrix": self.matrix, "inventory": self.inventory, "waivers": self.waivers}
+        return {DATA_ROOT: {name: part for name, part in parts.items() if part is not None}}
+
+    def paths(self) -> dict[str, Any]:
+        """Each part at its path under an OPA server's /v1/data. Inventory and waivers are
+        always there, so that a previous run's do not linger in a shared server."""
+        parts = {"inventory": self.inventory or {}, "waivers": self.waivers or {}}
+        if self.matrix is not None:
+            parts = {"matrix": self.matrix, **parts}
+        return {f"{DATA_ROOT}/{name}": part for name, part in parts.items()}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the policies decided for one document: the value of the entrypoint, read and
+    checked, whichever engine evaluated it."""
+
+    kind: str
+    findings: tuple[Finding, ...]
+    applied: tuple[str, ...]  # waivers that covered a finding
+    expired: tuple[str, ...]  # waivers that would have, but have expired
+    policy_version: Any
+    raw: Any = field(repr=False, compare=False)  # the entrypoint's value as the engine gave it
+
+    @classmethod
+    def parse(cls, raw: Any, engine: str, path: str) -> Decision:
+        """Read the entrypoint's value; any other shape means evaluation did not happen."""
+        if not isinstance(raw, dict) or not isinstance(raw.get("findings"), list):
+            raise EngineError(
+                f"{engine} engine: {path}: the policy decision is undefined or malformed"
+            )
+        findings = sorted(Finding.parse(finding, path, engine) for finding in raw["findings"])
+        return cls(
+            kind=str(raw.get("kind")),
+            findings=tuple(findings),
+            applied=_waiver_ids(raw, "applied"),
+            expired=_waiver_ids(raw, "expired"),
+            policy_version=raw.get("policy_version"),
+            raw=raw,
+        )
+
+
+def _waiver_ids(decision: dict[str, Any], key: str) -> tuple[str, ...]:
+    waivers = decision.get("waivers")
+    ids = waivers.get(key, []) if isinstance(waivers, dict) else []
+    return tuple(str(i) for i in ids) if isinstance(ids, list) else ()

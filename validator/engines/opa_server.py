@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 import requests
 from opa_client.opa import OpaClient
 
-from validator.engines import DEFAULT_OPA_TIMEOUT
+from validator.documents import InputDocument
+from validator.engines.base import DEFAULT_OPA_TIMEOUT
 from validator.errors import EngineError, UsageError
-from validator.inputs import InputDocument
-from validator.policy import PolicyPack
+from validator.policy import Decision, PolicyData, PolicyPack
 
 POLICY_ID_PREFIX = "asr-guard"
 DECISION_PACKAGE = "asr_guard/main"
@@ -53,7 +53,7 @@ class OpaServerEngine:
         self,
         url: str,
         pack: PolicyPack,
-        inventory: dict[str, Any] | None = None,
+        data: PolicyData | None = None,
         *,
         preloaded: bool = False,
         timeout: float = DEFAULT_OPA_TIMEOUT,
@@ -65,7 +65,7 @@ class OpaServerEngine:
         self._pack = pack
         self._client = OpaClient(host=host, port=port, ssl=https, timeout=timeout, retries=1)
         if not preloaded:
-            self._call("loading policies into", lambda: self._load(pack, inventory))
+            self._call("loading policies into", lambda: self._load(pack, data))
 
     def _call(self, what: str, action: Any) -> Any:
         try:
@@ -75,18 +75,15 @@ class OpaServerEngine:
         except Exception as exc:  # requests, opa_client errors and bad JSON bodies alike
             raise EngineError(f"OPA server {self.url}: {what}: {_reason(exc)}") from None
 
-    def _load(self, pack: PolicyPack, inventory: dict[str, Any] | None) -> None:
+    def _load(self, pack: PolicyPack, data: PolicyData | None) -> None:
         for module_name, source in pack.modules:
             self._client.update_policy_from_string(
                 source, f"{POLICY_ID_PREFIX}/{module_name}", rego_compat=False
             )
-        self._client.update_or_create_data(pack.matrix, "asr_guard/matrix")
-        extra = (inventory or {}).get("asr_guard", {})
-        # Always written, so that a previous run's inventory or waivers do not linger.
-        self._client.update_or_create_data(extra.get("inventory", {}), "asr_guard/inventory")
-        self._client.update_or_create_data(extra.get("waivers", {}), "asr_guard/waivers")
+        for path, part in (data or PolicyData(pack.matrix)).paths().items():
+            self._client.update_or_create_data(part, path)
 
-    def evaluate(self, document: InputDocument) -> Any:
+    def evaluate(self, document: InputDocument) -> Decision:
         answer = self._call(
             f"evaluating {document.path}",
             lambda: self._client.query_rule(document.value, DECISION_PACKAGE, DECISION_RULE),
@@ -103,7 +100,7 @@ class OpaServerEngine:
                 f"OPA server {self.url}: policy version {version!r} does not match "
                 f"this asr-guard's {self._pack.version!r}"
             )
-        return result
+        return Decision.parse(result, self.name, document.path)
 
     def close(self) -> None:
         self._client.close_connection()
