@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, FIXTURES, INVENTORY, TERRAFORM
+from tests.conftest import CORPUS, INVENTORY, TERRAFORM, expected_inputs
 from tests.reference_opa import ReferenceOpa
 from validator.engines.embedded import EmbeddedEngine
 from validator.files import Candidate
@@ -19,12 +19,10 @@ from validator.policy import ENTRYPOINT, PolicyData, RegoTest, load_pack
 
 PACK = load_pack()
 TESTS = PACK.tests()
+# Every input a fixture or example case names, and the corpus of real third-party files.
 PLANS = (
-    sorted(TERRAFORM.glob("*.plan.json"))
+    expected_inputs()
     + sorted((CORPUS / "terraform").glob("*.json"))
-    + sorted(p for p in (FIXTURES / "restore").iterdir() if p.name != "expected.yaml")
-    + sorted((FIXTURES / "whatif").glob("*.whatif.json"))
-    + sorted(p for p in (FIXTURES / "arm").glob("*.json") if "parameters" not in p.name)
     + sorted((CORPUS / "arm").glob("*.json"))
     + sorted((CORPUS / "rest" / "backup").glob("*Restore*.json"))
 )

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import INVENTORY, TERRAFORM
+from tests.conftest import INVENTORY, REPLACED_PLAN, TERRAFORM
 from tests.opa_rest_server import faulty_server
 from validator.cli import main
 from validator.errors import AsrGuardError, EngineError, InputError, OutputError, UsageError
 
-PLAN = TERRAFORM / "vm-replaced-replicated.plan.json"
+PLAN = REPLACED_PLAN
 
 
 def run_error(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:

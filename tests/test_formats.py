@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.conftest import CORPUS, FIXTURES, INVENTORY
+from tests.conftest import CORPUS, EXAMPLES, FIXTURES, INVENTORY, MODULE_PLAN, SAFE_PLAN
 from validator import report
 from validator.cli import main
 from validator.errors import UsageError
@@ -18,11 +18,11 @@ from validator.errors import UsageError
 SCOPE = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu"
 # Denying inputs of every kind, with the options each needs.
 DENYING = [
-    str(FIXTURES / "restore" / "vm-restore-in-place.json"),
-    str(FIXTURES / "restore" / "disks-restore-in-place.yaml"),
-    str(FIXTURES / "whatif" / "delete-replicated-vm.whatif.json"),
+    str(EXAMPLES / "restore" / "vm-restore-in-place.json"),
+    str(EXAMPLES / "restore" / "disks-restore-in-place.yaml"),
+    str(EXAMPLES / "whatif" / "delete-replicated-vm.whatif.json"),
     str(FIXTURES / "arm" / "module-disks-from-snapshots.json"),
-    str(FIXTURES / "terraform" / "restored-disk-attached-module.plan.json"),
+    str(MODULE_PLAN),
 ]
 OPTIONS = [
     "--inventory", str(INVENTORY / "replicated-vms.yaml"),
@@ -148,7 +148,7 @@ def test_markdown_is_a_table_with_workarounds(
 
 def test_markdown_when_nothing_is_found(tmp_path: Path) -> None:
     target = tmp_path / "summary.md"
-    plan = FIXTURES / "terraform" / "vm-tags-updated.plan.json"
+    plan = SAFE_PLAN
     assert main(["check", str(plan), "--format", "markdown", "--output", str(target)]) == 0
     assert "No change touches Site Recovery replication." in target.read_text()
 

@@ -9,7 +9,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, INVENTORY
+from tests.conftest import (
+    EXAMPLES,
+    FIXTURES,
+    INVENTORY,
+    MODULE_PLAN,
+    REPLACED_PLAN,
+    tf_config,
+)
 from validator.cli import main
 
 TFCONFIG = FIXTURES / "tfconfig"
@@ -29,7 +36,7 @@ def line_of(path: Path, text: str) -> int:
 def test_plan_finding_points_at_the_resource_block_in_a_module(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    plan = FIXTURES / "terraform" / "restored-disk-attached-module.plan.json"
+    plan = MODULE_PLAN
     inventory = INVENTORY / "replicated-vms.yaml"
     args = ["check", str(plan), "--tf-dir", str(TFCONFIG), "--inventory", str(inventory)]
     finding = report(args, capsys)["findings"][0]
@@ -43,21 +50,24 @@ def test_plan_finding_points_at_the_resource_block_in_a_module(
     }
 
 
-def test_tf_files_next_to_the_plan_are_found(capsys: pytest.CaptureFixture[str]) -> None:
+def test_tf_files_next_to_the_plan_are_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tf_config(tmp_path)
     args = [
         "check",
-        str(TFCONFIG / "plan.json"),
+        str(config / "plan.json"),
         "--inventory",
         str(INVENTORY / "replicated-vms.yaml"),
     ]
     finding = report(args, capsys)["findings"][0]
-    assert finding["location"]["file"].endswith("modules/data_disks/main.tf")
+    assert finding["location"]["file"] == str(config / "modules" / "data_disks" / "main.tf")
 
 
 def test_missing_block_and_unparseable_tf_are_said_not_fatal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copy(FIXTURES / "terraform" / "vm-replaced-replicated.plan.json", tmp_path / "plan.json")
+    shutil.copy(REPLACED_PLAN, tmp_path / "plan.json")
     (tmp_path / "broken.tf").write_text('resource "x" "y" {\n  a = \n')
     code = main(["check", str(tmp_path / "plan.json"), "--format", "json"])
     document = json.loads(capsys.readouterr().out)
@@ -71,8 +81,8 @@ def test_missing_block_and_unparseable_tf_are_said_not_fatal(
 @pytest.mark.parametrize(
     ("path", "needle"),
     [
-        (FIXTURES / "restore" / "vm-restore-in-place.json", '"sourceResourceId"'),
-        (FIXTURES / "restore" / "disks-restore-in-place.yaml", "sourceResourceId:"),
+        (EXAMPLES / "restore" / "vm-restore-in-place.json", '"sourceResourceId"'),
+        (EXAMPLES / "restore" / "disks-restore-in-place.yaml", "sourceResourceId:"),
         (FIXTURES / "restore" / "restore-to-new-vm.json", '"sourceResourceId"'),
     ],
     ids=lambda x: getattr(x, "name", ""),
@@ -87,7 +97,7 @@ def test_restore_finding_points_at_the_vm_field(
 
 
 def test_whatif_finding_points_at_the_change(capsys: pytest.CaptureFixture[str]) -> None:
-    path = FIXTURES / "whatif" / "delete-replicated-vm.whatif.json"
+    path = EXAMPLES / "whatif" / "delete-replicated-vm.whatif.json"
     finding = report(["check", str(path)], capsys)["findings"][0]
     assert finding["pointer"] == "/changes/0"
     assert finding["location"]["line"] == 3

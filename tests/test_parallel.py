@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, INVENTORY
+from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, REPLACED_PLAN, SAFE_PLAN
 from validator.check import MIN_PARALLEL_BYTES, jobs_for
 from validator.cli import main
 from validator.errors import InputError
@@ -21,6 +21,9 @@ ARGS = [
     str(FIXTURES / "terraform"),
     str(FIXTURES / "restore"),
     str(FIXTURES / "whatif"),
+    str(EXAMPLES / "terraform"),
+    str(EXAMPLES / "restore"),
+    str(EXAMPLES / "whatif"),
     "--inventory", str(INVENTORY / "replicated-vms.yaml"),
     "--waivers", str(FIXTURES / "waivers.yaml"),
     "--today", "2026-11-24",
@@ -39,12 +42,10 @@ def test_workers_give_the_same_report_as_one_by_one(tmp_path: Path) -> None:
 def test_an_error_in_a_worker_fails_the_run_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = json.loads((FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text())
+    plan = json.loads(SAFE_PLAN.read_text())
     plan["deep"] = json.loads("[" * 200 + "]" * 200)
     (tmp_path / "a.plan.json").write_text(json.dumps(plan))
-    (tmp_path / "b.plan.json").write_text(
-        (FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text()
-    )
+    (tmp_path / "b.plan.json").write_text(SAFE_PLAN.read_text())
     assert main(["check", str(tmp_path), "--jobs", "2"]) == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines() == [
@@ -76,7 +77,7 @@ def test_workers_only_when_it_pays_off(tmp_path: Path) -> None:
 def test_the_first_bad_file_in_order_fails_the_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = (FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text()
+    good = SAFE_PLAN.read_text()
     (tmp_path / "a.plan.json").write_text(good)
     (tmp_path / "b.plan.json").write_text(good[:-40])
     (tmp_path / "c.plan.json").write_text("{")
@@ -87,7 +88,7 @@ def test_the_first_bad_file_in_order_fails_the_run(
 
 def test_a_plan_that_changes_after_its_check_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
-    path.write_text((FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text())
+    path.write_text(SAFE_PLAN.read_text())
     item = load(Candidate(str(path)), 10**9, RunContext())
     assert isinstance(item, Reread) and item.digest and not item.document.text
     data = PolicyData(load_pack().matrix)
@@ -105,8 +106,8 @@ def test_standard_input_among_the_inputs_is_read_by_this_process(
     import io
     import sys
 
-    replaced = FIXTURES / "terraform" / "vm-replaced-replicated.plan.json"
-    other = FIXTURES / "terraform" / "vm-tags-updated.plan.json"
+    replaced = REPLACED_PLAN
+    other = SAFE_PLAN
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(replaced.read_bytes())))
     assert main(["check", "-", str(other), "--jobs", "2", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
