@@ -1,7 +1,9 @@
-"""Findings point at source lines: .tf blocks for plans, JSON pointers elsewhere."""
+"""Input kinds (validator/kinds/): the registry, and where each kind's findings point (.tf
+blocks for plans, JSON pointers elsewhere)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 from pathlib import Path
@@ -15,12 +17,44 @@ from tests.conftest import (
     INVENTORY,
     MODULE_PLAN,
     REPLACED_PLAN,
+    ROOT,
     tf_config,
 )
 from validator.cli import main
+from validator.kinds import KINDS
 
 TFCONFIG = FIXTURES / "tfconfig"
 SCOPE = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu"
+
+
+def test_each_kind_is_a_module_of_its_name_with_its_schema() -> None:
+    names = [kind.NAME for kind in KINDS]
+    assert len(set(names)) == len(names)
+    for kind in KINDS:
+        assert kind.__name__ == "validator.kinds." + kind.NAME.replace("-", "_")  # type: ignore[attr-defined]
+        assert (ROOT / "schemas" / kind.SCHEMA).is_file()
+
+
+def test_no_code_outside_the_kinds_names_a_kind() -> None:
+    """What differs between kinds is in validator/kinds/: nothing else compares a kind
+    with a particular one or otherwise names it."""
+    names = {kind.NAME for kind in KINDS}
+    modules = {kind.__name__.rsplit(".", 1)[-1] for kind in KINDS}  # type: ignore[attr-defined]
+    found = []
+    for path in sorted((ROOT / "validator").rglob("*.py")):
+        if "kinds" in path.relative_to(ROOT / "validator").parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and node.value in names:
+                found.append(f"{path.name}:{node.lineno}: {node.value!r}")
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr == "NAME"
+                and isinstance(node.value, ast.Name)
+                and node.value.id in modules
+            ):
+                found.append(f"{path.name}:{node.lineno}: {node.value.id}.NAME")
+    assert found == []
 
 
 def report(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
