@@ -67,7 +67,9 @@ def graph() -> dict[str, set[str]]:
         for node in ast.walk(tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 edges[name].update(imported(name, node))
-        edges[name].update(target for _, target in deferred_names(tree) if target)
+        edges[name].update(
+            target for _, target in deferred_names(tree) if target and target in MODULES
+        )
     return edges
 
 

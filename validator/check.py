@@ -93,7 +93,7 @@ class Checker:
         self.context = kinds.run_context(
             tf_dir=options.tf_dir, parameters=options.parameters, scope=options.scope
         )
-        self.engine = engines.select(
+        self.engine_name = engines.select(
             options.engine,
             options.opa_url,
             preloaded=options.opa_preloaded,
@@ -132,7 +132,7 @@ class Checker:
             Candidate(c.path, scanned=True) if options.skip_unsupported else c
             for c in expand_paths(options.paths)
         ]
-        jobs = jobs_for(candidates, options.jobs) if self.engine == "embedded" else 1
+        jobs = jobs_for(candidates, options.jobs) if self.engine_name == "embedded" else 1
         if jobs > 1:
             with parallel.Workers(jobs) as workers:
                 loaded = workers.load(candidates, options.max_bytes, self.context)
@@ -143,7 +143,7 @@ class Checker:
         if data is None:
             return self._collect(None)
         self._engine = engines.create(
-            self.engine,
+            self.engine_name,
             self.pack,
             data,
             opa_url=options.opa_url,
@@ -197,7 +197,7 @@ class Checker:
             expired.update(decision.expired)
             if decision.kind != document.kind:
                 raise EngineError(
-                    f"{self.engine} engine: {document.path}: the policies read it as "
+                    f"{self.engine_name} engine: {document.path}: the policies read it as "
                     f"{decision.kind!r}, not {document.kind!r}"
                 )
             kind = kinds.of(document)
@@ -211,7 +211,7 @@ class Checker:
         return RunResult(
             version=__version__,
             policy_version=self.pack.version,
-            engine=self.engine,
+            engine=self.engine_name,
             inputs=tuple(results),
             skipped=self._skipped,
             fail_on=self.options.fail_on,

@@ -11,9 +11,9 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from validator import engines, inputs, kinds, report, verify
+from validator import engines, inputs, kinds, lazy, report
 from validator.__version__ import __version__
 from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_TIMEOUT
@@ -23,6 +23,11 @@ from validator.inventory import inventory_data
 from validator.kinds import arm_template
 from validator.loading import DEFAULT_MAX_BYTES
 from validator.policy import PolicyData
+
+if TYPE_CHECKING:
+    from validator import verify
+else:
+    verify = lazy.module("validator.verify")
 
 EXIT_PASS, EXIT_DENY, EXIT_ERROR = 0, 1, 2
 

@@ -8,7 +8,6 @@ context keeps it): several plans may share one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -95,7 +94,7 @@ def locate(
     directory = _directory(document, context)
     if not findings or directory is None:
         return findings, ()
-    source = _configuration(directory, context).source
+    source, _ = _configuration(directory, context)
     notes = list(source.notes)
     located = []
     for finding in findings:
@@ -111,7 +110,7 @@ def locate(
 def inline_waivers(document: InputDocument, context: RunContext) -> list[Waiver]:
     """Waiver comments inside resource blocks, each covering every instance of its block."""
     directory = _directory(document, context)
-    return [] if directory is None else _configuration(directory, context).waivers()
+    return [] if directory is None else _configuration(directory, context)[1]
 
 
 def address_regex(config_address: str) -> str:
@@ -140,32 +139,26 @@ def _directory(document: InputDocument, context: RunContext) -> Path | None:
     return directory
 
 
-@dataclass
-class _Configuration:
-    """The .tf blocks of one directory, and the waiver comments in them, each read once."""
-
-    source: tfsource.TerraformSource
-    _waivers: list[Waiver] | None = None
-
-    def waivers(self) -> list[Waiver]:
-        if self._waivers is None:
-            self._waivers = []
-            texts: dict[str, list[str]] = {}
-            for address, block in sorted(self.source.blocks.items()):
-                if block.file not in texts:
-                    texts[block.file] = Path(block.file).read_text(encoding="utf-8").splitlines()
-                self._waivers += waivers_on_lines(
-                    block.file,
-                    texts[block.file],
-                    address,
-                    address_regex(address),
-                    (block.line, block.end_line),
-                )
-        return self._waivers
-
-
-def _configuration(directory: Path, context: RunContext) -> _Configuration:
-    read: dict[Path, _Configuration] = context.caches.setdefault(NAME, {})
+def _configuration(
+    directory: Path, context: RunContext
+) -> tuple[tfsource.TerraformSource, list[Waiver]]:
+    """The .tf blocks of one directory and the waiver comments in them, read once a run."""
+    read: dict[Path, tuple[tfsource.TerraformSource, list[Waiver]]]
+    read = context.caches.setdefault(NAME, {})
     if directory not in read:
-        read[directory] = _Configuration(tfsource.read_terraform_source(directory))
+        source = tfsource.read_terraform_source(directory)
+        read[directory] = (source, _waivers_in(source))
     return read[directory]
+
+
+def _waivers_in(source: tfsource.TerraformSource) -> list[Waiver]:
+    found = []
+    texts: dict[str, list[str]] = {}
+    for address, block in sorted(source.blocks.items()):
+        if block.file not in texts:
+            texts[block.file] = Path(block.file).read_text(encoding="utf-8").splitlines()
+        span = (block.line, block.end_line)
+        found += waivers_on_lines(
+            block.file, texts[block.file], address, address_regex(address), span
+        )
+    return found

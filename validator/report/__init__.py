@@ -7,14 +7,19 @@ report as text; a format's module is imported only when it is asked for (validat
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from validator import lazy
 from validator.errors import OutputError, UsageError
 from validator.result import RunResult
+
+if TYPE_CHECKING:
+    import tempfile
+else:
+    tempfile = lazy.module("tempfile")
 
 # format -> (its module, the function that renders it)
 FORMATS: dict[str, tuple[ModuleType, str]] = {
