@@ -21,23 +21,23 @@ import importlib
 from types import ModuleType
 from typing import Any
 
-# Each deferred module, with what it would cost every run (python -X importtime, one core of
-# the benchmark machine) and when it is needed.
+# Each deferred module: what it brings in, about what that adds to a run (python -X importtime
+# on a 2-core machine), and which runs need it.
 DEFERRED = {
     "validator.yaml_values": "PyYAML, 10 ms: YAML inputs, inventories and waivers files",
-    "validator.tfsource": "python-hcl2 and lark, 70 ms: .tf source lines and inline waivers",
-    "validator.arm": "the ARM expression evaluator, 5 ms: ARM templates",
-    "validator.arm_expressions": "the ARM expression evaluator: ARM templates",
-    "validator.parallel": "multiprocessing and concurrent.futures, 15 ms: many large inputs",
-    "validator.engines.opa_server": "opa-python-client, requests, aiohttp, 130 ms: --engine opa",
-    "validator.report.text": "--format text",
-    "validator.report.json_report": "--format json",
-    "validator.report.sarif": "--format sarif",
-    "validator.report.junit": "--format junit (xml.etree)",
-    "validator.report.ci_annotations": "--format github and --format azure",
-    "validator.report.markdown": "--format markdown",
+    "validator.tfsource": "python-hcl2 and lark, 50 ms: .tf source lines and inline waivers",
+    "validator.arm": "the ARM expression evaluator, 10 ms: ARM templates",
+    "validator.arm_expressions": "(with validator.arm): ARM templates",
+    "validator.parallel": "multiprocessing and concurrent.futures, 20 ms: many large inputs",
+    "validator.engines.opa_server": "opa-python-client, requests, aiohttp, 150 ms: --engine opa",
+    "validator.report.text": "1 ms: --format text",
+    "validator.report.json_report": "1 ms: --format json",
+    "validator.report.sarif": "2 ms: --format sarif",
+    "validator.report.junit": "xml.etree, 3 ms: --format junit",
+    "validator.report.ci_annotations": "1 ms: --format github and --format azure",
+    "validator.report.markdown": "1 ms: --format markdown",
     "tempfile": "with shutil, bz2 and lzma, 3 ms: --output (a report written whole or not at all)",
-    "validator.verify": "asr-guard verify",
+    "validator.verify": "2 ms: asr-guard verify",
 }
 
 
