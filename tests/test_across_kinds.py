@@ -8,7 +8,8 @@ from tests.conftest import all_expectations
 
 CASES = all_expectations()
 
-# situation -> fixture cases (kind/name in tests/fixtures/*/expected.yaml, examples/name in examples/expected.yaml) that describe it
+# situation -> the cases that describe it: kind/name in tests/fixtures/*/expected.yaml,
+# examples/name in examples/expected.yaml
 SITUATIONS = {
     "restored or copied disk put on a replicated VM": [
         "terraform/snapshot-copy-attached.plan.json",
