@@ -1,6 +1,6 @@
 """Which embedded engine: our policy pack's entrypoint on each candidate, same plans, one run.
 
-Candidates: regorus (celine-regorus, the embedded engine), real OPA 1.20.2 as a Go
+Candidates: regorus (gordon-to-regorus, the embedded engine), real OPA 1.20.2 as a Go
 library (opa-golib-python-bindings) and rego-cpp (regopy), each where installed. Times
 are input loading plus evaluation of data.asr_guard.main.report, best of --repeat.
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +29,7 @@ class _State:
         self.policies: dict[str, str] = {}
         self.data: dict[str, Any] = {}
         self.engine: OpaEngine | None = None
+        self.queries: list[Any] = []  # the input of each query answered
 
     def put_policy(self, policy_id: str, source: str) -> None:
         trial = OpaEngine()
@@ -78,6 +80,22 @@ class _Handler(BaseHTTPRequestHandler):
     def _path(self, prefix: str) -> list[str]:
         return [part for part in self.path.split("?")[0][len(prefix) :].split("/") if part]
 
+    def parse_request(self) -> bool:
+        """As a gateway in front of OPA: its path prefix taken off, its bearer token required."""
+        if not super().parse_request():
+            return False
+        server = self.server
+        if server.prefix:
+            if not self.path.startswith(server.prefix + "/"):
+                self.send_error(404)
+                return False
+            self.path = self.path[len(server.prefix) :]
+        if server.token and self.headers.get("Authorization") != f"Bearer {server.token}":
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self._answer(401, {"code": "unauthorized", "message": "missing or bad token"})
+            return False
+        return True
+
     def do_GET(self) -> None:
         if self.path.startswith("/health"):
             self._answer(200, {})
@@ -118,15 +136,28 @@ class _Handler(BaseHTTPRequestHandler):
             except OpaError as exc:
                 self._answer(500, {"code": "internal_error", "message": str(exc)})
                 return
-        self._answer(200, {"result": result})
+            state.queries.append(request.get("input"))
+        answer: dict[str, Any] = {"result": result}
+        if self.server.decision_logs:  # OPA sends the id of each logged decision
+            answer["decision_id"] = str(uuid.uuid4())
+        self._answer(200, answer)
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(
+        self,
+        prefix: str = "",
+        token: str = "",
+        decision_logs: bool = False,
+        address: tuple[str, int] = ("127.0.0.1", 0),
+    ) -> None:
+        super().__init__(address, _Handler)
         self.state = _State()
+        self.prefix = prefix.rstrip("/")
+        self.token = token
+        self.decision_logs = decision_logs
 
 
 @contextmanager
@@ -142,10 +173,24 @@ def serve(server: ThreadingHTTPServer) -> Iterator[str]:
 
 
 @contextmanager
-def opa_rest_server() -> Iterator[str]:
-    """An OPA-REST server on loopback backed by the real OPA engine; yields its URL."""
-    with serve(_Server()) as url:
-        yield url
+def opa_rest_server(
+    prefix: str = "", token: str = "", decision_logs: bool = False
+) -> Iterator[str]:
+    """An OPA-REST server on loopback backed by the real OPA engine; yields its URL.
+
+    With a prefix it answers only under that path (OPA behind a gateway), with a token only
+    requests that carry it, with decision_logs a decision id in each answer.
+    """
+    with serve(_Server(prefix, token, decision_logs)) as url:
+        yield url + prefix
+
+
+@contextmanager
+def opa_rest_server_state(**options: Any) -> Iterator[tuple[str, _State]]:
+    """As opa_rest_server, with the server's state (policies, data, queries) to look at."""
+    server = _Server(**options)
+    with serve(server) as url:
+        yield url + server.prefix, server.state
 
 
 class _FaultyHandler(BaseHTTPRequestHandler):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from validator.inventory import inventory_data
 from validator.policy import ENTRYPOINT, PolicyData, RegoTest, load_pack
 
 PACK = load_pack()
+PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 TESTS = PACK.tests()
 # Every input a fixture or example case names, and the corpus of real third-party files.
 PLANS = (
@@ -38,9 +40,14 @@ def engines_with_tests() -> Iterator[tuple[EmbeddedEngine, ReferenceOpa]]:
     reference.close()
 
 
-def test_every_rule_file_has_tests() -> None:
-    tested = {name.removesuffix("_test.rego") for name, _ in PACK.test_modules}
-    assert {name.removesuffix(".rego") for name, _ in PACK.modules} <= tested
+def test_every_policy_package_has_tests() -> None:
+    packages = {package for _, source in PACK.modules for package in PACKAGE.findall(source)}
+    tested = {
+        package.removesuffix("_test")
+        for _, source in PACK.test_modules
+        for package in PACKAGE.findall(source)
+    }
+    assert packages - tested == set()
     assert len(TESTS) >= 30
 
 

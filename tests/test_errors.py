@@ -263,22 +263,6 @@ def test_preloaded_server_version_is_checked(capsys: pytest.CaptureFixture[str])
     assert "does not match" in line
 
 
-def test_preloaded_with_inventory_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    line = run_error(
-        [
-            "check",
-            str(PLAN),
-            "--opa-url",
-            "http://127.0.0.1:1",
-            "--opa-preloaded",
-            "--inventory",
-            str(INVENTORY / "replicated-vms.yaml"),
-        ],
-        capsys,
-    )
-    assert "--opa-preloaded" in line
-
-
 def test_opa_engine_without_url(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -144,7 +144,7 @@ PRE_COMMIT = """
 import sys, types
 from validator.cli import main
 code = main(["check", sys.argv[1]])
-heavy = {"yaml", "hcl2", "lark", "multiprocessing", "concurrent.futures", "opa_client",
+heavy = {"yaml", "hcl2", "lark", "multiprocessing", "concurrent.futures", "urllib3",
          "requests", *sys.argv[2:]}
 print(code, sorted(name for name in heavy if name in sys.modules))
 """

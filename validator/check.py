@@ -7,8 +7,9 @@
     print("passed" if result.passed else "failed")
 
 A checker owns what a run makes, the policy engine and the documents it read, and frees
-them when it is closed. It names no input kind: each document's kind (validator.kinds)
-says where its findings are and which waivers it carries.
+them when it is closed; what the engine holds outside this process (an opa server it
+started, connections) is released when the run ends. It names no input kind: each
+document's kind (validator.kinds) says where its findings are and which waivers it carries.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 from validator import engines, inputs, kinds, lazy
 from validator.__version__ import __version__
 from validator.documents import InputDocument
-from validator.engines import DEFAULT_OPA_TIMEOUT, Engine
+from validator.engines import Engine
 from validator.errors import EngineError, InputError, UsageError
 from validator.files import Candidate, expand_paths
 from validator.findings import rules_from_matrix
@@ -47,10 +48,14 @@ MIN_PARALLEL_BYTES = 32 * 1024 * 1024
 class Options:
     paths: Sequence[str]
     inventories: Sequence[str] = ()
-    engine: str = "auto"  # auto | embedded | opa
+    engine: str = "auto"  # auto | embedded | opa (validator.engines)
     opa_url: str | None = None
     opa_preloaded: bool = False
-    opa_timeout: float = DEFAULT_OPA_TIMEOUT
+    opa_timeout: float | None = None  # None: the engine's default
+    opa_path: str | None = None  # the opa binary (default: `opa` on PATH)
+    opa_ca_bundle: str | None = None  # CA certificates that sign the OPA server's
+    opa_client_cert: str | None = None  # TLS client certificate (PEM) for the OPA server
+    opa_client_key: str | None = None  # its key, if not in the certificate file
     fail_on: str = "deny"
     max_bytes: int = DEFAULT_MAX_BYTES
     skip_unsupported: bool = False  # named files of no supported kind are skipped, not errors
@@ -58,7 +63,8 @@ class Options:
     tf_dir: str | None = None  # Terraform configuration the plan came from (for lines)
     waivers: Sequence[str] = ()  # waivers files
     today: dt.date | None = None  # the day waiver expiry is judged on (default: today)
-    parameters: str | None = None  # ARM parameters file
+    # ARM parameters: FILE for every template, TEMPLATE=FILE for one (validator.arm)
+    parameters: str | Sequence[str] | None = None
     scope: str | None = None  # ARM deployment scope: /subscriptions/<id>/resourceGroups/<name>
 
 
@@ -94,10 +100,7 @@ class Checker:
             tf_dir=options.tf_dir, parameters=options.parameters, scope=options.scope
         )
         self.engine_name = engines.select(
-            options.engine,
-            options.opa_url,
-            preloaded=options.opa_preloaded,
-            own_data=bool(options.inventories or options.waivers),
+            options.engine, opa_url=options.opa_url, opa_path=options.opa_path
         )
         self.rules = rules_from_matrix(self.pack.matrix)
         self._engine: Engine | None = None
@@ -117,10 +120,11 @@ class Checker:
         self.close()
 
     def close(self) -> None:
-        """Release the engine (an OPA server connection) and the documents read."""
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
+        """Free the engine and the documents read. What the engine holds outside this
+        process (an opa server it started, connections) is released already, when the run
+        that made it ends; its memory is freed here (cli.entry never closes a checker: it
+        leaves the process without freeing a large input value by value)."""
+        self._engine = None
         self._documents = []
 
     def run(self) -> RunResult:
@@ -147,10 +151,17 @@ class Checker:
             self.pack,
             data,
             opa_url=options.opa_url,
+            opa_path=options.opa_path,
             preloaded=options.opa_preloaded,
             timeout=options.opa_timeout,
+            ca_bundle=options.opa_ca_bundle,
+            client_cert=options.opa_client_cert,
+            client_key=options.opa_client_key,
         )
-        return self._collect(map(self._engine.evaluate, self._documents))
+        try:
+            return self._collect(map(self._engine.evaluate, self._documents))
+        finally:
+            self._engine.close()
 
     def _start(
         self, candidates: Sequence[Candidate], loaded: Sequence[InputDocument | None]
@@ -165,9 +176,10 @@ class Checker:
             raise UsageError("no supported input found in " + ", ".join(self.options.paths))
         self._waivers = self._collect_waivers()
         today = self.options.today or dt.date.today()
+        inventories = self.options.inventories
         return PolicyData(
             self.pack.matrix,
-            inventory_data(self.options.inventories),
+            inventory_data(inventories) if inventories else None,
             waivers_data(self._waivers, today) if self._waivers else None,
         )
 
@@ -204,7 +216,12 @@ class Checker:
             located, notes = kind.locate(document, list(decision.findings), self.context)
             results.append(
                 InputResult(
-                    document.path, document.kind, tuple(located), kind.unresolved(document), notes
+                    document.path,
+                    document.kind,
+                    tuple(located),
+                    kind.unresolved(document),
+                    notes,
+                    decision.decision_id,
                 )
             )
         waivers = self._waivers

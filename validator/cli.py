@@ -16,17 +16,18 @@ from typing import TYPE_CHECKING, Any
 from validator import engines, inputs, kinds, lazy, report
 from validator.__version__ import __version__
 from validator.check import Checker, Options
-from validator.engines import DEFAULT_OPA_TIMEOUT
+from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
 from validator.errors import AsrGuardError
 from validator.files import Candidate
 from validator.inventory import inventory_data
 from validator.kinds import arm_template
 from validator.loading import DEFAULT_MAX_BYTES
-from validator.policy import PolicyData
+from validator.policy import PolicyData, load_pack
 
 if TYPE_CHECKING:
-    from validator import verify
+    from validator import bundle, verify
 else:
+    bundle = lazy.module("validator.bundle")
     verify = lazy.module("validator.verify")
 
 EXIT_PASS, EXIT_DENY, EXIT_ERROR = 0, 1, 2
@@ -84,19 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         help="write the report of the --format before it to FILE, not to stdout",
     )
     check.add_argument("--fail-on", choices=["deny", "warn"], default="deny")
-    check.add_argument("--engine", choices=engines.NAMES, default="auto")
-    check.add_argument(
-        "--opa-url",
-        default=os.environ.get("ASR_GUARD_OPA_URL"),
-        metavar="URL",
-        help="OPA server root URL (default: $ASR_GUARD_OPA_URL)",
-    )
-    check.add_argument(
-        "--opa-preloaded",
-        action="store_true",
-        help="use the policies and data already loaded in the OPA server (e.g. by a bundle)",
-    )
-    check.add_argument("--opa-timeout", type=float, default=DEFAULT_OPA_TIMEOUT, metavar="SECONDS")
+    _engine_options(check)
     check.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
     )
@@ -150,12 +139,76 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("template", metavar="TEMPLATE")
     _template_options(resolve)
 
+    bundle_command = commands.add_parser(
+        "bundle",
+        help="write the policy pack as an OPA bundle, or as Rego files for a platform's "
+        "policy set (docs/platforms/)",
+    )
+    bundle_command.add_argument(
+        "--output", required=True, metavar="PATH", help="the .tar.gz (or directory)"
+    )
+    bundle_command.add_argument(
+        "--format",
+        choices=["opa", "rego"],
+        default="opa",
+        help="opa: an OPA bundle (.manifest roots asr_guard); rego: a directory of Rego files "
+        "only, the matrix and inventory as rules (HCP Terraform, env0)",
+    )
+    bundle_command.add_argument(
+        "--inventory",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a central replication inventory to include (repeatable)",
+    )
+
     inventory = commands.add_parser(
         "inventory",
         help="print inventory files as the data document the policies read (for opa eval -d)",
     )
     inventory.add_argument("files", nargs="+", metavar="FILE")
     return parser
+
+
+def _engine_options(check: argparse.ArgumentParser) -> None:
+    group = check.add_argument_group("engine (see validator/engines/__init__.py)")
+    group.add_argument(
+        "--engine",
+        choices=engines.NAMES,
+        default="auto",
+        help="embedded: regorus in this process; opa: the OPA server at --opa-url, else the "
+        "opa binary; auto (default): a server if --opa-url is given, else embedded, else the "
+        "opa binary",
+    )
+    group.add_argument("--opa-path", metavar="FILE", help="the opa binary (default: opa on PATH)")
+    group.add_argument(
+        "--opa-url",
+        default=os.environ.get("ASR_GUARD_OPA_URL"),
+        metavar="URL",
+        help="OPA server URL, with a path prefix if it sits behind a gateway "
+        "(default: $ASR_GUARD_OPA_URL); a bearer token comes from $ASR_GUARD_OPA_TOKEN",
+    )
+    group.add_argument(
+        "--opa-preloaded",
+        action="store_true",
+        help="use the policies and data already loaded in the OPA server (e.g. by a bundle)",
+    )
+    group.add_argument(
+        "--opa-timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"time for one whole answer of OPA (default: server {DEFAULT_OPA_TIMEOUT:g}, "
+        f"binary {DEFAULT_OPA_BINARY_TIMEOUT:g})",
+    )
+    group.add_argument(
+        "--opa-ca-bundle", metavar="FILE", help="CA certificates for an https OPA server"
+    )
+    group.add_argument(
+        "--opa-client-cert", metavar="FILE", help="TLS client certificate (PEM) for the server"
+    )
+    group.add_argument(
+        "--opa-client-key", metavar="FILE", help="its private key, if not in the certificate file"
+    )
 
 
 def _date(value: str) -> dt.date:
@@ -167,7 +220,11 @@ def _date(value: str) -> dt.date:
 
 def _template_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--parameters", metavar="FILE", help="ARM deployment parameters file for templates"
+        "--parameters",
+        action="append",
+        metavar="[TEMPLATE=]FILE",
+        help="ARM deployment parameters file for every template, or TEMPLATE=FILE for one "
+        "(repeatable); without it, <name>.parameters.json beside <name>.json is used",
     )
     parser.add_argument(
         "--scope",
@@ -205,6 +262,10 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
         opa_url=args.opa_url,
         opa_preloaded=args.opa_preloaded,
         opa_timeout=args.opa_timeout,
+        opa_path=args.opa_path,
+        opa_ca_bundle=args.opa_ca_bundle,
+        opa_client_cert=args.opa_client_cert,
+        opa_client_key=args.opa_client_key,
         fail_on=args.fail_on,
         parameters=args.parameters,
         scope=args.scope,
@@ -242,6 +303,12 @@ def _resolve(args: argparse.Namespace) -> int:
     document = inputs.load_input(Candidate(args.template), context=context)
     template = arm_template.resolved(document, args.template)
     sys.stdout.write(json.dumps(template, indent=2) + "\n")
+    return EXIT_PASS
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    central = inventory_data(args.inventory) if args.inventory else None
+    print(bundle.build(load_pack(), args.output, args.format, central))
     return EXIT_PASS
 
 
@@ -297,6 +364,8 @@ def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
             return _verify()
         if args.command == "resolve":
             return _resolve(args)
+        if args.command == "bundle":
+            return _bundle(args)
         return _inventory(args)
     except AsrGuardError as exc:
         return _error(str(exc))

@@ -1,8 +1,9 @@
 """Input documents: read, recognised, checked and prepared for the engines.
 
-load -> detect -> validate -> prepare: the file is read (JSON or YAML), its kind
-recognised by content (validator.kinds), checked against the kind's JSON Schema and the
-kind's own checks, and turned into what the policies read.
+load -> identify -> validate -> prepare: the file is read (JSON or YAML), its kind
+recognised by content (validator.kinds, which refuses a file shaped as an envelope around
+a document), checked against the kind's JSON Schema and the kind's own checks, and turned
+into what the policies read.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def load_input(
     unreadable or does not parse is an error: it may be a broken input.
     """
     loaded = loading.load(candidate.path, max_bytes)
-    kind = kinds.detect(loaded.value)
+    kind = kinds.identify(candidate.path, loaded.value)
     if kind is None:
         if candidate.scanned:
             return None

@@ -22,9 +22,10 @@ from validator.errors import InputError
 from validator.kinds import arm_template, arm_whatif
 
 if TYPE_CHECKING:
-    from validator import arm
+    from validator import arm, arm_expressions
 else:
     arm = lazy.module("validator.arm")
+    arm_expressions = lazy.module("validator.arm_expressions")
 
 _VM_MARKER = "/providers/microsoft.compute/virtualmachines/"
 _DISK_MARKER = "/providers/microsoft.compute/disks/"
@@ -111,7 +112,13 @@ def _from_whatif(source: str, value: Any, inventory: Inventory) -> None:
 
 def _from_template(source: str, value: Any, inventory: Inventory) -> None:
     """An ARM template's replicationProtectedItems (those it deploys, not `existing` ones)."""
-    for resource in arm.resolve_template(value)["resources"]:
+    try:
+        resources = arm.resolve_template(value)["resources"]
+    except arm_expressions.LimitError as exc:
+        raise InputError(source, f"refused: {exc}") from None
+    except RecursionError:
+        raise InputError(source, "refused: the template is nested too deeply") from None
+    for resource in resources:
         if str(resource.get("type", "")).lower() == PROTECTED_ITEM_TYPE and not resource.get(
             "existing"
         ):

@@ -13,8 +13,9 @@ from validator import lazy
 from validator.errors import InputError
 
 if TYPE_CHECKING:
-    from validator import yaml_values
+    from validator import jsonc, yaml_values
 else:
+    jsonc = lazy.module("validator.jsonc")
     yaml_values = lazy.module("validator.yaml_values")
 
 STDIN = "-"
@@ -75,11 +76,18 @@ def parse_json(source: str, text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        # ARM templates may hold comments, trailing commas and multi-line strings: a
+        # text that strict JSON refuses is read that way, and kept only if it is one.
+        value = jsonc.lenient_template(text)
+        if value is not None:
+            return value
         raise InputError(
             source, f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno
         ) from None
     except RecursionError:
         raise InputError(source, "invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise InputError(source, f"invalid JSON: {exc}") from None
 
 
 def parse_yaml(source: str, text: str) -> Any:

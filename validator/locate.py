@@ -22,9 +22,11 @@ def _unescape(part: str) -> str:
     return part.replace("~1", "/").replace("~0", "~")
 
 
-# Strings and structural characters; everything else (numbers, true, false, null) lies between.
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
-_NON_SPACE = re.compile(r"\S")
+# Strings, structural characters and the comments an ARM template may hold (see
+# validator.jsonc); everything else (numbers, true, false, null) lies between.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\[\s\S])*"|[{}\[\]:,]|//[^\n]*|/\*[\s\S]*?\*/')
+# The next thing after space and comments.
+_NEXT = re.compile(r"(?:\s|//[^\n]*|/\*[\s\S]*?\*/)*(\S)")
 
 
 def _pointer_parts(pointer: str) -> tuple[str, ...]:
@@ -36,6 +38,7 @@ def json_positions(text: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
 
     One pass over the text's strings and brackets, stopping when every pointer is found
     (the same positions as json-source-map, which the tests check, at a fraction of its cost).
+    Comments and trailing commas, which ARM templates may hold, are skipped.
     """
     wanted = {_pointer_parts(pointer): pointer for pointer in pointers}
     offsets: dict[str, int] = {}
@@ -54,13 +57,15 @@ def json_positions(text: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
             found(position)
 
     def primitive_after(end: int) -> None:
-        following = _NON_SPACE.search(text, end)
-        if following and following.group() not in '"{[]':
-            item_at(following.start())  # a number, true, false or null
+        following = _NEXT.match(text, end)
+        if following and following.group(1) not in '"{[]/':
+            item_at(following.start(1))  # a number, true, false or null
 
     primitive_after(0)
     for token in _JSON_TOKEN.finditer(text):
         char, start = token.group()[0], token.start()
+        if char == "/":
+            continue  # a comment
         if char == '"':
             if frames and frames[-1][0] and frames[-1][2]:
                 frames[-1][2] = False

@@ -79,17 +79,25 @@ def load_pack(root: Path | None = None) -> PolicyPack:
 
 
 DATA_ROOT = "asr_guard"
+# The key of a request that carries its own data (policies/asr_guard/lib/envelope.rego):
+# {"asr_guard_request": {"document", "inventory", "waivers"}}. An input file may not have it
+# at its top level (validator.kinds refuses it): it could bring its own data.
+REQUEST_KEY = "asr_guard_request"
+# The parts of the data that belong to one run, not to the policy pack.
+RUN_PARTS = ("inventory", "waivers")
 
 
 @dataclass(frozen=True)
 class PolicyData:
     """The data the policies read besides the input: data.asr_guard.matrix (the support
     matrix), .inventory (the replicated VMs and disks) and .waivers (with the day expiry is
-    judged on). A run builds it once (validator.check) and every engine reads it whole."""
+    judged on). A run builds it once (validator.check); the embedded engine reads it whole
+    (`document`), OPA has the matrix loaded (`paths`) and the run's parts with each query
+    (`request`)."""
 
     matrix: dict[str, Any] | None = None  # None: the pack's own, as `opa eval -d policies` reads it
-    inventory: dict[str, Any] | None = None
-    waivers: dict[str, Any] | None = None
+    inventory: dict[str, Any] | None = None  # None: the run names no inventory file
+    waivers: dict[str, Any] | None = None  # None: the run has no waivers
 
     def document(self) -> dict[str, Any]:
         """One data document, as regorus and `opa eval -d` read it: {"asr_guard": {...}}."""
@@ -97,12 +105,27 @@ class PolicyData:
         return {DATA_ROOT: {name: part for name, part in parts.items() if part is not None}}
 
     def paths(self) -> dict[str, Any]:
-        """Each part at its path under an OPA server's /v1/data. Inventory and waivers are
-        always there, so that a previous run's do not linger in a shared server."""
-        parts = {"inventory": self.inventory or {}, "waivers": self.waivers or {}}
-        if self.matrix is not None:
-            parts = {"matrix": self.matrix, **parts}
-        return {f"{DATA_ROOT}/{name}": part for name, part in parts.items()}
+        """What an OPA server is loaded with, each part at its path under /v1/data: only the
+        matrix, the same for every run of this version. A run's inventory and waivers never
+        go into a server's data, where the runs of other pipelines would read or overwrite
+        them: they go with each query (`request`)."""
+        return {} if self.matrix is None else {f"{DATA_ROOT}/matrix": self.matrix}
+
+    def given(self) -> tuple[str, ...]:
+        """The run's parts this data has (RUN_PARTS that are not None)."""
+        return tuple(name for name in RUN_PARTS if getattr(self, name) is not None)
+
+    def request(self, document_text: str, parts: tuple[str, ...] = RUN_PARTS) -> str:
+        """The input of a query that carries this run's data beside the document, as
+        policies/asr_guard/lib/envelope.rego reads it.
+
+        Each of `parts` is sent, empty if the run has none, so that the server's own data is
+        not read for it; a part left out is read from the server's data (the central
+        inventory of a preloaded server). The document's JSON text goes in as it is: a
+        large plan is not serialised again.
+        """
+        sent = "".join(f',"{name}":{json.dumps(getattr(self, name) or {})}' for name in parts)
+        return f'{{"{REQUEST_KEY}":{{"document":{document_text}{sent}}}}}'
 
 
 @dataclass(frozen=True)
@@ -116,9 +139,11 @@ class Decision:
     expired: tuple[str, ...]  # waivers that would have, but have expired
     policy_version: Any
     raw: Any = field(repr=False, compare=False)  # the entrypoint's value as the engine gave it
+    # An OPA server's id of the decision (its decision log's), where it gives one.
+    decision_id: str | None = field(default=None, compare=False)
 
     @classmethod
-    def parse(cls, raw: Any, engine: str, path: str) -> Decision:
+    def parse(cls, raw: Any, engine: str, path: str, decision_id: str | None = None) -> Decision:
         """Read the entrypoint's value; any other shape means evaluation did not happen."""
         if not isinstance(raw, dict) or not isinstance(raw.get("findings"), list):
             raise EngineError(
@@ -132,6 +157,7 @@ class Decision:
             expired=_waiver_ids(raw, "expired"),
             policy_version=raw.get("policy_version"),
             raw=raw,
+            decision_id=decision_id or None,
         )
 
 

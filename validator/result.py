@@ -15,6 +15,7 @@ class InputResult:
     findings: tuple[Finding, ...]
     unresolved: tuple[str, ...] = ()  # template values known only at deployment
     notes: tuple[str, ...] = ()  # what asr-guard could not do for this input (locations)
+    decision_id: str | None = None  # an OPA server's id of the decision (its decision log's)
 
 
 @dataclass(frozen=True)

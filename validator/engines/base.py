@@ -9,6 +9,9 @@ from validator.policy import Decision
 
 # Seconds an OPA server may take for one request (--opa-timeout).
 DEFAULT_OPA_TIMEOUT = 10.0
+# Seconds the opa binary may take for one document (--opa-timeout): it parses and compiles
+# the pack and reads the whole input each time.
+DEFAULT_OPA_BINARY_TIMEOUT = 120.0
 
 
 class Engine(Protocol):

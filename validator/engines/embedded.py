@@ -1,4 +1,9 @@
-"""The embedded engine: regorus, an in-process Rego interpreter (no server)."""
+"""The embedded engine: regorus, an in-process Rego interpreter (no server).
+
+regorus comes from the gordon-to-regorus wheel, which exists for Linux (glibc 2.34+)
+x86-64/arm64, Windows x86-64 and macOS only. Where it is not installed, asr-guard still
+runs and evaluates with OPA instead (validator.engines.opa_binary, opa_server).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,24 @@ from validator.policy import ENTRYPOINT, Decision, PolicyData, PolicyPack
 # our errors are one line. Must be set before the first error is raised.
 os.environ["RUST_BACKTRACE"] = "0"
 
-import regorus
+try:
+    import regorus
+except ImportError:  # no wheel for this platform, or installed without the `embedded` extra
+    regorus = None
+
+# The one line a run prints where the embedded engine is missing and nothing else was asked for.
+MISSING = (
+    "no embedded engine on this machine (the regorus wheel is not installed: "
+    "pip install 'asr-guard[embedded]' on Linux x86-64/arm64 with glibc 2.34+); "
+    "evaluate with OPA instead: put the opa binary on PATH or name it with --opa-path "
+    "(--engine opa), or give an OPA server with --opa-url"
+)
+
+
+def available() -> bool:
+    """Whether the embedded engine can run here."""
+    return regorus is not None
+
 
 # A Rust panic inside regorus reaches Python as pyo3's PanicException, which derives from
 # BaseException, not Exception: the engine catches these too, all but the interpreter's own.
@@ -33,6 +55,8 @@ class EmbeddedEngine:
     name = "embedded"
 
     def __init__(self, pack: PolicyPack, data: PolicyData | None = None) -> None:
+        if regorus is None:
+            raise EngineError(MISSING)
         self._engine = regorus.Engine()
         try:
             for module_name, source in pack.modules:

@@ -1,27 +1,30 @@
 """ARM deployment templates (and the main.json that `az bicep build` writes).
 
 The policies read the template resolved (validator.arm): expressions evaluated as far as
-the template, --parameters and --scope allow; what is known only at deployment is listed,
-never guessed.
+the template, its parameters and --scope allow; what is known only at deployment is
+listed, never guessed. Its parameters come from --parameters (FILE for every template,
+TEMPLATE=FILE for one) or, without it, from the parameters files paired with the template
+(validator.arm.paired_parameters).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from validator import lazy
 from validator.documents import InputDocument
-from validator.errors import InputError, UsageError
+from validator.errors import InputError
 from validator.kinds import base
 from validator.kinds.base import RunContext
 from validator.loading import Loaded
 
 if TYPE_CHECKING:
-    from validator import arm, arm_expressions
+    from validator import arm, jsonc
 else:
     arm = lazy.module("validator.arm")
-    arm_expressions = lazy.module("validator.arm_expressions")
+    jsonc = lazy.module("validator.jsonc")
 
 NAME = "arm-template"
 DESCRIPTION = "ARM deployment template"
@@ -34,19 +37,13 @@ inline_waivers = base.no_inline_waivers
 
 
 def detect(value: Any) -> bool:
-    return arm.is_template(value)
+    return jsonc.is_template(value)
 
 
 def prepare(loaded: Loaded, context: RunContext) -> tuple[str, Any]:
-    """The template with its expressions resolved."""
-    try:
-        resolved = arm.resolve_template(
-            loaded.value,
-            context.template_parameters,
-            arm_expressions.Scope(context.template_scope),
-        )
-    except arm_expressions.ExpressionError as exc:
-        raise InputError(loaded.source, f"cannot resolve the template: {exc}") from None
+    """The template with its expressions resolved, with its parameters."""
+    template = context.template or arm.TemplateContext()
+    resolved = arm.resolve_input(loaded.source, loaded.value, template)
     return json.dumps(resolved), resolved
 
 
@@ -56,15 +53,14 @@ def unresolved(document: InputDocument) -> tuple[str, ...]:
     return tuple(f"{entry['pointer']}: {entry['reason']}" for entry in entries)
 
 
-def options(parameters: str | None, scope: str | None) -> tuple[dict[str, Any], str | None]:
-    """--parameters (a deploymentParameters file) read and --scope checked, for the run."""
-    if parameters is None and scope is None:
-        return {}, None
-    try:
-        arm_expressions.Scope(scope)
-    except arm_expressions.ExpressionError as exc:
-        raise UsageError(str(exc)) from None
-    return (arm.load_parameters(parameters) if parameters else {}), scope
+def options(
+    parameters: str | Sequence[str] | None, scope: str | None
+) -> arm.TemplateContext | None:
+    """--parameters (deploymentParameters files) read and --scope checked, for the run;
+    None when neither is given."""
+    if not parameters and scope is None:
+        return None
+    return arm.template_context(parameters, scope)
 
 
 def resolved(document: InputDocument | None, source: str) -> dict[str, Any]:

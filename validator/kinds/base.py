@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from validator.documents import InputDocument
 from validator.findings import Finding, Location
 from validator.loading import Loaded
 from validator.locate import positions
 from validator.waivers import Waiver
+
+if TYPE_CHECKING:
+    from validator.arm import TemplateContext
 
 
 @dataclass
@@ -22,8 +25,9 @@ class RunContext:
     the caches, which only the main process fills."""
 
     tf_dir: str | None = None  # terraform-plan: the configuration the plans came from
-    template_parameters: dict[str, Any] = field(default_factory=dict)  # arm-template
-    template_scope: str | None = None  # arm-template: /subscriptions/<id>/resourceGroups/<name>
+    # arm-template: what --parameters and --scope give (None: neither was given; each
+    # template is read with the parameters files paired with it)
+    template: TemplateContext | None = None
     caches: dict[str, Any] = field(default_factory=dict)  # each kind's own, by kind name
 
 

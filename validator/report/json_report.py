@@ -14,6 +14,8 @@ def _input(item: InputResult) -> dict[str, Any]:
         entry["unresolved"] = list(item.unresolved)
     if item.notes:
         entry["notes"] = list(item.notes)
+    if item.decision_id:
+        entry["decision_id"] = item.decision_id
     return entry
 
 

@@ -69,6 +69,18 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
+def _invocation(result: RunResult) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    decisions = [
+        {"input": item.path, "decisionId": item.decision_id}
+        for item in result.inputs
+        if item.decision_id
+    ]
+    if decisions:  # an OPA server's decision ids, to find each decision in its log
+        invocation["properties"] = {"opaDecisions": decisions}
+    return invocation
+
+
 def as_document(result: RunResult) -> dict[str, Any]:
     index = {rule.rule_id: i for i, rule in enumerate(result.rules)}
     return {
@@ -87,7 +99,7 @@ def as_document(result: RunResult) -> dict[str, Any]:
                     }
                 },
                 "results": [_result(finding, index) for finding in result.findings],
-                "invocations": [{"executionSuccessful": True}],
+                "invocations": [_invocation(result)],
             }
         ],
     }

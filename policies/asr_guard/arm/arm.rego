@@ -1,20 +1,16 @@
 # METADATA
-# title: ARM template classification
+# title: ARM template -> change view
 # description: |
-#   Classifies the resources of an ARM deployment template into the
-#   support-matrix scenarios of data.asr_guard.matrix. It reads the template as
-#   asr-guard resolves it (`asr-guard resolve`): expressions evaluated, copy loops
-#   expanded, child resources and nested inline deployments flattened, each
-#   resource with its `id`. A template only creates or updates resources, so
-#   what it can break is a VM that is replicated already (the inventory says
-#   so): a disk created from a snapshot, another disk or a restore point put on
-#   it, or a data disk it adds that no replicated item protects.
-#   Sources: Microsoft.Compute virtualMachines and disks REST/ARM reference
-#   (storageProfile, creationData.createOption, dataDisks[].sourceResource);
-#   Site Recovery replicationProtectedItems (A2A fabricObjectId, vmManagedDisks).
+#   Maps an ARM deployment template into the Azure change view. It reads the template as
+#   asr-guard resolves it (`asr-guard resolve`): expressions evaluated, copy loops expanded,
+#   child resources and nested inline deployments flattened, each resource with its `id`;
+#   a value known only at deployment is the string "<unresolved: reason>". A template
+#   creates or updates (deploys) resources: whether one exists already is not in the
+#   template, so what is replicated comes from the inventory.
+#   Sources: Microsoft.Compute virtualMachines and disks REST/ARM reference; Site Recovery
+#   replicationProtectedItems (A2A fabricObjectId, vmManagedDisks).
 package asr_guard.arm
 
-# The document under evaluation (see lib/envelope.rego), read once.
 _doc := data.asr_guard.lib.document
 
 is_template if {
@@ -24,118 +20,153 @@ is_template if {
 	is_array(_doc.resources)
 }
 
-deployed := [r |
+# The resources the template deploys, of a type the view maps: [position, resource, type].
+_deployed := [[i, r, type] |
 	is_template
-	some r in _doc.resources
+	some i, r in _doc.resources
 	is_object(r)
 	not r.existing == true
-	is_string(object.get(r, "id", null))
 	is_string(object.get(r, "type", null))
+	type := lower(r.type)
+	data.asr_guard.azure.view_type[type]
 ]
 
-of_type(type) := [r | some r in deployed; lower(r.type) == type]
-
-vms := of_type(data.asr_guard.azure.vm_type)
-
-disks := of_type(data.asr_guard.azure.disk_type)
-
-items := of_type(data.asr_guard.azure.replicated_item_type)
-
-# Disks by lower-cased id. An id left unresolved (a name known only at deployment,
-# which `asr-guard resolve` writes as "<unresolved: ...>") names no disk, and one id
-# may be declared more than once (nested deployments, conditions).
-disks_by_id[id] contains disk if {
-	some disk in disks
-	not startswith(disk.id, "<unresolved")
-	id := lower(disk.id)
-}
-
-# The create options of the disks with this id that come from a copy, snapshot or backup.
-restored_options(id) := data.asr_guard.azure.restored_create_options(disks_by_id[id])
-
-restored_disk(id) if count(restored_options(id)) > 0
-
-protected_disk_ids contains id if some id in data.asr_guard.lib.inventory_disk_ids
-
-protected_disk_ids contains id if {
-	some item in items
-	some id in data.asr_guard.azure.item_disk_ids(item)
-}
-
-# A template enabling replication of a VM: the VM's disks are part of that
-# initial replication, so what it attaches is not a change under replication.
-enabled_vm_ids contains id if {
-	some item in items
-	id := data.asr_guard.azure.item_vm_id(item)
-}
-
-replicated(vm) if {
-	lower(vm.id) in data.asr_guard.lib.inventory_vm_ids
-	not lower(vm.id) in enabled_vm_ids
-}
-
-restored_entry(disk) if data.asr_guard.lib.is_restored_create_option(disk.create_option)
-
-restored_entry(disk) if restored_disk(disk.id)
-
-entry_label(disk) := disk.id if disk.id != null
-
-entry_label(disk) := concat("", ["the data disk at LUN ", format_int(disk.lun, 10)]) if {
-	disk.id == null
-	is_number(disk.lun)
-}
-
-entry_label(disk) := "a data disk" if {
-	disk.id == null
-	not is_number(disk.lun)
-}
-
-origin(disk) := concat("", [" (createOption ", disk.create_option, " from ", disk.source, ")"]) if {
-	data.asr_guard.lib.is_restored_create_option(disk.create_option)
-	disk.source != null
-}
-
-origin(disk) := concat("", [" (", data.asr_guard.azure.created_with(restored_options(disk.id)), ")"]) if {
-	not data.asr_guard.lib.is_restored_create_option(disk.create_option)
-	restored_disk(disk.id)
-}
-
-origin(disk) := concat("", [" (createOption ", disk.create_option, ")"]) if {
-	data.asr_guard.lib.is_restored_create_option(disk.create_option)
-	disk.source == null
-}
-
-# The replicated VMs of the template, each with its data disks (read once).
-replicated_vms := [{"vm": vm, "disks": data.asr_guard.azure.data_disks(vm)} | some vm in vms; replicated(vm)]
-
-events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {
-	some entry in replicated_vms
-	vm := entry.vm
-	some disk in entry.disks
-	restored_entry(disk)
-	detail := concat("", [entry_label(disk), origin(disk), " is put on replicated VM ", vm.id])
-}
-
-events contains {"scenario": "disk_restore", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {
-	some entry in replicated_vms
-	vm := entry.vm
-	id := data.asr_guard.azure.os_disk_id(vm)
-	restored_disk(id)
-	detail := concat("", ["the OS disk of replicated VM ", vm.id, " is ", id, ", ", data.asr_guard.azure.created_with(restored_options(id))])
-}
-
-events contains {"scenario": "data_disk_unprotected", "resource": vm.id, "vm_id": lower(vm.id), "detail": detail, "pointer": source_pointer(vm)} if {
-	some entry in replicated_vms
-	vm := entry.vm
-	some disk in entry.disks
-	not restored_entry(disk)
-	disks_by_id[disk.id] # a disk this template creates: a new one
-	not disk.id in protected_disk_ids
-	detail := concat("", [disk.id, ", created by this template, is attached to replicated VM ", vm.id, " but is not among the disks its replicated item protects"])
+_keys := {id |
+	some r in _doc.resources
+	id := data.asr_guard.azure.id(object.get(r, "id", null))
+	id != null
 }
 
 # Where the resource is in the template as written (asr-guard resolve records it).
-source_pointer(resource) := object.get(resource, "asr_guard_source", "")
+_source_pointer(r) := object.get(r, "asr_guard_source", "")
 
-# A template removes no replicated item: nothing is disabled or re-enabled.
-findings := data.asr_guard.lib.resolve(events, set(), set())
+_label(r) := r.id if {
+	data.asr_guard.azure.id(object.get(r, "id", null)) != null
+} else := concat("", [r.type, " ", r.name]) if {
+	is_string(object.get(r, "name", null))
+	not data.asr_guard.azure.unresolved(r.name)
+} else := concat("", [r.type, " at ", _source_pointer(r)]) if {
+	_source_pointer(r) != ""
+} else := r.type
+
+_entry(r, type, after) := {
+	"type": data.asr_guard.azure.view_type[type],
+	"key": _key(r),
+	"label": _label(r),
+	"resource": _label(r),
+	"source_type": r.type,
+	"pointer": _source_pointer(r),
+	"action": "deploy",
+	"actions": ["deploy"],
+	"reason": null,
+	"parent": null,
+	"before": null,
+	"after": after,
+	"unknown": [],
+}
+
+_key(r) := data.asr_guard.azure.id(r.id) if data.asr_guard.azure.id(object.get(r, "id", null)) != null else := _source_pointer(r)
+
+_resources := [_entry(r, type, data.asr_guard.azure.attributes(type, r, object.get(r, "id", null), _keys)) |
+	some [_, r, type] in _deployed
+]
+
+# Every data disk of a VM the template deploys is put on it (or left on it).
+_attachments := [object.union(_entry(r, type, d), {
+	"type": "attachment",
+	"key": concat("", [_key(r), "/datadisks/", format_int(j, 10)]),
+	"parent": _key(r),
+}) |
+	some [_, r, type] in _deployed
+	type == data.asr_guard.azure.vm_type
+	link := data.asr_guard.azure.link(object.get(r, "id", null), _keys)
+	some j, d in data.asr_guard.azure.data_disks(r, link, _keys)
+]
+
+# METADATA
+# title: The template's change view
+# description: The template mapped into the Azure change view (schemas/change-view.schema.json).
+view := {
+	"kind": "arm-template",
+	"resources": array.concat(changes, linked),
+	"undecided": undecided,
+	"replication": {
+		"vm_ids": replicated_vm_ids,
+		"disk_ids": protected_disk_ids,
+		"enabled_disk_ids": enabled_disk_ids,
+		"disk_keys": protected_disk_keys,
+		"cache_account_ids": cache_account_ids,
+		"cache_account_keys": cache_account_keys,
+		"auto_protect_vm_ids": auto_protect_vm_ids,
+	},
+} if is_template
+
+# Every resource the template deploys is a change; whether it exists already, and what is
+# replicated, the template does not say (the inventory does).
+changes := array.concat(_resources, _attachments)
+
+linked := []
+
+replicated_vm_ids := []
+
+protected_disk_ids := []
+
+protected_disk_keys := []
+
+cache_account_ids := []
+
+cache_account_keys := []
+
+auto_protect_vm_ids := []
+
+# What the template leaves unknown on a path the policies read: the id of a VM, disk or
+# replicated item, a VM's disks, an item's VM, a copy count, a nested deployment's template.
+undecided := sort((_undecided_ids | _undecided_copies) | (_undecided_templates | _undecided_values)) if is_template
+
+_undecided_ids := {_unknown(r, _id_reason(r)) |
+	some [_, r, type] in _deployed
+	type in {data.asr_guard.azure.vm_type, data.asr_guard.azure.disk_type, data.asr_guard.azure.replicated_item_type}
+	data.asr_guard.azure.id(object.get(r, "id", null)) == null
+}
+
+_undecided_copies := {_unknown(r, r.asr_guard_copy_unresolved) |
+	some [_, r, _] in _deployed
+	is_string(object.get(r, "asr_guard_copy_unresolved", null))
+}
+
+_undecided_templates := {_unknown(r, r.asr_guard_template_unresolved) |
+	some r in _doc.resources
+	is_object(r)
+	is_string(object.get(r, "asr_guard_template_unresolved", null))
+}
+
+_undecided_values := {_unknown(r, value) | some [_, r, type] in _deployed; some value in _unresolved_values(r, type)}
+
+_unknown(r, reason) := {"label": _label(r), "pointer": _source_pointer(r), "reason": data.asr_guard.azure.reason(reason)}
+
+_id_reason(r) := r.id if data.asr_guard.azure.unresolved(object.get(r, "id", null)) else := "the resource has no id"
+
+# Unresolved values on the paths the rules read.
+_unresolved_values(r, type) := {value |
+	type == data.asr_guard.azure.vm_type
+	some path in [["properties", "storageProfile", "dataDisks"], ["properties", "storageProfile", "osDisk", "managedDisk", "id"]]
+	value := object.get(r, path, null)
+	data.asr_guard.azure.unresolved(value)
+} | {value |
+	type == data.asr_guard.azure.disk_type
+	value := object.get(r, ["properties", "creationData", "createOption"], null)
+	data.asr_guard.azure.unresolved(value)
+} | {value |
+	type == data.asr_guard.azure.replicated_item_type
+	value := object.get(r, ["properties", "providerSpecificDetails", "fabricObjectId"], null)
+	data.asr_guard.azure.unresolved(value)
+}
+
+# Disks the replicated items of the template protect.
+enabled_disk_ids := sort({id | some e in _resources; e.type == "item"; some d in e.after.disks; is_object(d.disk); some id in d.disk.ids})
+
+# The findings of this kind of input (empty for any other input).
+findings := f if {
+	is_template
+	f := data.asr_guard.rules.findings
+} else := set()

@@ -1,7 +1,5 @@
 package asr_guard.arm_test
 
-import data.asr_guard.arm
-
 vm_id := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
 
 disk_id(name) := concat("", ["/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/disks/", name])
@@ -33,28 +31,43 @@ rules(findings) := sort([[f.rule_id, f.severity] | some f in findings])
 
 test_restored_disk_put_on_a_replicated_vm_is_denied if {
 	t := template([vm([attach("r")]), disk("r", "Restore")])
-	rules(arm.findings) == [["ASR002", "deny"]] with input as t with data.asr_guard.inventory as replicated
-	count(arm.findings) == 0 with input as t
+	rules(data.asr_guard.arm.findings) == [["ASR002", "deny"]] with input as t with data.asr_guard.inventory as replicated
+	r1 := data.asr_guard.arm.findings with input as t
+	count(r1) == 0
 }
 
 test_data_disk_copied_from_a_snapshot_is_denied if {
 	entry := {"lun": 2, "createOption": "Copy", "sourceResource": {"id": "/snap"}}
-	rules(arm.findings) == [["ASR002", "deny"]] with input as template([vm([entry])]) with data.asr_guard.inventory as replicated
+	rules(data.asr_guard.arm.findings) == [["ASR002", "deny"]] with input as template([vm([entry])]) with data.asr_guard.inventory as replicated
 }
 
 test_os_disk_from_a_restored_disk_is_denied if {
 	t := template([vm([]), disk("os", "Copy")])
-	rules(arm.findings) == [["ASR002", "deny"]] with input as t with data.asr_guard.inventory as replicated
+	rules(data.asr_guard.arm.findings) == [["ASR002", "deny"]] with input as t with data.asr_guard.inventory as replicated
 }
 
 test_new_empty_disk_not_in_the_replicated_item_warns if {
 	t := template([vm([attach("e")]), disk("e", "Empty")])
-	rules(arm.findings) == [["ASR007", "warn"]] with input as t with data.asr_guard.inventory as replicated
-	count(arm.findings) == 0 with input as t with data.asr_guard.inventory as {"replicated_vms": [vm_id], "replicated_disks": [disk_id("e")]}
+	rules(data.asr_guard.arm.findings) == [["ASR007", "warn"]] with input as t with data.asr_guard.inventory as replicated
+	r2 := data.asr_guard.arm.findings with input as t with data.asr_guard.inventory as {"replicated_vms": [vm_id], "replicated_disks": [disk_id("e")]}
+	count(r2) == 0
 }
 
-test_existing_disk_attached_gives_nothing if {
-	count(arm.findings) == 0 with input as template([vm([attach("old")])]) with data.asr_guard.inventory as replicated
+test_existing_disk_the_item_does_not_protect_warns if {
+	# The inventory says which disks are protected: "old" is not among them.
+	others := object.union(replicated, {"replicated_disks": [disk_id("os")]})
+	r3 := data.asr_guard.arm.findings with input as template([vm([attach("old")])]) with data.asr_guard.inventory as others
+	rules(r3) == [["ASR007", "warn"]]
+	protected := object.union(replicated, {"replicated_disks": [disk_id("old")]})
+	r3b := data.asr_guard.arm.findings with input as template([vm([attach("old")])]) with data.asr_guard.inventory as protected
+	count(r3b) == 0
+}
+
+test_existing_disk_is_not_new_when_no_protected_disk_is_known if {
+	# A template redeploys the disks a VM has; with no list of protected disks, an existing
+	# disk cannot be told from a new one.
+	r := data.asr_guard.arm.findings with input as template([vm([attach("old")])]) with data.asr_guard.inventory as replicated
+	count(r) == 0
 }
 
 test_template_enabling_replication_of_the_vm_is_initial_replication if {
@@ -64,24 +77,42 @@ test_template_enabling_replication_of_the_vm_is_initial_replication if {
 		"properties": {"providerSpecificDetails": {"fabricObjectId": vm_id, "vmManagedDisks": [{"diskId": disk_id("r")}]}},
 	}
 	t := template([vm([attach("r")]), disk("r", "Restore"), item])
-	count(arm.findings) == 0 with input as t with data.asr_guard.inventory as replicated
+	r4 := data.asr_guard.arm.findings with input as t
+	count(r4) == 0
+}
+
+test_a_template_redeploying_the_item_of_a_replicated_vm_is_still_checked if {
+	# The inventory says the VM is replicated already: the item in the template is redeployed,
+	# not enabled, and the restored disk breaks replication.
+	item := {
+		"type": "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems",
+		"id": "/item",
+		"properties": {"providerSpecificDetails": {"fabricObjectId": vm_id, "vmManagedDisks": [{"diskId": disk_id("r")}]}},
+	}
+	t := template([vm([attach("r")]), disk("r", "Restore"), item])
+	r := data.asr_guard.arm.findings with input as t with data.asr_guard.inventory as replicated
+	rules(r) == [["ASR002", "deny"]]
 }
 
 test_existing_resources_are_references_not_deployments if {
 	existing := object.union(vm([attach("r")]), {"existing": true})
-	count(arm.findings) == 0 with input as template([existing, disk("r", "Restore")]) with data.asr_guard.inventory as replicated
+	r5 := data.asr_guard.arm.findings with input as template([existing, disk("r", "Restore")]) with data.asr_guard.inventory as replicated
+	count(r5) == 0
 }
 
-test_raw_template_without_resolved_ids_gives_nothing if {
+test_a_vm_whose_id_is_not_known_could_not_be_decided if {
 	raw := template([{"type": "Microsoft.Compute/virtualMachines", "name": "[parameters('n')]", "properties": {}}])
-	arm.is_template with input as raw
-	count(arm.findings) == 0 with input as raw with data.asr_guard.inventory as replicated
+	data.asr_guard.arm.is_template with input as raw
+	r6 := data.asr_guard.arm.findings with input as raw with data.asr_guard.inventory as replicated
+	rules(r6) == [["ASR020", "warn"]]
+	r6b := data.asr_guard.arm.findings with input as raw
+	count(r6b) == 0
 }
 
 test_one_disk_id_declared_twice_counts_each_declaration if {
 	# The same disk in two nested deployments, one restoring it.
 	t := template([vm([attach("r")]), disk("r", "Empty"), disk("r", "Restore")])
-	findings := arm.findings with input as t with data.asr_guard.inventory as replicated
+	findings := data.asr_guard.arm.findings with input as t with data.asr_guard.inventory as replicated
 	rules(findings) == [["ASR002", "deny"]]
 	some f in findings
 	contains(f.message, "(created with createOption Restore)")
@@ -89,11 +120,13 @@ test_one_disk_id_declared_twice_counts_each_declaration if {
 
 unresolved(d) := object.union(d, {"id": "<unresolved: the resource name>"})
 
-test_unresolved_disk_ids_name_no_disk if {
+test_unresolved_disk_ids_could_not_be_decided if {
 	t := template([
 		vm([{"lun": 1, "createOption": "Attach", "managedDisk": {"id": "<unresolved: the resource name>"}}]),
 		unresolved(disk("a", "Empty")),
 		unresolved(disk("b", "Copy")),
 	])
-	count(arm.findings) == 0 with input as t with data.asr_guard.inventory as replicated
+	r7 := data.asr_guard.arm.findings with input as t with data.asr_guard.inventory as replicated
+	{f.rule_id | some f in r7} == {"ASR020"}
+	count(r7) == 3
 }

@@ -1,62 +1,88 @@
 package asr_guard.azure_test
 
-import data.asr_guard.azure
-
 # (Functions are called by full path: the embedded engine resolves none through an import.)
+
+vm_id := "/subscriptions/s/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/vm"
 
 vm := {
 	"type": "Microsoft.Compute/virtualMachines",
-	"properties": {"storageProfile": {
-		"osDisk": {"managedDisk": {"id": "/Disks/OS"}},
-		"dataDisks": [
-			{"lun": 0, "createOption": "Attach", "managedDisk": {"id": "/Disks/D0"}},
-			{"lun": 1, "createOption": "Copy", "sourceResource": {"id": "/Snapshots/S"}},
-		],
-	}},
+	"name": "vm",
+	"properties": {
+		"storageProfile": {
+			"osDisk": {"managedDisk": {"id": "/Disks/OS"}, "writeAcceleratorEnabled": true},
+			"dataDisks": [
+				{"lun": 0, "createOption": "Attach", "managedDisk": {"id": "/Disks/D0"}},
+				{"lun": 1, "createOption": "Copy", "sourceResource": {"id": "/Snapshots/S"}},
+			],
+			"diskControllerType": "NVMe",
+		},
+		"securityProfile": {"encryptionAtHost": true},
+		"networkProfile": {"networkInterfaces": [{"id": "/NICs/N1"}]},
+	},
 }
 
 test_type_of_a_nested_resource_id if {
-	data.asr_guard.azure.type_of_id("/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/i") == azure.replicated_item_type
-	data.asr_guard.azure.type_of_id("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm") == azure.vm_type
+	data.asr_guard.azure.type_of_id("/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/i") == data.asr_guard.azure.replicated_item_type
+	data.asr_guard.azure.type_of_id(vm_id) == data.asr_guard.azure.vm_type
 	not data.asr_guard.azure.type_of_id("/subscriptions/s")
 }
 
-test_os_disk_and_data_disks_of_a_vm_payload if {
-	data.asr_guard.azure.os_disk_id(vm) == "/disks/os"
-	data.asr_guard.azure.data_disks(vm) == [
-		{"lun": 0, "id": "/disks/d0", "create_option": "Attach", "source": null},
-		{"lun": 1, "id": null, "create_option": "Copy", "source": "/snapshots/s"},
+test_vm_payload_in_view_attributes if {
+	v := data.asr_guard.azure.vm(vm, vm_id, {"/disks/os"})
+	v.id == lower(vm_id)
+	v.resource_group == "rg"
+	v.os_disk == {"ids": ["/disks/os"], "keys": ["/disks/os"], "unresolved": []}
+	v.nics == ["/nics/n1"]
+	v.encryption_at_host == true
+	v.disk_controller == "NVMe"
+	v.os_write_accelerator == true
+}
+
+test_data_disks_of_a_vm_payload if {
+	link := {"ids": [lower(vm_id)], "keys": [], "unresolved": []}
+	[[d.lun, d.disk.ids, d.create_option, d.source_id] | some d in data.asr_guard.azure.data_disks(vm, link, set())] == [
+		[0, ["/disks/d0"], "Attach", null],
+		[1, [], "Copy", "/snapshots/s"],
 	]
+	data.asr_guard.azure.data_disks({"properties": {"storageProfile": {"dataDisks": "<unresolved: x>"}}}, link, set()) == []
 }
 
-test_payload_without_properties_has_no_disks if {
-	data.asr_guard.azure.data_disks({}) == []
-	data.asr_guard.azure.data_disks({"properties": "<unresolved: x>"}) == []
-	not data.asr_guard.azure.os_disk_id(null)
+test_unresolved_ids_are_links_to_nothing_known if {
+	data.asr_guard.azure.link("<unresolved: parameter 'x' has no value>", set()) == {"ids": [], "keys": [], "unresolved": ["an id not known before deployment (parameter 'x' has no value)"]}
+	data.asr_guard.azure.link(null, set()) == null
 }
 
-test_replicated_item_names_vm_and_disks if {
-	item := {"properties": {"providerSpecificDetails": {
-		"fabricObjectId": "/VM",
-		"vmManagedDisks": [{"diskId": "/D1"}, {"other": 1}],
+test_item_protected_disks_in_either_shape if {
+	enable := {"properties": {"providerSpecificDetails": {"fabricObjectId": vm_id, "vmManagedDisks": [{"diskId": "/Disks/D0"}]}}}
+	existing := {"properties": {"providerSpecificDetails": {
+		"fabricObjectId": vm_id,
+		"protectedManagedDisks": [{"diskId": "/Disks/D1", "primaryStagingAzureStorageAccountId": "/Accounts/Cache"}],
+		"autoProtectionOfDataDisk": "Enabled",
 	}}}
-	data.asr_guard.azure.item_vm_id(item) == "/vm"
-	data.asr_guard.azure.item_disk_ids(item) == {"/d1"}
-	not data.asr_guard.azure.item_vm_id({"properties": {}})
+	a := data.asr_guard.azure.item(enable, "/items/i", set())
+	a.vm.ids == [lower(vm_id)]
+	[d.disk.ids | some d in a.disks] == [["/disks/d0"]]
+	a.auto_protect == null
+	b := data.asr_guard.azure.item(existing, "/items/i", set())
+	[[d.disk.ids, d.cache.ids] | some d in b.disks] == [[["/disks/d1"], ["/accounts/cache"]]]
+	b.auto_protect == true
 }
 
-test_disk_create_option if {
-	data.asr_guard.azure.disk_create_option({"properties": {"creationData": {"createOption": "Restore"}}}) == "Restore"
-	data.asr_guard.azure.disk_create_option({}) == null
+test_disk_payload if {
+	d := data.asr_guard.azure.disk({"sku": {"name": "PremiumV2_LRS"}, "properties": {"creationData": {"createOption": "Restore", "sourceResourceId": "/RP"}, "diskSizeGB": 512, "maxShares": 2}}, "/x/disks/d")
+	[d.create_option, d.source_id, d.size_gb, d.sku, d.max_shares] == ["Restore", "/rp", 512, "PremiumV2_LRS", 2]
 }
 
-disk(option) := {"type": "Microsoft.Compute/disks", "properties": {"creationData": {"createOption": option}}}
-
-test_restored_create_options_of_disk_payloads if {
-	data.asr_guard.azure.restored_create_options([disk("Restore"), disk("Empty"), disk("copy"), null, "<unresolved: x>"]) == {"Restore", "copy"}
-	data.asr_guard.azure.restored_create_options({disk("Attach")}) == set()
+test_storage_account_and_blob_services if {
+	a := data.asr_guard.azure.account({"properties": {"allowSharedKeyAccess": false, "networkAcls": {"defaultAction": "Deny", "bypass": "Logging, AzureServices"}}}, "/x/storageAccounts/a")
+	[a.shared_key, a.default_action, a.azure_services_bypass] == [false, "Deny", true]
+	b := data.asr_guard.azure.blob_services({"properties": {"deleteRetentionPolicy": {"enabled": true}}}, "/x/storageAccounts/a/blobServices/default")
+	[b.id, b.blob_soft_delete] == ["/x/storageaccounts/a", true]
 }
 
-test_created_with_names_the_options_in_order if {
-	data.asr_guard.azure.created_with({"Restore", "Copy"}) == "created with createOption Copy, Restore"
+test_attachment_changes_by_disk_id_or_lun if {
+	d0 := {"lun": 0, "disk": {"ids": ["/d0"]}}
+	d1 := {"lun": 1, "disk": {"ids": ["/d1"]}}
+	new_at_lun2 := {"lun": 2, "disk": {"ids": []}}
+	data.asr_guard.azure.attachment_changes([d0, d1], [d0, new_at_lun2]) == [["create", new_at_lun2], ["delete", d1]]
 }

@@ -1,7 +1,5 @@
 package asr_guard.lib_test
 
-import data.asr_guard.lib
-
 vm := "/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1"
 
 event(scenario) := {"scenario": scenario, "resource": "r.x", "vm_id": vm, "detail": "d"}
@@ -11,8 +9,8 @@ test_finding_takes_wording_from_the_matrix if {
 	f.rule_id == "ASR004"
 	f.severity == "deny"
 	f.resource == "azurerm_linux_virtual_machine.a"
-	f.message == concat(": ", [lib.matrix.scenarios.vm_replace.title, "detail"])
-	f.workaround == lib.matrix.scenarios.vm_replace.workaround
+	f.message == concat(": ", [data.asr_guard.lib.matrix.scenarios.vm_replace.title, "detail"])
+	f.workaround == data.asr_guard.lib.matrix.scenarios.vm_replace.workaround
 }
 
 test_unknown_scenario_gives_no_finding if {
@@ -39,12 +37,12 @@ test_event_not_resolved_by_reenable_is_kept if {
 }
 
 test_inventory_ids_are_lower_cased if {
-	ids := lib.inventory_vm_ids with data.asr_guard.inventory as {"replicated_vms": ["/Subscriptions/S1/VM", 3]}
+	ids := data.asr_guard.lib.inventory_vm_ids with data.asr_guard.inventory as {"replicated_vms": ["/Subscriptions/S1/VM", 3]}
 	ids == {"/subscriptions/s1/vm"}
 }
 
 test_no_inventory_means_no_ids if {
-	count(lib.inventory_vm_ids) == 0
+	count(data.asr_guard.lib.inventory_vm_ids) == 0
 }
 
 test_restored_create_options_match_case_insensitively if {
@@ -84,7 +82,7 @@ test_expired_waiver_does_not_apply_and_is_reported if {
 	w := waivers([waiver("w1", "ASR004", "^.*$", "2026-11-23")])
 	findings := data.asr_guard.lib.apply_waivers({deny_finding}) with data.asr_guard.waivers as w
 	[f | some f in findings; f.waived] == []
-	lib.expired_waivers == ["w1"] with data.asr_guard.waivers as w
+	data.asr_guard.lib.expired_waivers == ["w1"] with data.asr_guard.waivers as w
 }
 
 test_waiver_of_another_rule_or_resource_does_not_apply if {

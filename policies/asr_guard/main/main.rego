@@ -25,13 +25,13 @@ kind := k if {
 
 kind := "unknown" if count(kinds) != 1
 
-kind_findings := data.asr_guard.terraform.findings if kind == "terraform-plan"
+# Change kinds are read through the change view, by one set of scenario rules; restore
+# requests are operations, not resource changes, and have rules of their own.
+change_kinds := {"terraform-plan", "arm-whatif", "arm-template"}
+
+kind_findings := data.asr_guard.rules.findings if kind in change_kinds
 
 kind_findings := data.asr_guard.restore.findings if kind == "backup-restore-request"
-
-kind_findings := data.asr_guard.whatif.findings if kind == "arm-whatif"
-
-kind_findings := data.asr_guard.arm.findings if kind == "arm-template"
 
 kind_findings := set() if kind == "unknown"
 

@@ -1,7 +1,5 @@
 package asr_guard.restore_test
 
-import data.asr_guard.restore
-
 vm_id := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
 
 inventory := {"replicated_vms": [vm_id]}
@@ -17,50 +15,52 @@ ilr := {"properties": {"objectType": "IaasVMILRRegistrationRequest", "virtualMac
 rules(findings) := sort([[f.rule_id, f.severity] | some f in findings])
 
 test_file_restore_on_a_replicated_vm_is_supported if {
-	rules(restore.findings) == [["ASR001", "info"]] with input as ilr with data.asr_guard.inventory as inventory
+	rules(data.asr_guard.restore.findings) == [["ASR001", "info"]] with input as ilr with data.asr_guard.inventory as inventory
 }
 
 test_file_restore_on_a_vm_that_is_not_replicated_gives_nothing if {
-	count(restore.findings) == 0 with input as ilr
+	r1 := data.asr_guard.restore.findings with input as ilr
+	count(r1) == 0
 }
 
 test_vm_restored_in_place_is_denied if {
-	rules(restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation")
+	rules(data.asr_guard.restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation")
 		with data.asr_guard.inventory as inventory
 }
 
 test_vm_restored_in_place_without_replication_passes if {
-	count(restore.findings) == 0 with input as vm_restore("OriginalLocation")
+	r2 := data.asr_guard.restore.findings with input as vm_restore("OriginalLocation")
+	count(r2) == 0
 }
 
 test_selected_disks_restored_in_place_is_a_disk_restore if {
 	request := {"properties": object.union(vm_restore("OriginalLocation").properties, {"restoreDiskLunList": [0, 2]})}
-	findings := restore.findings with input as request with data.asr_guard.inventory as inventory
+	findings := data.asr_guard.restore.findings with input as request with data.asr_guard.inventory as inventory
 	rules(findings) == [["ASR002", "deny"]]
 	some f in findings
 	contains(f.message, "LUN 0, 2")
 }
 
 test_restore_to_a_new_vm_or_new_disks_warns if {
-	rules(restore.findings) == [["ASR010", "warn"]] with input as vm_restore("AlternateLocation")
+	rules(data.asr_guard.restore.findings) == [["ASR010", "warn"]] with input as vm_restore("AlternateLocation")
 		with data.asr_guard.inventory as inventory
-	rules(restore.findings) == [["ASR010", "warn"]] with input as vm_restore("RestoreDisks")
+	rules(data.asr_guard.restore.findings) == [["ASR010", "warn"]] with input as vm_restore("RestoreDisks")
 		with data.asr_guard.inventory as inventory
 }
 
 test_rest_example_envelope_and_bare_properties_are_read if {
 	envelope := {"parameters": {"vaultName": "v", "parameters": vm_restore("OriginalLocation")}}
-	rules(restore.findings) == [["ASR003", "deny"]] with input as envelope with data.asr_guard.inventory as inventory
-	rules(restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation").properties
+	rules(data.asr_guard.restore.findings) == [["ASR003", "deny"]] with input as envelope with data.asr_guard.inventory as inventory
+	rules(data.asr_guard.restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation").properties
 		with data.asr_guard.inventory as inventory
 }
 
 test_ids_compare_case_insensitively if {
-	rules(restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation")
+	rules(data.asr_guard.restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation")
 		with data.asr_guard.inventory as {"replicated_vms": [upper(vm_id)]}
 }
 
 test_other_documents_are_not_restore_requests if {
-	not restore.is_restore with input as {"properties": {"objectType": "ProtectedItem"}}
-	not restore.is_restore with input as {"format_version": "1.2"}
+	not data.asr_guard.restore.is_restore with input as {"properties": {"objectType": "ProtectedItem"}}
+	not data.asr_guard.restore.is_restore with input as {"format_version": "1.2"}
 }

@@ -1,7 +1,5 @@
 package asr_guard.whatif_test
 
-import data.asr_guard.whatif
-
 vm_id := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
 
 item_id := "/subscriptions/s1/resourceGroups/dr/providers/Microsoft.RecoveryServices/vaults/v/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/vm1"
@@ -21,66 +19,72 @@ item_no_change := change(item_id, "NoChange", item_payload([disk_id("os")]), ite
 rules(findings) := sort([[f.rule_id, f.severity] | some f in findings])
 
 test_rest_result_envelope_is_read if {
-	whatif.is_whatif with input as {"status": "Succeeded", "properties": {"changes": []}}
-	not whatif.is_whatif with input as {"changes": [{"resourceId": 1}]}
+	data.asr_guard.whatif.is_whatif with input as {"status": "Succeeded", "properties": {"changes": []}}
+	not data.asr_guard.whatif.is_whatif with input as {"changes": [{"resourceId": 1}]}
 }
 
 test_deleting_a_replicated_vm_is_denied if {
 	p := result([change(vm_id, "Delete", vm_payload(disk_id("os"), []), null), item_no_change])
-	rules(whatif.findings) == [["ASR005", "deny"]] with input as p
+	rules(data.asr_guard.whatif.findings) == [["ASR005", "deny"]] with input as p
 }
 
 test_deleting_a_vm_and_its_replicated_item_passes if {
 	p := result([change(vm_id, "Delete", vm_payload(disk_id("os"), []), null), change(item_id, "Delete", item_payload([]), null)])
-	count(whatif.findings) == 0 with input as p
+	r1 := data.asr_guard.whatif.findings with input as p
+	count(r1) == 0
 }
 
 test_creating_a_vm_the_inventory_lists_as_replicated_is_a_replace if {
 	p := result([change(vm_id, "Create", null, vm_payload(disk_id("os"), []))])
-	rules(whatif.findings) == [["ASR004", "deny"]] with input as p with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
-	count(whatif.findings) == 0 with input as p
+	rules(data.asr_guard.whatif.findings) == [["ASR004", "deny"]] with input as p with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	r2 := data.asr_guard.whatif.findings with input as p
+	count(r2) == 0
 }
 
 test_os_disk_swap_is_denied_and_a_restored_one_is_a_disk_restore if {
 	swap := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os2"), []))
-	rules(whatif.findings) == [["ASR006", "deny"]] with input as result([swap, item_no_change])
+	rules(data.asr_guard.whatif.findings) == [["ASR006", "deny"]] with input as result([swap, item_no_change])
 	restored := change(disk_id("os2"), "Create", null, {"properties": {"creationData": {"createOption": "Copy", "sourceResourceId": "/snap"}}})
-	rules(whatif.findings) == [["ASR002", "deny"]] with input as result([swap, item_no_change, restored])
+	rules(data.asr_guard.whatif.findings) == [["ASR002", "deny"]] with input as result([swap, item_no_change, restored])
 }
 
 test_data_disk_from_a_restore_point_is_denied if {
 	entry := {"lun": 3, "createOption": "Restore", "sourceResource": {"id": "/rp/disk"}}
 	m := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os"), [entry]))
-	rules(whatif.findings) == [["ASR002", "deny"]] with input as result([m, item_no_change])
-	count(whatif.findings) == 0 with input as result([m])
+	rules(data.asr_guard.whatif.findings) == [["ASR002", "deny"]] with input as result([m, item_no_change])
+	r3 := data.asr_guard.whatif.findings with input as result([m])
+	count(r3) == 0
 }
 
 test_new_empty_disk_not_replicated_warns_and_a_replicated_one_passes if {
 	entry := {"lun": 1, "createOption": "Attach", "managedDisk": {"id": disk_id("d1")}}
 	m := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os"), [entry]))
-	rules(whatif.findings) == [["ASR007", "warn"]] with input as result([m, item_no_change])
+	rules(data.asr_guard.whatif.findings) == [["ASR007", "warn"]] with input as result([m, item_no_change])
 	protected := change(item_id, "Modify", item_payload([disk_id("os")]), item_payload([disk_id("os"), disk_id("d1")]))
-	count(whatif.findings) == 0 with input as result([m, protected])
-	count(whatif.findings) == 0 with input as result([m, item_no_change])
+	r4 := data.asr_guard.whatif.findings with input as result([m, protected])
+	count(r4) == 0
+	r5 := data.asr_guard.whatif.findings with input as result([m, item_no_change])
 		with data.asr_guard.inventory as {"replicated_disks": [disk_id("d1")]}
+	count(r5) == 0
 }
 
 test_unchanged_data_disks_are_not_new if {
 	entry := {"lun": 1, "createOption": "Copy", "managedDisk": {"id": disk_id("d1")}}
 	m := change(vm_id, "Modify", vm_payload(disk_id("os"), [entry]), vm_payload(disk_id("os"), [entry]))
-	count(whatif.findings) == 0 with input as result([m, item_no_change])
+	r6 := data.asr_guard.whatif.findings with input as result([m, item_no_change])
+	count(r6) == 0
 }
 
 test_replicated_item_deleted_while_vm_stays_warns if {
 	p := result([change(item_id, "Delete", item_payload([]), null)])
-	rules(whatif.findings) == [["ASR008", "warn"]] with input as p
+	rules(data.asr_guard.whatif.findings) == [["ASR008", "warn"]] with input as p
 }
 
 test_replicated_item_recreated_is_the_workaround if {
 	swap := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os2"), []))
 	old_item := change(item_id, "Delete", item_payload([]), null)
 	new_item := change(concat("", [item_id, "-2"]), "Create", null, item_payload([disk_id("os2")]))
-	rules(whatif.findings) == [["ASR009", "info"]] with input as result([swap, old_item, new_item])
+	rules(data.asr_guard.whatif.findings) == [["ASR009", "info"]] with input as result([swap, old_item, new_item])
 }
 
 test_a_disk_whose_create_option_differs_before_and_after if {
@@ -91,7 +95,7 @@ test_a_disk_whose_create_option_differs_before_and_after if {
 		change(disk, "Modify", {"properties": {"creationData": {"createOption": "Copy"}}}, {"properties": {"creationData": {"createOption": "Restore"}}}),
 		item_no_change,
 	])
-	findings := whatif.findings with input as p
+	findings := data.asr_guard.whatif.findings with input as p
 	rules(findings) == [["ASR002", "deny"]]
 	some f in findings
 	contains(f.message, "created with createOption Copy, Restore")

@@ -1,0 +1,12 @@
+# METADATA
+# title: HCP Terraform / Terraform Enterprise OPA policy set entry point
+# description: |
+#   Queries for policies.hcl (docs/platforms/hcp-terraform.md):
+#   data.asr_guard.platforms.hcp_terraform.deny (mandatory) and .warn (advisory). Each is
+#   an array of messages, empty when the plan passes, as HCP Terraform expects; the plan
+#   is input.plan (https://developer.hashicorp.com/terraform/cloud-docs/policy-enforcement/define-policies/opa).
+package asr_guard.platforms.hcp_terraform
+
+deny contains message if some message in data.asr_guard.platforms.plan.deny
+
+warn contains message if some message in data.asr_guard.platforms.plan.warn

@@ -1,0 +1,48 @@
+package asr_guard.rules_test
+
+# (Functions that read the view are tested through the events they raise: regorus evaluates
+# a function call under `with` against the data it had before.)
+
+vm_id := "/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1"
+
+inventory := {"replicated_vms": [vm_id]}
+
+schema := "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
+
+template(vm) := {"$schema": schema, "resources": [
+	{
+		"type": "Microsoft.Compute/disks",
+		"id": "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/disks/r",
+		"properties": {"creationData": {"createOption": "Copy"}},
+	},
+	{"type": "Microsoft.Compute/virtualMachines", "id": vm, "properties": {"storageProfile": {"dataDisks": [{
+		"lun": 1,
+		"createOption": "Attach",
+		"managedDisk": {"id": "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/disks/r"},
+	}]}}},
+]}
+
+unscoped(name) := concat("", ["/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/", name])
+
+test_placeholders_of_an_unscoped_template_match_the_rest_of_the_id if {
+	events := data.asr_guard.rules.events with input as template(unscoped("vm1")) with data.asr_guard.inventory as inventory
+	[[e.scenario, e.vm_id] | some e in events] == [["disk_restore", vm_id]]
+	some e in events
+	contains(e.detail, concat("", ["(deployed to no given scope: taken as ", vm_id, ")"]))
+	other := data.asr_guard.rules.events with input as template(unscoped("vm2")) with data.asr_guard.inventory as inventory
+	count(other) == 0
+}
+
+test_canonical_ids_match_whatever_their_spelling if {
+	spelled := "  /Subscriptions/S1//resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/ "
+	data.asr_guard.lib.canonical_id(spelled) == vm_id
+	events := data.asr_guard.rules.events with input as template(spelled) with data.asr_guard.inventory as inventory
+	[e.vm_id | some e in events] == [vm_id]
+	data.asr_guard.lib.canonical_id("/a/b%2Fc") == "/a/b/c"
+	data.asr_guard.lib.canonical_id("/a/%zz") == "/a/%zz"
+}
+
+test_link_ids_of_no_link_are_none if {
+	data.asr_guard.rules.link_ids(null) == set()
+	data.asr_guard.rules.link_ids({"ids": ["/x"], "keys": [], "unresolved": []}) == {"/x"}
+}
