@@ -20,7 +20,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.bench import generate
-from validator.policy import ENTRYPOINT, load_pack
+from validator.policy import ENTRYPOINT, PolicyData, load_pack
 
 Runner = Callable[[str], Any]
 
@@ -32,7 +32,7 @@ def regorus_runner() -> Runner:
     engine = regorus.Engine()
     for name, source in pack.modules:
         engine.add_policy(name, source)
-    engine.add_data_json(json.dumps(pack.data()))
+    engine.add_data_json(json.dumps(PolicyData(pack.matrix).document()))
 
     def run(text: str) -> Any:
         engine.set_input_json(text)
@@ -48,7 +48,7 @@ def opa_runner() -> Runner:
     engine = OpaEngine()
     for name, source in pack.modules:
         engine.add_policy(name, source)
-    engine.add_data(pack.data())
+    engine.add_data(PolicyData(pack.matrix).document())
     path = ENTRYPOINT.removeprefix("data.")
     return lambda text: engine.eval_document(path, json.loads(text))
 
@@ -62,7 +62,7 @@ def regopy_runner() -> Runner:
         interpreter = regopy.Interpreter()
         for name, source in pack.modules:
             interpreter.add_module(name, source)
-        interpreter.add_data_json(json.dumps(pack.data()))
+        interpreter.add_data_json(json.dumps(PolicyData(pack.matrix).document()))
         interpreter.set_input_json(text)
         return interpreter.query(ENTRYPOINT)
 

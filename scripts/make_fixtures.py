@@ -1,4 +1,5 @@
-"""Writes the Terraform plan fixtures under tests/fixtures/terraform/ (run after changing them).
+"""Writes the Terraform plan fixtures under tests/fixtures/terraform/, and the plans that are
+examples under examples/terraform/ (run after changing them).
 
 Each plan has the shape `terraform show -json` prints (format 1.2): resource_changes,
 prior_state and planned_values with child modules, and configuration expressions with
@@ -12,7 +13,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "terraform"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "tests" / "fixtures" / "terraform"
+# Fixtures that are examples too: one copy, in examples/ (the tests read it there).
+EXAMPLE_PLANS = ROOT / "examples" / "terraform"
+EXAMPLES = {
+    "vm-replaced-replicated": EXAMPLE_PLANS / "replace-replicated-vm.plan.json",
+    "vm-tags-updated": EXAMPLE_PLANS / "safe-update.plan.json",
+    "restored-disk-attached-module": EXAMPLE_PLANS / "attach-restored-disk.plan.json",
+}
 SUB = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10"
 RG = f"{SUB}/resourceGroups/rg-app-weu"
 VM_ID = f"{RG}/providers/Microsoft.Compute/virtualMachines/vm-app-01"
@@ -684,8 +693,9 @@ def fixtures() -> dict[str, Json]:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for name, plan in fixtures().items():
-        (OUT / f"{name}.plan.json").write_text(json.dumps(plan, indent=2) + "\n", encoding="utf-8")
-        print(f"wrote {name}.plan.json")
+        path = EXAMPLES.get(name, OUT / f"{name}.plan.json")
+        path.write_text(json.dumps(plan, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -11,14 +11,14 @@ from typing import Any
 
 from opa_bindings import OpaEngine, OpaUndefinedError
 
-from validator.policy import PolicyPack
+from validator.policy import PolicyData, PolicyPack
 
 
 class ReferenceOpa:
     def __init__(
         self,
         pack: PolicyPack,
-        extra_data: dict[str, Any] | None = None,
+        data: PolicyData | None = None,
         *,
         with_tests: bool = False,
     ) -> None:
@@ -27,7 +27,8 @@ class ReferenceOpa:
         for name, source in modules:
             self._engine.add_policy(name, source)
         # Through JSON like the embedded engine, so both see the very same document.
-        self._engine.add_data(json.loads(json.dumps(pack.data(extra_data))))
+        document = (data or PolicyData(pack.matrix)).document()
+        self._engine.add_data(json.loads(json.dumps(document)))
 
     def query(self, rule: str, input_value: Any = None) -> Any:
         """The value of a rule path like data.a.b, or None when undefined."""

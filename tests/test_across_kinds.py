@@ -8,18 +8,19 @@ from tests.conftest import all_expectations
 
 CASES = all_expectations()
 
-# situation -> fixture cases (kind/name in tests/fixtures/*/expected.yaml) that describe it
+# situation -> the cases that describe it: kind/name in tests/fixtures/*/expected.yaml,
+# examples/name in examples/expected.yaml
 SITUATIONS = {
     "restored or copied disk put on a replicated VM": [
         "terraform/snapshot-copy-attached.plan.json",
-        "terraform/restored-disk-attached-module.plan.json+inventory-yaml",
-        "whatif/attach-restored-disk.whatif.json",
-        "arm/attach-restored-disk.json",
-        "restore/disks-restore-in-place.yaml",
+        "examples/terraform/attach-restored-disk.plan.json+replicated-vms",
+        "examples/whatif/attach-restored-disk.whatif.json",
+        "examples/arm/attach-restored-disk.json",
+        "examples/restore/disks-restore-in-place.yaml",
     ],
     "replicated VM deleted, replication left in place": [
         "terraform/vm-deleted-replicated.plan.json",
-        "whatif/delete-replicated-vm.whatif.json",
+        "examples/whatif/delete-replicated-vm.whatif.json",
         "whatif/rest-delete-replicated-vm.whatif.json",
     ],
     "OS disk of a replicated VM swapped": [
@@ -40,7 +41,7 @@ SITUATIONS = {
         "whatif/delete-vm-and-replicated-item.whatif.json",
     ],
     "change that does not touch replication": [
-        "terraform/vm-tags-updated.plan.json",
+        "examples/terraform/safe-update.plan.json",
         "whatif/vm-tags-updated.whatif.json",
     ],
 }

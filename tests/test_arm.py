@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, FIXTURES
+from tests.conftest import CORPUS, EXAMPLES, FIXTURES, SAFE_PLAN
 from validator.arm import load_parameters, resolve_template
 from validator.arm_expressions import Evaluator, ExpressionError, Scope, Unresolved, parse
 from validator.cli import main
@@ -188,8 +188,8 @@ def test_real_templates_resolve(path: Path) -> None:
 
 
 def test_resolve_command(capsys: pytest.CaptureFixture[str]) -> None:
-    template = FIXTURES / "arm" / "attach-restored-disk.json"
-    parameters = FIXTURES / "arm" / "attach-restored-disk.parameters.json"
+    template = EXAMPLES / "arm" / "attach-restored-disk.json"
+    parameters = EXAMPLES / "arm" / "attach-restored-disk.parameters.json"
     code = main(["resolve", str(template), "--parameters", str(parameters), "--scope", SCOPE])
     resolved = json.loads(capsys.readouterr().out)
     assert code == 0
@@ -199,7 +199,7 @@ def test_resolve_command(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_resolve_command_rejects_other_kinds(capsys: pytest.CaptureFixture[str]) -> None:
-    plan = FIXTURES / "terraform" / "vm-tags-updated.plan.json"
+    plan = SAFE_PLAN
     assert main(["resolve", str(plan)]) == 2
     assert "not an ARM deployment template" in capsys.readouterr().err
 

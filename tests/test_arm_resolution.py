@@ -12,11 +12,11 @@ import pytest
 
 from tests.conftest import CORPUS, FIXTURES, ROOT
 from tests.schema_check import validate
-from validator import inputs
+from validator import inputs, kinds
 from validator.arm import MAX_NESTING, is_template, paired_parameters, resolve_template
 from validator.arm_expressions import LimitError, Scope
-from validator.check import Options, template_context
 from validator.cli import main
+from validator.files import Candidate
 from validator.jsonc import loads_lenient
 
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
@@ -427,8 +427,8 @@ def named_disk_template(path: Path) -> Path:
 
 
 def names_of(path: Path, *parameters: str) -> list[str]:
-    context = template_context(Options(paths=(), parameters=list(parameters) or None))
-    document = inputs.load_input(inputs.Candidate(str(path)), context=context)
+    context = kinds.run_context(parameters=list(parameters) or None)
+    document = inputs.load_input(Candidate(str(path)), context=context)
     assert document is not None
     return [r["name"] for r in document.value["resources"]]
 
@@ -457,7 +457,7 @@ def test_parameters_file_naming_its_template(tmp_path: Path) -> None:
         metadata={"template": "storage.template.json"},
     )
     assert len(paired_parameters(str(main_template))) == 2
-    document = inputs.load_input(inputs.Candidate(str(main_template)))
+    document = inputs.load_input(Candidate(str(main_template)))
     assert document is not None
     # Read once with each: both deployments are checked.
     assert sorted(r["name"] for r in document.value["resources"]) == ["dev-disk", "prod-disk"]
@@ -736,6 +736,6 @@ def test_the_templates_are_there() -> None:
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_resolved_templates_hold_to_the_schema(path: Path) -> None:
-    document = inputs.load_input(inputs.Candidate(str(path)))
-    assert document is not None and document.kind == inputs.ARM_TEMPLATE
+    document = inputs.load_input(Candidate(str(path)))
+    assert document is not None and document.kind == kinds.arm_template.NAME
     validate(document.value, "resolved-template.schema.json")

@@ -20,27 +20,23 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, INVENTORY, ROOT, TERRAFORM
+from tests.conftest import INVENTORY, MODULE_PLAN, REPLACED_PLAN, ROOT, expected_inputs
+from validator import kinds
 from validator.bundle import package_of
 from validator.cli import main
+from validator.documents import InputDocument
 from validator.engines.embedded import EmbeddedEngine
-from validator.inputs import Candidate, InputDocument, load_input
+from validator.files import Candidate
+from validator.inputs import load_input
 from validator.inventory import inventory_data
-from validator.policy import ENTRYPOINT, load_pack
+from validator.policy import ENTRYPOINT, PolicyData, load_pack
 
 from opa_bindings import OpaEngine  # isort: skip
 
 PACK = load_pack()
 REPLICATED = INVENTORY / "replicated-vms.yaml"
 SCOPE = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu"
-FIXTURE_FILES = sorted(
-    path
-    for kind in ("terraform", "restore", "whatif", "arm")
-    for path in (FIXTURES / kind).iterdir()
-    if path.suffix in (".json", ".yaml")
-    and path.name != "expected.yaml"
-    and "parameters" not in path.name
-)
+FIXTURE_FILES = expected_inputs()
 
 
 def _read_archive(path: Path) -> dict[str, bytes]:
@@ -125,15 +121,14 @@ def test_the_bundle_is_the_same_bytes_each_time(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def engines(built: dict[str, dict[str, bytes]]) -> Iterator[dict[str, Any]]:
     opened = {fmt: _engine(files) for fmt, files in built.items()}
-    yield {**opened, "embedded": EmbeddedEngine(PACK, inventory_data([str(REPLICATED)]))}
+    central = PolicyData(PACK.matrix, inventory_data([str(REPLICATED)]))
+    yield {**opened, "embedded": EmbeddedEngine(PACK, central)}
     for engine in opened.values():
         engine.close()
 
 
 def _document(path: Path) -> InputDocument:
-    from validator.check import Options, template_context
-
-    context = template_context(Options(paths=(), scope=SCOPE))
+    context = kinds.run_context(scope=SCOPE)
     document = load_input(Candidate(str(path)), context=context)
     assert document is not None
     return document
@@ -144,17 +139,17 @@ def test_every_fixture_is_decided_as_by_the_embedded_engine(
     fixture: Path, engines: dict[str, Any]
 ) -> None:
     document = _document(fixture)
-    expected = engines["embedded"].evaluate(document)
+    expected = engines["embedded"].evaluate(document).raw
     for fmt in ("opa", "rego"):
         decision = engines[fmt].eval_document(ENTRYPOINT.removeprefix("data."), document.value)
         assert json.dumps(decision, sort_keys=True) == json.dumps(expected, sort_keys=True), fmt
 
 
 def test_the_comparison_would_see_a_missing_inventory(engines: dict[str, Any]) -> None:
-    document = _document(TERRAFORM / "restored-disk-attached-module.plan.json")
-    assert engines["embedded"].evaluate(document)["findings"]  # the central inventory counts
+    document = _document(MODULE_PLAN)
+    assert engines["embedded"].evaluate(document).findings  # the central inventory counts
     bare = EmbeddedEngine(PACK).evaluate(document)
-    assert not bare["findings"]
+    assert not bare.findings
 
 
 def test_an_existing_directory_is_not_overwritten(
@@ -170,7 +165,7 @@ def test_an_existing_directory_is_not_overwritten(
 def test_the_real_opa_loads_the_bundle(tmp_path: Path) -> None:
     archive = tmp_path / "asr-guard.tar.gz"
     assert main(["bundle", "--output", str(archive)]) == 0
-    plan = TERRAFORM / "vm-replaced-replicated.plan.json"
+    plan = REPLACED_PLAN
     done = subprocess.run(
         [
             "opa",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FIXTURES, INVENTORY, ROOT
+from tests.conftest import INVENTORY, REPLACED_PLAN, ROOT, SAFE_PLAN
 
 SCRIPT = ROOT / "ci" / "asr-guard-ci.sh"
 
@@ -53,7 +53,7 @@ def run_script(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProce
 def test_script_as_github_runs_it(tmp_path: Path) -> None:
     summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
     plan = tmp_path / "plan.json"
-    shutil.copy(FIXTURES / "terraform" / "vm-replaced-replicated.plan.json", plan)
+    shutil.copy(REPLACED_PLAN, plan)
     done = run_script(
         tmp_path,
         {
@@ -75,7 +75,7 @@ def test_script_as_github_runs_it(tmp_path: Path) -> None:
 
 
 def test_script_as_azure_passes_a_safe_plan(tmp_path: Path) -> None:
-    shutil.copy(FIXTURES / "terraform" / "vm-tags-updated.plan.json", tmp_path / "plan.json")
+    shutil.copy(SAFE_PLAN, tmp_path / "plan.json")
     done = run_script(tmp_path, {"TF_BUILD": "True", "ASR_GUARD_PATHS": "plan.json"})
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""  # no findings, no logging commands

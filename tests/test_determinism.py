@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, INVENTORY
+from tests.conftest import EXAMPLES, FIXTURES, INVENTORY
 from validator.cli import main
 
 SCOPE = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu"
@@ -14,6 +14,9 @@ ARGS = [
     str(FIXTURES / "terraform"),
     str(FIXTURES / "restore"),
     str(FIXTURES / "whatif"),
+    str(EXAMPLES / "terraform"),
+    str(EXAMPLES / "restore"),
+    str(EXAMPLES / "whatif"),
     str(FIXTURES / "arm" / "module-disks-from-snapshots.json"),
     "--inventory", str(INVENTORY / "replicated-vms.yaml"),
     "--scope", SCOPE,

@@ -10,22 +10,21 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, FIXTURES, INVENTORY, TERRAFORM
+from tests.conftest import CORPUS, INVENTORY, TERRAFORM, expected_inputs
 from tests.reference_opa import ReferenceOpa
 from validator.engines.embedded import EmbeddedEngine
-from validator.inputs import Candidate, load_input
+from validator.files import Candidate
+from validator.inputs import load_input
 from validator.inventory import inventory_data
-from validator.policy import ENTRYPOINT, RegoTest, load_pack
+from validator.policy import ENTRYPOINT, PolicyData, RegoTest, load_pack
 
 PACK = load_pack()
 PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
 TESTS = PACK.tests()
+# Every input a fixture or example case names, and the corpus of real third-party files.
 PLANS = (
-    sorted(TERRAFORM.glob("*.plan.json"))
+    expected_inputs()
     + sorted((CORPUS / "terraform").glob("*.json"))
-    + sorted(p for p in (FIXTURES / "restore").iterdir() if p.name != "expected.yaml")
-    + sorted((FIXTURES / "whatif").glob("*.whatif.json"))
-    + sorted(p for p in (FIXTURES / "arm").glob("*.json") if "parameters" not in p.name)
     + sorted((CORPUS / "arm").glob("*.json"))
     + sorted((CORPUS / "rest" / "backup").glob("*Restore*.json"))
 )
@@ -68,11 +67,11 @@ def canonical(report: Any) -> str:
 @pytest.mark.parametrize("inventory", INVENTORIES, ids=lambda p: p.name if p else "no-inventory")
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.name)
 def test_decision_is_identical_to_opa(plan: Path, inventory: Path | None) -> None:
-    extra = inventory_data([str(inventory)] if inventory else [])
+    data = PolicyData(PACK.matrix, inventory_data([str(inventory)] if inventory else []))
     document = load_input(Candidate(str(plan)))
     assert document is not None
-    embedded = EmbeddedEngine(PACK, extra).evaluate(document)
-    reference = ReferenceOpa(PACK, extra)
+    embedded = EmbeddedEngine(PACK, data).evaluate(document).raw
+    reference = ReferenceOpa(PACK, data)
     try:
         expected = reference.query(ENTRYPOINT, document.value)
     finally:
@@ -85,8 +84,9 @@ def test_identity_check_would_catch_a_difference() -> None:
     """The comparison is not vacuous: different inventories give different decisions."""
     document = load_input(Candidate(str(TERRAFORM / "vm-replaced-not-replicated.plan.json")))
     assert document is not None
-    plain = EmbeddedEngine(PACK).evaluate(document)
-    reference = ReferenceOpa(PACK, inventory_data([str(INVENTORY / "replicated-vms.yaml")]))
+    plain = EmbeddedEngine(PACK).evaluate(document).raw
+    inventory = inventory_data([str(INVENTORY / "replicated-vms.yaml")])
+    reference = ReferenceOpa(PACK, PolicyData(PACK.matrix, inventory))
     try:
         other = reference.query(ENTRYPOINT, document.value)
     finally:

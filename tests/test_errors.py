@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import codecs
 import json
+import pickle
 import socket
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import INVENTORY, TERRAFORM
+from tests.conftest import INVENTORY, REPLACED_PLAN, TERRAFORM
 from tests.opa_rest_server import faulty_server
 from validator.cli import main
+from validator.errors import AsrGuardError, EngineError, InputError, OutputError, UsageError
 
-PLAN = TERRAFORM / "vm-replaced-replicated.plan.json"
+PLAN = REPLACED_PLAN
 
 
 def run_error(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
@@ -327,3 +329,22 @@ def test_closed_standard_output_is_an_error(fmt: str) -> None:
     error = process.stderr.read().decode()
     assert process.wait() == 2
     assert error == "asr-guard: error: standard output was closed before the report was written\n"
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        InputError("plan.json", "invalid JSON: Expecting value (column 3)", 2),
+        InputError("-", "is empty"),
+        OutputError("report.json", "No such file or directory"),
+        EngineError("embedded engine: plan.json: boom"),
+        UsageError("no input given"),
+    ],
+    ids=repr,
+)
+def test_errors_cross_processes_unchanged(error: AsrGuardError) -> None:
+    """What a worker process raises is raised again, the same, in the main process."""
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is type(error)
+    assert (again.args, str(again)) == (error.args, str(error))
+    assert vars(again) == vars(error)

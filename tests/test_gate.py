@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import INVENTORY, TERRAFORM, all_expectations
+from tests.conftest import INVENTORY, REPLACED_PLAN, TERRAFORM, all_expectations
 from tests.schema_check import validate
 from validator.cli import main
 
@@ -68,7 +68,7 @@ def test_text_output_has_workaround_and_summary(
 
 
 def test_colour_on_request(capsys: pytest.CaptureFixture[str]) -> None:
-    main(["check", str(TERRAFORM / "vm-replaced-replicated.plan.json"), "--color", "always"])
+    main(["check", str(REPLACED_PLAN), "--color", "always"])
     assert "\033[31mDENY" in capsys.readouterr().out
 
 
@@ -91,7 +91,7 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
     import io
     import sys
 
-    data = (TERRAFORM / "vm-replaced-replicated.plan.json").read_bytes()
+    data = REPLACED_PLAN.read_bytes()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     assert main(["check", "-", "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["inputs"] == [
@@ -101,7 +101,7 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
 
 def test_output_file_is_written(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "report.json"
-    plan = TERRAFORM / "vm-replaced-replicated.plan.json"
+    plan = REPLACED_PLAN
     before = plan.read_bytes()
     code = main(["check", str(plan), "--format", "json", "--output", str(target)])
     assert code == 1
@@ -123,7 +123,7 @@ def test_module_entrypoint_runs() -> None:
     assert "PASSED" in done.stdout
 
 
-@pytest.mark.parametrize("plan", ["vm-replaced-replicated.plan.json", "missing.plan.json"])
+@pytest.mark.parametrize("plan", [REPLACED_PLAN, TERRAFORM / "missing.plan.json"], ids=str)
 def test_check_leaves_the_garbage_collector_as_it_found_it(
     plan: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.reference_opa import ReferenceOpa
-from validator import inputs
+from validator import inputs, kinds
+from validator.documents import InputDocument
 from validator.engines.embedded import EmbeddedEngine
-from validator.inputs import InputDocument
-from validator.policy import ENTRYPOINT, load_pack
+from validator.kinds import arm_template, arm_whatif, backup_restore_request, terraform_plan
+from validator.policy import ENTRYPOINT, PolicyData, load_pack
 
 PACK = load_pack()
 SETTINGS = settings(
@@ -33,9 +34,9 @@ RG = "/subscriptions/s1/resourceGroups/rg/providers"
 VM_IDS = [f"{RG}/Microsoft.Compute/virtualMachines/vm{i}" for i in range(2)]
 DISK_IDS = [f"{RG}/Microsoft.Compute/disks/d{i}" for i in range(2)]
 # The inventory names one VM and one disk; the inputs may name the others.
-INVENTORY = {
-    "asr_guard": {"inventory": {"replicated_vms": [VM_IDS[0]], "replicated_disks": [DISK_IDS[0]]}}
-}
+INVENTORY = PolicyData(
+    PACK.matrix, inventory={"replicated_vms": [VM_IDS[0]], "replicated_disks": [DISK_IDS[0]]}
+)
 
 
 def cased(ids: list[str]) -> st.SearchStrategy[str]:
@@ -395,11 +396,11 @@ def decided_alike(
     value: dict[str, Any], kind: str, engines: tuple[EmbeddedEngine, ReferenceOpa]
 ) -> set[str]:
     """value is a valid `kind`; both engines decide on it, the same way. The rules found."""
-    found = inputs.detect_kind(value)
-    assert found is not None and found.name == kind
+    found = kinds.detect(value)
+    assert found is not None and kind == found.NAME
     inputs.validate("generated", value, found)
     embedded, reference = engines
-    decision = embedded.evaluate(InputDocument("generated", kind, json.dumps(value), value))
+    decision = embedded.evaluate(InputDocument("generated", kind, json.dumps(value), value)).raw
     assert decision["kind"] == kind
     expected = reference.query(ENTRYPOINT, value)
     assert json.dumps(decision, sort_keys=True) == json.dumps(expected, sort_keys=True)
@@ -442,21 +443,21 @@ def test_generated_plans(engines: Engines) -> None:
         if len(set(ids)) < len(ids):
             shapes.add("an id twice")
 
-    rules = rules_drawn(plans, inputs.TERRAFORM_PLAN, engines, note)
+    rules = rules_drawn(plans, terraform_plan.NAME, engines, note)
     # Not vacuous: the plans drawn break replication in several ways, in the tricky shapes.
     assert len(rules) >= 3, rules
     assert shapes == {"an address twice", "a deposed object", "an id twice"}, shapes
 
 
 def test_generated_templates(engines: Engines) -> None:
-    assert rules_drawn(templates, inputs.ARM_TEMPLATE, engines), "no template gave a finding"
+    assert rules_drawn(templates, arm_template.NAME, engines), "no template gave a finding"
 
 
 def test_generated_whatif_results(engines: Engines) -> None:
-    rules = rules_drawn(whatifs, inputs.ARM_WHATIF, engines)
+    rules = rules_drawn(whatifs, arm_whatif.NAME, engines)
     assert len(rules) >= 3, rules
 
 
 def test_generated_restore_requests(engines: Engines) -> None:
-    rules = rules_drawn(restore_requests, inputs.RESTORE_REQUEST, engines)
+    rules = rules_drawn(restore_requests, backup_restore_request.NAME, engines)
     assert {"ASR001", "ASR003"} <= rules, rules

@@ -11,13 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import FIXTURES
+from tests.conftest import INVENTORY, REPLACED_PLAN
 from validator import loading
 from validator.cli import main
 from validator.errors import InputError
-from validator.inputs import Candidate, load_input
+from validator.files import Candidate
+from validator.inputs import load_input
 
-PLAN = FIXTURES / "terraform" / "vm-replaced-replicated.plan.json"
+PLAN = REPLACED_PLAN
 SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -180,9 +181,7 @@ def test_plan_shaped_documents_exit_0_1_or_2(
 ) -> None:
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan))
-    code = main(
-        ["check", str(path), "--inventory", str(FIXTURES / "inventory" / "replicated-vms.yaml")]
-    )
+    code = main(["check", str(path), "--inventory", str(INVENTORY / "replicated-vms.yaml")])
     err = capsys.readouterr().err
     assert code in (0, 1, 2)
     assert "Traceback" not in err

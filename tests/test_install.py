@@ -13,7 +13,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import ROOT, TERRAFORM
+from tests.conftest import ROOT, SAFE_PLAN
 from validator.cli import main
 from validator.engines import embedded
 
@@ -62,7 +62,7 @@ def test_without_the_embedded_engine_the_run_says_how_to_evaluate(
     monkeypatch.setattr(embedded, "regorus", None)
     monkeypatch.setenv("PATH", str(tmp_path))  # no opa binary either
     monkeypatch.delenv("ASR_GUARD_OPA_URL", raising=False)
-    assert main(["check", str(TERRAFORM / "vm-tags-updated.plan.json")]) == 2
+    assert main(["check", str(SAFE_PLAN)]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1
     assert "asr-guard[embedded]" in error

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, INVENTORY
+from tests.conftest import EXAMPLES, FIXTURES, INVENTORY
 from validator.cli import main
 from validator.errors import InputError
 from validator.inventory import inventory_data
@@ -17,7 +17,7 @@ OS_DISK = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourcegroups/rg
 
 
 def inventory(path: Path) -> dict[str, list[str]]:
-    data: dict[str, list[str]] = inventory_data([str(path)])["asr_guard"]["inventory"]
+    data: dict[str, list[str]] = inventory_data([str(path)])
     return data
 
 
@@ -44,7 +44,7 @@ def test_whatif_result_names_existing_items() -> None:
 
 def test_arm_template_with_protected_items(tmp_path: Path) -> None:
     template = FIXTURES / "arm" / "enable-replication-with-restored-disk.json"
-    parameters = json.loads((FIXTURES / "arm" / "attach-restored-disk.parameters.json").read_text())
+    parameters = json.loads((EXAMPLES / "arm" / "attach-restored-disk.parameters.json").read_text())
     # The template's own parameters: vmName has no default, so its item names no VM.
     assert inventory(template)["replicated_vms"] == []
     with_default = json.loads(template.read_text())

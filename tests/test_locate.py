@@ -1,4 +1,5 @@
-"""JSON pointer positions agree with json-source-map, the reference, on every file and at random."""
+"""validator/locate.py: JSON pointer positions agree with json-source-map, the reference, on
+every file and at random."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import CORPUS, FIXTURES
-from validator.locate import json_positions, yaml_positions
+from validator.locate import json_positions
 
 FILES = sorted(FIXTURES.rglob("*.json")) + sorted(CORPUS.rglob("*.json"))
 
@@ -75,11 +76,3 @@ def test_keys_with_escapes() -> None:
 
 def test_pointers_that_are_not_there_are_left_out() -> None:
     assert json_positions('{"a": [1]}', {"/b", "/a/3", "/a/0"}) == {"/a/0": (1, 8)}
-
-
-def test_yaml_positions() -> None:
-    text = "a:\n  b:\n    - x\n    - y: 1\n"
-    assert yaml_positions(text, {"/a/b/1/y", "/a/b/0", "/nope"}) == {
-        "/a/b/1/y": (4, 10),
-        "/a/b/0": (3, 7),
-    }

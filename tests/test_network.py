@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, INVENTORY
+from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, SAFE_PLAN
 from validator.cli import main
 
 SCOPE = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu"
@@ -41,6 +41,9 @@ def test_every_input_kind_without_network(
         str(FIXTURES / "terraform"),
         str(FIXTURES / "restore"),
         str(FIXTURES / "whatif"),
+        str(EXAMPLES / "terraform"),
+        str(EXAMPLES / "restore"),
+        str(EXAMPLES / "whatif"),
         str(FIXTURES / "arm" / "module-disks-from-snapshots.json"),
         "--inventory", str(INVENTORY / "resource-graph.json"),
         "--inventory", str(INVENTORY / "protected-items.json"),
@@ -59,7 +62,7 @@ def test_verify_and_resolve_without_network(
     no_network: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["verify"]) == 0
-    assert main(["resolve", str(FIXTURES / "arm" / "attach-restored-disk.json")]) == 0
+    assert main(["resolve", str(EXAMPLES / "arm" / "attach-restored-disk.json")]) == 0
     capsys.readouterr()
     assert no_network == []
 
@@ -67,7 +70,7 @@ def test_verify_and_resolve_without_network(
 def test_opa_url_is_the_only_way_out(
     no_network: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = FIXTURES / "terraform" / "vm-tags-updated.plan.json"
+    plan = SAFE_PLAN
     assert main(["check", str(plan), "--opa-url", "http://127.0.0.1:9"]) == 2
     assert "cannot connect" in capsys.readouterr().err
     assert no_network  # it did try, there and only there

@@ -13,12 +13,12 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.conftest import INVENTORY, TERRAFORM, all_expectations
+from tests.conftest import INVENTORY, MODULE_PLAN, REPLACED_PLAN, all_expectations
 from tests.opa_rest_server import opa_rest_server
 from validator.cli import main
 from validator.policy import ENTRYPOINT, load_pack
 
-PLAN = TERRAFORM / "vm-replaced-replicated.plan.json"
+PLAN = REPLACED_PLAN
 
 
 def test_preloaded_server_uses_its_own_policies_and_data(
@@ -39,7 +39,7 @@ def test_preloaded_server_uses_its_own_policies_and_data(
             },
             timeout=5,
         )
-        plan = TERRAFORM / "restored-disk-attached-module.plan.json"
+        plan = MODULE_PLAN
         code = main(["check", str(plan), "--opa-url", url, "--opa-preloaded", "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 1

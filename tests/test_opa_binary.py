@@ -16,11 +16,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import INVENTORY, ROOT, TERRAFORM, all_expectations
+from tests.conftest import INVENTORY, MODULE_PLAN, ROOT, SAFE_PLAN, TERRAFORM, all_expectations
+from validator.check import Checker, Options
 from validator.cli import main
 from validator.engines import embedded
+from validator.engines.opa_binary import OpaBinaryEngine
+from validator.files import Candidate
+from validator.inputs import load_input
+from validator.inventory import inventory_data
+from validator.policy import PolicyData, load_pack
 
-PLAN = TERRAFORM / "restored-disk-attached-module.plan.json"
+PLAN = MODULE_PLAN
 REPLICATED = INVENTORY / "replicated-vms.yaml"
 
 
@@ -140,14 +146,9 @@ def test_many_inputs_go_to_a_short_lived_server(
 
 
 def test_the_server_is_stopped_when_the_run_ends(standin: Path) -> None:
-    from validator.engines.opa_binary import OpaBinaryEngine
-    from validator.inputs import Candidate, load_input
-    from validator.inventory import inventory_data
-    from validator.policy import load_pack
-
-    engine = OpaBinaryEngine(
-        str(standin / "opa"), load_pack(), inventory_data([str(REPLICATED)]), timeout=60
-    )
+    pack = load_pack()
+    data = PolicyData(pack.matrix, inventory_data([str(REPLICATED)]))
+    engine = OpaBinaryEngine(str(standin / "opa"), pack, data, timeout=60)
     document = load_input(Candidate(str(PLAN)))
     assert document is not None
     try:
@@ -158,3 +159,18 @@ def test_the_server_is_stopped_when_the_run_ends(standin: Path) -> None:
         engine.close()
     assert first == second
     assert process.poll() is not None
+
+
+def test_a_run_stops_the_server_it_started_though_the_checker_stays_open(standin: Path) -> None:
+    """The command never closes its checker (cli.entry): the run itself stops the server."""
+    options = Options(
+        paths=[str(PLAN), str(SAFE_PLAN)], engine="opa", opa_path=str(standin / "opa")
+    )
+    checker = Checker(options)
+    assert checker.run().passed
+    engine = checker._engine
+    assert isinstance(engine, OpaBinaryEngine)
+    process = engine._process
+    assert process is not None  # the second document was asked of the server
+    assert process.poll() is not None
+    checker.close()

@@ -8,15 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, INVENTORY
+from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, REPLACED_PLAN, SAFE_PLAN
+from validator.check import MIN_PARALLEL_BYTES, jobs_for
 from validator.cli import main
-from validator.inputs import Candidate, TemplateContext
-from validator.parallel import MIN_PARALLEL_BYTES, _evaluate, _load, jobs_for
+from validator.errors import InputError
+from validator.files import Candidate
+from validator.kinds import RunContext
+from validator.parallel import Reread, evaluate, load
+from validator.policy import PolicyData, load_pack
 
 ARGS = [
     str(FIXTURES / "terraform"),
     str(FIXTURES / "restore"),
     str(FIXTURES / "whatif"),
+    str(EXAMPLES / "terraform"),
+    str(EXAMPLES / "restore"),
+    str(EXAMPLES / "whatif"),
     "--inventory", str(INVENTORY / "replicated-vms.yaml"),
     "--waivers", str(FIXTURES / "waivers.yaml"),
     "--today", "2026-11-24",
@@ -35,12 +42,10 @@ def test_workers_give_the_same_report_as_one_by_one(tmp_path: Path) -> None:
 def test_an_error_in_a_worker_fails_the_run_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = json.loads((FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text())
+    plan = json.loads(SAFE_PLAN.read_text())
     plan["deep"] = json.loads("[" * 200 + "]" * 200)
     (tmp_path / "a.plan.json").write_text(json.dumps(plan))
-    (tmp_path / "b.plan.json").write_text(
-        (FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text()
-    )
+    (tmp_path / "b.plan.json").write_text(SAFE_PLAN.read_text())
     assert main(["check", str(tmp_path), "--jobs", "2"]) == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines() == [
@@ -72,7 +77,7 @@ def test_workers_only_when_it_pays_off(tmp_path: Path) -> None:
 def test_the_first_bad_file_in_order_fails_the_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = (FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text()
+    good = SAFE_PLAN.read_text()
     (tmp_path / "a.plan.json").write_text(good)
     (tmp_path / "b.plan.json").write_text(good[:-40])
     (tmp_path / "c.plan.json").write_text("{")
@@ -83,14 +88,15 @@ def test_the_first_bad_file_in_order_fails_the_run(
 
 def test_a_plan_that_changes_after_its_check_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
-    path.write_text((FIXTURES / "terraform" / "vm-tags-updated.plan.json").read_text())
-    status, document = _load(Candidate(str(path)), 10**9, TemplateContext())
-    assert status == "ok" and document.digest and not document.text
-    assert _evaluate(document, 10**9, "{}")[0] == "ok"
+    path.write_text(SAFE_PLAN.read_text())
+    item = load(Candidate(str(path)), 10**9, RunContext())
+    assert isinstance(item, Reread) and item.digest and not item.document.text
+    data = PolicyData(load_pack().matrix)
+    assert evaluate(item, 10**9, data).kind == "terraform-plan"
     path.write_text(path.read_text().replace("1.9.8", "1.9.9"))
-    assert _evaluate(document, 10**9, "{}") == (
-        "input", (str(path), "changed while it was being checked", None)
-    )  # fmt: skip
+    with pytest.raises(InputError) as raised:
+        evaluate(item, 10**9, data)
+    assert raised.value.args == (str(path), "changed while it was being checked", None)
 
 
 def test_standard_input_among_the_inputs_is_read_by_this_process(
@@ -100,8 +106,8 @@ def test_standard_input_among_the_inputs_is_read_by_this_process(
     import io
     import sys
 
-    replaced = FIXTURES / "terraform" / "vm-replaced-replicated.plan.json"
-    other = FIXTURES / "terraform" / "vm-tags-updated.plan.json"
+    replaced = REPLACED_PLAN
+    other = SAFE_PLAN
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(replaced.read_bytes())))
     assert main(["check", "-", str(other), "--jobs", "2", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)

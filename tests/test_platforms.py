@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CORPUS, INVENTORY, TERRAFORM
+from tests.conftest import CORPUS, INVENTORY, REPLACED_PLAN, TERRAFORM
 from tests.reference_opa import ReferenceOpa
+from validator.documents import InputDocument
 from validator.engines.embedded import EmbeddedEngine
-from validator.inputs import InputDocument
 from validator.inventory import inventory_data
-from validator.policy import load_pack
+from validator.policy import PolicyData, load_pack
 
 PACK = load_pack()
 PLANS = sorted(TERRAFORM.glob("*.plan.json")) + sorted((CORPUS / "terraform").glob("*.json"))
@@ -81,9 +81,9 @@ def given(platform: str, plan: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture(scope="module", params=INVENTORIES, ids=lambda p: p.name if p else "no-inventory")
 def engines(request: pytest.FixtureRequest) -> Iterator[tuple[EmbeddedEngine, ReferenceOpa]]:
-    extra = inventory_data([str(request.param)] if request.param else [])
-    reference = ReferenceOpa(PACK, extra)
-    yield EmbeddedEngine(PACK, extra), reference
+    data = PolicyData(PACK.matrix, inventory_data([str(request.param)] if request.param else []))
+    reference = ReferenceOpa(PACK, data)
+    yield EmbeddedEngine(PACK, data), reference
     reference.close()
 
 
@@ -115,7 +115,7 @@ def test_entry_point_gives_the_packs_verdict_on_both_engines(
 
 def test_the_comparison_would_see_a_denial() -> None:
     """Not vacuous: some fixture is denied through every entry point."""
-    plan = json.loads((TERRAFORM / "vm-replaced-replicated.plan.json").read_text())
+    plan = json.loads(REPLACED_PLAN.read_text())
     reference = ReferenceOpa(PACK)
     try:
         for shape, deny_rule, _ in PLATFORMS.values():

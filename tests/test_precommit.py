@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import FIXTURES, INVENTORY, ROOT
+from tests.conftest import EXAMPLES, INVENTORY, REPLACED_PLAN, ROOT, SAFE_PLAN
 
 WHEELHOUSE = ROOT / ".wheelhouse"
 
@@ -41,9 +41,9 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Path:
         pytest.skip("no .wheelhouse (run scripts/test once)")
     repo = tmp_path_factory.mktemp("infra")
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    shutil.copy(FIXTURES / "terraform" / "vm-replaced-replicated.plan.json", repo / "bad.plan.json")
-    shutil.copy(FIXTURES / "terraform" / "vm-tags-updated.plan.json", repo / "good.plan.json")
-    shutil.copy(FIXTURES / "restore" / "vm-restore-in-place.json", repo / "restore-app.json")
+    shutil.copy(REPLACED_PLAN, repo / "bad.plan.json")
+    shutil.copy(SAFE_PLAN, repo / "good.plan.json")
+    shutil.copy(EXAMPLES / "restore" / "vm-restore-in-place.json", repo / "restore-app.json")
     shutil.copy(INVENTORY / "replicated-vms.yaml", repo / "replicated-vms.yaml")
     (repo / "package.json").write_text('{"name": "infra-tools", "plan": "not a plan"}')
     subprocess.run(["git", "-C", str(repo), "add", "."], check=True)

@@ -24,16 +24,16 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.conftest import CORPUS, INVENTORY, TERRAFORM
+from tests.conftest import CORPUS, INVENTORY, MODULE_PLAN, SAFE_PLAN
 from tests.opa_rest_server import _Handler, _Server, opa_rest_server, opa_rest_server_state, serve
 from tests.schema_check import validate
-from validator.check import Options, run
+from validator.check import Checker, Options
 from validator.cli import main
-from validator.findings import RunResult
 from validator.inventory import inventory_data
 from validator.policy import load_pack
+from validator.result import RunResult
 
-PLAN = TERRAFORM / "restored-disk-attached-module.plan.json"
+PLAN = MODULE_PLAN
 REPLICATED = INVENTORY / "replicated-vms.yaml"
 
 
@@ -69,6 +69,11 @@ def holding_server() -> Iterator[tuple[str, _HoldingServer]]:
     server = _HoldingServer()
     with serve(server) as url:
         yield url, server
+
+
+def run(options: Options) -> RunResult:
+    with Checker(options) as checker:
+        return checker.run()
 
 
 def _rules(result: RunResult) -> list[str]:
@@ -286,7 +291,7 @@ def test_the_servers_decision_ids_are_in_the_json_and_sarif_reports(
 ) -> None:
     sarif = tmp_path / "report.sarif"
     with opa_rest_server(decision_logs=True) as url:
-        args = ["check", str(PLAN), str(TERRAFORM / "vm-tags-updated.plan.json")]
+        args = ["check", str(PLAN), str(SAFE_PLAN)]
         args += ["--opa-url", url, "--format", "json", "--format", "sarif", "--output", str(sarif)]
         assert main(args) == 0
     report = json.loads(capsys.readouterr().out)
@@ -312,7 +317,7 @@ def test_a_preloaded_server_with_a_central_inventory_and_a_runs_own(tmp_path: Pa
         for name, source in pack.modules:
             state.put_policy(f"bundle/{name}", source)
         state.put_data(["asr_guard", "matrix"], pack.matrix)
-        central = inventory_data([str(REPLICATED)])["asr_guard"]["inventory"]
+        central = inventory_data([str(REPLICATED)])
         state.put_data(["asr_guard", "inventory"], central)
         by_server = run(Options(paths=[str(PLAN)], opa_url=url, opa_preloaded=True))
         empty = tmp_path / "empty.yaml"

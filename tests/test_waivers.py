@@ -10,13 +10,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, INVENTORY
+from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, REPLACED_PLAN, tf_config
 from validator.cli import main
-from validator.waivers import address_regex, glob_to_regex
+from validator.kinds.terraform_plan import address_regex
+from validator.waivers import glob_to_regex
 
 WAIVERS = FIXTURES / "waivers.yaml"
 UNPROTECTED = FIXTURES / "terraform" / "empty-disk-attached-unprotected.plan.json"
-REPLACED = FIXTURES / "terraform" / "vm-replaced-replicated.plan.json"
+REPLACED = REPLACED_PLAN
 # The VMs of the fixtures replicated, on a day the inline waivers of these tests are active.
 REPLICATED_TODAY = ["--inventory", str(INVENTORY / "replicated-vms.yaml"), "--today", "2026-11-24"]
 
@@ -87,8 +88,7 @@ def test_waived_findings_in_sarif_and_junit(tmp_path: Path) -> None:
 def waived_config(tmp_path: Path, reason: str) -> tuple[Path, Path]:
     """A copy of the tfconfig fixture whose restored-disk attachment carries an inline
     ASR002 waiver: (the configuration directory, the module file with the waiver)."""
-    config = tmp_path / "config"
-    shutil.copytree(FIXTURES / "tfconfig", config)
+    config = tf_config(tmp_path)
     module = config / "modules" / "data_disks" / "main.tf"
     block = 'resource "azurerm_virtual_machine_data_disk_attachment" "restored" {\n'
     waiver = f'  # asr-guard:waive ASR002 expires=2027-01-15 reason="{reason}"\n'
@@ -111,7 +111,7 @@ def test_inline_waiver_in_a_yaml_restore_request(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     request = tmp_path / "restore.yaml"
-    text = (FIXTURES / "restore" / "disks-restore-in-place.yaml").read_text()
+    text = (EXAMPLES / "restore" / "disks-restore-in-place.yaml").read_text()
     request.write_text(
         "# asr-guard:waive ASR002 expires=2026-12-01 reason=approved in change CHG-4411\n" + text
     )

@@ -60,7 +60,7 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from validator import loading, schemas
 from validator.arm_expressions import (
@@ -81,9 +81,8 @@ from validator.arm_expressions import (
     user_functions,
 )
 from validator.errors import InputError, UsageError
-
-if TYPE_CHECKING:
-    from validator.inputs import TemplateContext
+from validator.jsonc import is_parameters
+from validator.jsonc import is_template as is_template
 
 TEMPLATE_SCHEMA = "arm-template.schema.json"
 PARAMETERS_SCHEMA = "arm-parameters.schema.json"
@@ -105,33 +104,6 @@ _LEVELS = (
     ("managementgroupdeploymenttemplate.json", MANAGEMENT_GROUP),
     ("tenantdeploymenttemplate.json", TENANT),
 )
-
-
-def is_template(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and "deploymenttemplate.json" in str(value.get("$schema", "")).lower()
-        and "resources" in value
-    )
-
-
-def is_parameters(value: Any) -> bool:
-    return (
-        isinstance(value, dict)
-        and "deploymentparameters.json" in str(value.get("$schema", "")).lower()
-    )
-
-
-def lenient_template(text: str) -> Any:
-    """A text that strict JSON refuses, read as ARM reads templates and parameters files
-    (comments, trailing commas, multi-line strings): the value if it is one, else None."""
-    from validator.jsonc import loads_lenient
-
-    try:
-        value = loads_lenient(text)
-    except (ValueError, RecursionError):
-        return None
-    return value if is_template(value) or is_parameters(value) else None
 
 
 def level(template: Mapping[str, Any]) -> str:
@@ -181,10 +153,23 @@ def parameter_arguments(arguments: Sequence[str]) -> tuple[str | None, dict[str,
     return every, per_template
 
 
+@dataclass(frozen=True)
+class TemplateContext:
+    """What ARM template expressions may read besides the template: --parameters, --scope.
+
+    parameters: the values of the --parameters FILE for every template (parameters_file);
+    per_template: resolved template path -> (file, values) of --parameters TEMPLATE=FILE.
+    Without either, each template is paired with its parameters files (paired_parameters).
+    """
+
+    parameters: dict[str, Any] = field(default_factory=dict)
+    scope: str | None = None
+    per_template: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    parameters_file: str | None = None
+
+
 def template_context(arguments: str | Sequence[str] | None, scope: str | None) -> TemplateContext:
     """What --parameters and --scope give the templates of a run (checked at once)."""
-    from validator import inputs
-
     if isinstance(arguments, str):
         arguments = [arguments]
     try:
@@ -192,7 +177,7 @@ def template_context(arguments: str | Sequence[str] | None, scope: str | None) -
     except ExpressionError as exc:
         raise UsageError(str(exc)) from None
     every, per_template = parameter_arguments(arguments or ())
-    return inputs.TemplateContext(
+    return TemplateContext(
         load_parameters(every) if every else {},
         scope,
         per_template={key: (path, load_parameters(path)) for key, path in per_template.items()},
@@ -805,25 +790,3 @@ def resolve_template(
         "parameters_files": [parameters_file] if parameters_file else [],
     }
     return resolved
-
-
-def read_inventory(source: str, value: Any, inventory: Any) -> None:
-    """An ARM template as an inventory: its replicationProtectedItems."""
-    from validator.inventory import PROTECTED_ITEM_TYPE, add_protected_item
-
-    try:
-        resources = resolve_template(value)["resources"]
-    except LimitError as exc:
-        raise InputError(source, f"refused: {exc}") from None
-    except RecursionError:
-        raise InputError(source, "refused: the template is nested too deeply") from None
-    for resource in resources:
-        if str(resource.get("type", "")).lower() == PROTECTED_ITEM_TYPE and not resource.get(
-            "existing"
-        ):
-            try:
-                add_protected_item(
-                    source, inventory, resource.get("properties"), resource["asr_guard_source"]
-                )
-            except InputError:
-                continue  # an id left unresolved in the template names no VM

@@ -56,6 +56,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from validator.errors import AsrGuardError
+from validator.jsonc import loads_lenient
 
 MAX_EXPRESSION_LENGTH = 24_576
 MAX_EXPRESSION_DEPTH = 128
@@ -1068,8 +1069,6 @@ def _json(value: Any) -> Any:
         raise LimitError(
             f"json() of a value nested {deepest} levels deep (asr-guard's bound: {MAX_JSON_DEPTH})"
         )
-    from validator.jsonc import loads_lenient
-
     return loads_lenient(value, single_quotes=True)
 
 

@@ -24,7 +24,7 @@ import tarfile
 from pathlib import Path
 from typing import Any
 
-from validator import __version__
+from validator.__version__ import __version__
 from validator.errors import AsrGuardError
 from validator.policy import MATRIX_FILE, PolicyPack
 

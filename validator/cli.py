@@ -1,47 +1,36 @@
-"""The command line: a thin layer over validator.check."""
+"""The command line: arguments, the commands over the library, and the error edge (exit 2
+and one line, never a traceback)."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
-import importlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from validator import __version__
-from validator.check import Options, run
+from validator import engines, inputs, kinds, lazy, report
+from validator.__version__ import __version__
+from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
-from validator.errors import AsrGuardError, EngineError, UsageError
-from validator.findings import RunResult
+from validator.errors import AsrGuardError
+from validator.files import Candidate
 from validator.inventory import inventory_data
+from validator.kinds import arm_template
 from validator.loading import DEFAULT_MAX_BYTES
-from validator.policy import load_pack
+from validator.policy import PolicyData, load_pack
+
+if TYPE_CHECKING:
+    from validator import bundle, verify
+else:
+    bundle = lazy.module("validator.bundle")
+    verify = lazy.module("validator.verify")
 
 EXIT_PASS, EXIT_DENY, EXIT_ERROR = 0, 1, 2
-
-# format -> (module of validator.report, function): imported only when that format is asked for.
-RENDERERS: dict[str, tuple[str, str]] = {
-    "text": ("text", "render"),
-    "json": ("json_report", "render"),
-    "sarif": ("sarif", "render"),
-    "junit": ("junit", "render"),
-    "github": ("ci_annotations", "render_github"),
-    "azure": ("ci_annotations", "render_azure"),
-    "markdown": ("markdown", "render"),
-}
-
-
-def renderer(fmt: str) -> Callable[[RunResult, bool], str]:
-    module, function = RENDERERS[fmt]
-    render: Callable[[RunResult, bool], str] = getattr(
-        importlib.import_module(f"validator.report.{module}"), function
-    )
-    return render
 
 
 class _Ordered(argparse.Action):
@@ -57,35 +46,6 @@ class _Ordered(argparse.Action):
         events = getattr(namespace, "report_events", None) or []
         events.append((self.dest, values))
         namespace.report_events = events
-
-
-def report_targets(events: list[tuple[str, str]]) -> list[tuple[str, str | None]]:
-    """[(format, output file or None for stdout)]: --output goes with the --format before it.
-
-    An --output given before any --format goes with the first format (text if none).
-    """
-    targets: list[list[Any]] = []
-    leading: str | None = None
-    for dest, value in events:
-        if dest == "format":
-            targets.append([value, None])
-        elif targets:
-            if targets[-1][1] is not None:
-                raise UsageError(f"two --output for one --format {targets[-1][0]}")
-            targets[-1][1] = value
-        elif leading is None:
-            leading = value
-        else:
-            raise UsageError("two --output before any --format")
-    if not targets:
-        targets.append(["text", None])
-    if leading is not None:
-        if targets[0][1] is not None:
-            raise UsageError(f"two --output for one --format {targets[0][0]}")
-        targets[0][1] = leading
-    if sum(1 for _, output in targets if output is None) > 1:
-        raise UsageError("only one --format can write to standard output: give the others --output")
-    return [(str(fmt), output) for fmt, output in targets]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -114,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--format",
-        choices=sorted(RENDERERS),
+        choices=sorted(report.FORMATS),
         action=_Ordered,
         help="report format (repeatable; default text)",
     )
@@ -179,22 +139,22 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("template", metavar="TEMPLATE")
     _template_options(resolve)
 
-    bundle = commands.add_parser(
+    bundle_command = commands.add_parser(
         "bundle",
         help="write the policy pack as an OPA bundle, or as Rego files for a platform's "
         "policy set (docs/platforms/)",
     )
-    bundle.add_argument(
+    bundle_command.add_argument(
         "--output", required=True, metavar="PATH", help="the .tar.gz (or directory)"
     )
-    bundle.add_argument(
+    bundle_command.add_argument(
         "--format",
         choices=["opa", "rego"],
         default="opa",
         help="opa: an OPA bundle (.manifest roots asr_guard); rego: a directory of Rego files "
         "only, the matrix and inventory as rules (HCP Terraform, env0)",
     )
-    bundle.add_argument(
+    bundle_command.add_argument(
         "--inventory",
         action="append",
         default=[],
@@ -211,42 +171,42 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _engine_options(check: argparse.ArgumentParser) -> None:
-    engines = check.add_argument_group("engine (see validator/engines/select.py)")
-    engines.add_argument(
+    group = check.add_argument_group("engine (see validator/engines/__init__.py)")
+    group.add_argument(
         "--engine",
-        choices=["auto", "embedded", "opa"],
+        choices=engines.NAMES,
         default="auto",
         help="embedded: regorus in this process; opa: the OPA server at --opa-url, else the "
         "opa binary; auto (default): a server if --opa-url is given, else embedded, else the "
         "opa binary",
     )
-    engines.add_argument("--opa-path", metavar="FILE", help="the opa binary (default: opa on PATH)")
-    engines.add_argument(
+    group.add_argument("--opa-path", metavar="FILE", help="the opa binary (default: opa on PATH)")
+    group.add_argument(
         "--opa-url",
         default=os.environ.get("ASR_GUARD_OPA_URL"),
         metavar="URL",
         help="OPA server URL, with a path prefix if it sits behind a gateway "
         "(default: $ASR_GUARD_OPA_URL); a bearer token comes from $ASR_GUARD_OPA_TOKEN",
     )
-    engines.add_argument(
+    group.add_argument(
         "--opa-preloaded",
         action="store_true",
         help="use the policies and data already loaded in the OPA server (e.g. by a bundle)",
     )
-    engines.add_argument(
+    group.add_argument(
         "--opa-timeout",
         type=float,
         metavar="SECONDS",
         help=f"time for one whole answer of OPA (default: server {DEFAULT_OPA_TIMEOUT:g}, "
         f"binary {DEFAULT_OPA_BINARY_TIMEOUT:g})",
     )
-    engines.add_argument(
+    group.add_argument(
         "--opa-ca-bundle", metavar="FILE", help="CA certificates for an https OPA server"
     )
-    engines.add_argument(
+    group.add_argument(
         "--opa-client-cert", metavar="FILE", help="TLS client certificate (PEM) for the server"
     )
-    engines.add_argument(
+    group.add_argument(
         "--opa-client-key", metavar="FILE", help="its private key, if not in the certificate file"
     )
 
@@ -280,110 +240,81 @@ def _use_color(choice: str, to_file: bool) -> bool:
     return not to_file and sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def write_atomically(path: str, content: str) -> None:
-    import tempfile
-
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path()
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
-        Path(temporary).replace(target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _check(args: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
     # The cyclic garbage collector is off for the run: inputs are acyclic JSON trees,
     # freed by reference counting, and the collector would walk a large input's values
     # again and again as they are built (about a tenth of a 10k-resource run).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check_and_report(args)
+        return _check_and_report(args, resources)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check_and_report(args: argparse.Namespace) -> int:
-    targets = report_targets(getattr(args, "report_events", None) or [])
-    result = run(
-        Options(
-            paths=args.paths,
-            inventories=args.inventory,
-            engine=args.engine,
-            opa_url=args.opa_url,
-            opa_preloaded=args.opa_preloaded,
-            opa_timeout=args.opa_timeout,
-            opa_path=args.opa_path,
-            opa_ca_bundle=args.opa_ca_bundle,
-            opa_client_cert=args.opa_client_cert,
-            opa_client_key=args.opa_client_key,
-            fail_on=args.fail_on,
-            parameters=args.parameters,
-            scope=args.scope,
-            tf_dir=args.tf_dir,
-            waivers=args.waivers,
-            today=args.today,
-            skip_unsupported=args.skip_unsupported,
-            max_bytes=args.max_bytes,
-            jobs=args.jobs,
-        ),
-        retain=_retained,
+def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
+    targets = report.targets(getattr(args, "report_events", None) or [])
+    options = Options(
+        paths=args.paths,
+        inventories=args.inventory,
+        engine=args.engine,
+        opa_url=args.opa_url,
+        opa_preloaded=args.opa_preloaded,
+        opa_timeout=args.opa_timeout,
+        opa_path=args.opa_path,
+        opa_ca_bundle=args.opa_ca_bundle,
+        opa_client_cert=args.opa_client_cert,
+        opa_client_key=args.opa_client_key,
+        fail_on=args.fail_on,
+        parameters=args.parameters,
+        scope=args.scope,
+        tf_dir=args.tf_dir,
+        waivers=args.waivers,
+        today=args.today,
+        skip_unsupported=args.skip_unsupported,
+        max_bytes=args.max_bytes,
+        jobs=args.jobs,
     )
+    result = resources.enter_context(Checker(options)).run()
     for fmt, output in targets:
-        report = renderer(fmt)(result, _use_color(args.color, output is not None))
+        text = report.render(fmt, result, _use_color(args.color, output is not None))
         if output:
-            try:
-                write_atomically(output, report)
-            except OSError as exc:
-                raise AsrGuardError(f"{output}: cannot write report: {exc.strerror}") from None
+            report.write(output, text)
         else:
-            sys.stdout.write(report)
+            sys.stdout.write(text)
     return EXIT_PASS if result.passed else EXIT_DENY
 
 
 def _verify() -> int:
-    from validator.engines.embedded import EmbeddedEngine
-
-    pack = load_pack()
-    engine = EmbeddedEngine(pack)
-    engine.add_test_modules(pack)
-    tests = pack.tests()
-    failed = []
-    for test in tests:
-        try:
-            passed = engine.query(test.query) is True
-        except EngineError as exc:
-            passed = False
-            print(f"ERROR {test.query}: {exc}")
-        if not passed:
-            failed.append(test)
-            print(f"FAIL {test.path}: {test.query}")
-    print(f"{len(tests) - len(failed)} passed, {len(failed)} failed")
-    return EXIT_PASS if tests and not failed else EXIT_DENY
+    results = verify.run_tests()
+    for result in results:
+        if result.error is not None:
+            print(f"ERROR {result.test.query}: {result.error}")
+        if not result.passed:
+            print(f"FAIL {result.test.path}: {result.test.query}")
+    failed = sum(1 for result in results if not result.passed)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return EXIT_PASS if results and not failed else EXIT_DENY
 
 
 def _resolve(args: argparse.Namespace) -> int:
-    from validator import inputs
-    from validator.check import Options, template_context
-
-    context = template_context(Options(paths=(), parameters=args.parameters, scope=args.scope))
-    document = inputs.load_input(inputs.Candidate(args.template), context=context)
-    if document is None or document.kind != inputs.ARM_TEMPLATE:
-        raise AsrGuardError(f"{args.template}: not an ARM deployment template")
-    sys.stdout.write(json.dumps(document.value, indent=2) + "\n")
+    context = kinds.run_context(parameters=args.parameters, scope=args.scope)
+    document = inputs.load_input(Candidate(args.template), context=context)
+    template = arm_template.resolved(document, args.template)
+    sys.stdout.write(json.dumps(template, indent=2) + "\n")
     return EXIT_PASS
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from validator.bundle import build
+    central = inventory_data(args.inventory) if args.inventory else None
+    print(bundle.build(load_pack(), args.output, args.format, central))
+    return EXIT_PASS
 
-    central = inventory_data(args.inventory)["asr_guard"]["inventory"] if args.inventory else None
-    print(build(load_pack(), args.output, args.format, central))
+
+def _inventory(args: argparse.Namespace) -> int:
+    document = PolicyData(inventory=inventory_data(args.files)).document()
+    sys.stdout.write(json.dumps(document, indent=2) + "\n")
     return EXIT_PASS
 
 
@@ -397,20 +328,16 @@ def _error(message: str) -> int:
     return EXIT_ERROR
 
 
-# Set by entry(): what a check leaves behind is kept here until the process exits.
-_retained: list[object] | None = None
-
-
 def entry() -> None:
-    """The asr-guard command: main(), then an exit that does not tear the process down.
+    """The asr-guard command: the command run, then an exit that does not tear the process down.
 
     Freeing a large input value by value, the engine's copy in Rust and ours in Python,
     costs a tenth of a 10k-resource run, for memory the operating system takes back at
-    once. So the command keeps them, flushes its streams and leaves with os._exit.
+    once. So the command never closes what the run made (the checker stays referenced by
+    `resources` until the end), flushes its streams and leaves with os._exit.
     """
-    global _retained
-    _retained = []
-    code = main()
+    resources = contextlib.ExitStack()
+    code = _run(sys.argv[1:], resources)
     try:
         sys.stdout.flush()
     except OSError:
@@ -423,18 +350,23 @@ def entry() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; what it made is released before it returns."""
+    with contextlib.ExitStack() as resources:
+        return _run(argv, resources)
+
+
+def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
     args = _parser().parse_args(argv)
     try:
         if args.command == "check":
-            return _check(args)
+            return _check(args, resources)
         if args.command == "verify":
             return _verify()
         if args.command == "resolve":
             return _resolve(args)
         if args.command == "bundle":
             return _bundle(args)
-        sys.stdout.write(json.dumps(inventory_data(args.files), indent=2) + "\n")
-        return EXIT_PASS
+        return _inventory(args)
     except AsrGuardError as exc:
         return _error(str(exc))
     except KeyboardInterrupt:

@@ -7,18 +7,25 @@ Accepted forms, each with a JSON Schema in schemas/:
   (or the REST list envelope {"value": [...]})
 - inventory-resource-graph.schema.json: `az graph query` JSON over replication protected items
 - arm-whatif.schema.json: an ARM what-if result whose changes include protected items
-- an ARM template with replicationProtectedItems resources (see validator.arm)
+- arm-template.schema.json: an ARM template with replicationProtectedItems resources,
+  resolved as the policies read templates (validator.arm)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from validator import loading, schemas
+from validator import lazy, loading, schemas
 from validator.errors import InputError
-from validator.inputs import is_whatif
+from validator.kinds import arm_template, arm_whatif
+
+if TYPE_CHECKING:
+    from validator import arm, arm_expressions
+else:
+    arm = lazy.module("validator.arm")
+    arm_expressions = lazy.module("validator.arm_expressions")
 
 _VM_MARKER = "/providers/microsoft.compute/virtualmachines/"
 _DISK_MARKER = "/providers/microsoft.compute/disks/"
@@ -34,15 +41,8 @@ class Inventory:
     disks: set[str] = field(default_factory=set)
 
     def data(self) -> dict[str, Any]:
-        """The data document the policies read at data.asr_guard.inventory."""
-        return {
-            "asr_guard": {
-                "inventory": {
-                    "replicated_vms": sorted(self.vms),
-                    "replicated_disks": sorted(self.disks),
-                }
-            }
-        }
+        """What the policies read at data.asr_guard.inventory (validator.policy.PolicyData)."""
+        return {"replicated_vms": sorted(self.vms), "replicated_disks": sorted(self.disks)}
 
 
 def _checked_id(source: str, value: Any, marker: str, where: str) -> str:
@@ -110,6 +110,26 @@ def _from_whatif(source: str, value: Any, inventory: Inventory) -> None:
             add_protected_item(source, inventory, before.get("properties"), f"change {i}")
 
 
+def _from_template(source: str, value: Any, inventory: Inventory) -> None:
+    """An ARM template's replicationProtectedItems (those it deploys, not `existing` ones)."""
+    try:
+        resources = arm.resolve_template(value)["resources"]
+    except arm_expressions.LimitError as exc:
+        raise InputError(source, f"refused: {exc}") from None
+    except RecursionError:
+        raise InputError(source, "refused: the template is nested too deeply") from None
+    for resource in resources:
+        if str(resource.get("type", "")).lower() == PROTECTED_ITEM_TYPE and not resource.get(
+            "existing"
+        ):
+            try:
+                add_protected_item(
+                    source, inventory, resource.get("properties"), resource["asr_guard_source"]
+                )
+            except InputError:
+                continue  # an id left unresolved in the template names no VM
+
+
 def _is_item_list(value: Any) -> bool:
     items = value.get("value") if isinstance(value, dict) else value
     return isinstance(items, list) and all(_looks_like_item(item) for item in items)
@@ -152,27 +172,21 @@ FORMS = (
         _is_resource_graph,
         _from_resource_graph,
     ),
-    Form("what-if result", "arm-whatif.schema.json", is_whatif, _from_whatif),
+    Form("what-if result", arm_whatif.SCHEMA, arm_whatif.detect, _from_whatif),
     Form(
         "protected-item list",
         "inventory-az-protected-items.schema.json",
         _is_item_list,
         _from_protected_items,
     ),
+    Form("ARM template", arm_template.SCHEMA, arm_template.detect, _from_template),
 )
-
-
-def _extra_forms() -> Iterator[Form]:
-    # ARM templates need the expression evaluator; imported lazily to keep start-up small.
-    from validator import arm
-
-    yield Form("ARM template", arm.TEMPLATE_SCHEMA, arm.is_template, arm.read_inventory)
 
 
 def load_inventory(source: str, inventory: Inventory) -> None:
     """Add the VMs and disks one inventory file names, whatever its form."""
     value = loading.load(source).value
-    for form in (*FORMS, *_extra_forms()):
+    for form in FORMS:
         if form.detect(value):
             if form.schema:
                 schemas.check(source, value, form.schema, form.name)
@@ -187,7 +201,7 @@ def load_inventory(source: str, inventory: Inventory) -> None:
 
 
 def inventory_data(sources: Iterable[str]) -> dict[str, Any]:
-    """The data document the policies read at data.asr_guard.inventory."""
+    """What the policies read at data.asr_guard.inventory, from inventory files."""
     inventory = Inventory()
     for source in sources:
         load_inventory(source, inventory)

@@ -21,6 +21,9 @@ which also takes single-quoted strings (Microsoft's own example:
 `base64ToJson(base64('{''one'': ''a''}'))`, in
 https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-string#base64tojson):
 `loads_lenient(text, single_quotes=True)`.
+
+What ARM reads this way are templates and parameters files: `lenient_template` keeps a
+value only if it is one (validator.loading reads every other file as strict JSON).
 """
 
 from __future__ import annotations
@@ -115,3 +118,30 @@ def loads_lenient(text: str, single_quotes: bool = False) -> Any:
         return json.loads(_normalise(text, single_quotes), strict=False)
     except json.JSONDecodeError as exc:
         raise LenientJSONError(exc.msg, exc.pos, text) from None
+
+
+def is_template(value: Any) -> bool:
+    """An ARM deployment template (any deployment scope), by its $schema."""
+    return (
+        isinstance(value, dict)
+        and "deploymenttemplate.json" in str(value.get("$schema", "")).lower()
+        and "resources" in value
+    )
+
+
+def is_parameters(value: Any) -> bool:
+    """An ARM deployment parameters file, by its $schema."""
+    return (
+        isinstance(value, dict)
+        and "deploymentparameters.json" in str(value.get("$schema", "")).lower()
+    )
+
+
+def lenient_template(text: str) -> Any:
+    """A text that strict JSON refuses, read as ARM reads templates and parameters files
+    (comments, trailing commas, multi-line strings): the value if it is one, else None."""
+    try:
+        value = loads_lenient(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if is_template(value) or is_parameters(value) else None

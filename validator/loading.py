@@ -7,9 +7,16 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from validator import lazy
 from validator.errors import InputError
+
+if TYPE_CHECKING:
+    from validator import jsonc, yaml_values
+else:
+    jsonc = lazy.module("validator.jsonc")
+    yaml_values = lazy.module("validator.yaml_values")
 
 STDIN = "-"
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
@@ -71,9 +78,7 @@ def parse_json(source: str, text: str) -> Any:
     except json.JSONDecodeError as exc:
         # ARM templates may hold comments, trailing commas and multi-line strings: a
         # text that strict JSON refuses is read that way, and kept only if it is one.
-        from validator.arm import lenient_template
-
-        value = lenient_template(text)
+        value = jsonc.lenient_template(text)
         if value is not None:
             return value
         raise InputError(
@@ -87,8 +92,6 @@ def parse_json(source: str, text: str) -> Any:
 
 def parse_yaml(source: str, text: str) -> Any:
     """A YAML document as JSON values (PyYAML is imported only when a YAML input comes)."""
-    from validator import yaml_values
-
     return yaml_values.parse(source, text)
 
 

@@ -1,11 +1,21 @@
-"""Source positions of findings: JSON pointers to lines, Terraform addresses to .tf blocks."""
+"""Source positions of findings: JSON pointers to lines and columns, in JSON or YAML text.
+
+(Terraform addresses are found in .tf blocks by validator.tfsource.)
+"""
 
 from __future__ import annotations
 
 import bisect
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from validator import lazy
+
+if TYPE_CHECKING:
+    from validator import yaml_values
+else:
+    yaml_values = lazy.module("validator.yaml_values")
 
 
 def _unescape(part: str) -> str:
@@ -99,38 +109,12 @@ def _line_and_column(newlines: list[int], offset: int) -> tuple[int, int]:
     return line + 1, offset - line_start + 1
 
 
-def _yaml_child(node: Any, part: str) -> Any:
-    import yaml
-
-    if isinstance(node, yaml.MappingNode):
-        return next((value for key, value in node.value if key.value == part), None)
-    if isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
-        return node.value[int(part)]
-    return None
-
-
-def yaml_positions(text: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
-    import yaml
-
-    root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    positions = {}
-    for pointer in pointers:
-        node = root
-        for part in pointer.split("/")[1:] if pointer else []:
-            node = _yaml_child(node, _unescape(part))
-            if node is None:
-                break
-        if node is not None:
-            positions[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    return positions
-
-
 def positions(text: str, syntax: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
     if not pointers:
         return {}
     try:
         if syntax == "yaml":
-            return yaml_positions(text, pointers)
+            return yaml_values.positions(text, pointers)
         return json_positions(text, pointers)
     except Exception:  # positions are a courtesy: a text the map cannot read gives none
         return {}

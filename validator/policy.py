@@ -1,16 +1,18 @@
-"""The policy pack: Rego modules and the support-matrix data document."""
+"""What crosses the engine boundary: the policy pack, the data the policies read besides
+the input (PolicyData), and what they decide for one document (Decision)."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from validator.data_files import policies_dir
 from validator.errors import EngineError
-from validator.resources import policies_dir
+from validator.findings import Finding
 
 ENTRYPOINT = "data.asr_guard.main.report"
 MATRIX_FILE = Path("asr_guard") / "matrix" / "data.json"
@@ -40,15 +42,6 @@ class PolicyPack:
     @property
     def version(self) -> str:
         return str(self.matrix["policy_version"])
-
-    def data(self, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The data document, as `opa eval -d policies [-d extra.json]` loads it."""
-        guard: dict[str, Any] = {"matrix": self.matrix}
-        for key, value in ((extra or {}).get("asr_guard") or {}).items():
-            if key == "matrix":
-                raise EngineError("extra data may not replace the support matrix")
-            guard[key] = value
-        return {"asr_guard": guard}
 
     def tests(self) -> list[RegoTest]:
         found: list[RegoTest] = []
@@ -83,3 +76,92 @@ def load_pack(root: Path | None = None) -> PolicyPack:
     if not modules:
         raise EngineError(f"no Rego policies found in {root}")
     return PolicyPack(root, tuple(modules), tuple(tests), matrix)
+
+
+DATA_ROOT = "asr_guard"
+# The key of a request that carries its own data (policies/asr_guard/lib/envelope.rego):
+# {"asr_guard_request": {"document", "inventory", "waivers"}}. An input file may not have it
+# at its top level (validator.kinds refuses it): it could bring its own data.
+REQUEST_KEY = "asr_guard_request"
+# The parts of the data that belong to one run, not to the policy pack.
+RUN_PARTS = ("inventory", "waivers")
+
+
+@dataclass(frozen=True)
+class PolicyData:
+    """The data the policies read besides the input: data.asr_guard.matrix (the support
+    matrix), .inventory (the replicated VMs and disks) and .waivers (with the day expiry is
+    judged on). A run builds it once (validator.check); the embedded engine reads it whole
+    (`document`), OPA has the matrix loaded (`paths`) and the run's parts with each query
+    (`request`)."""
+
+    matrix: dict[str, Any] | None = None  # None: the pack's own, as `opa eval -d policies` reads it
+    inventory: dict[str, Any] | None = None  # None: the run names no inventory file
+    waivers: dict[str, Any] | None = None  # None: the run has no waivers
+
+    def document(self) -> dict[str, Any]:
+        """One data document, as regorus and `opa eval -d` read it: {"asr_guard": {...}}."""
+        parts = {"matrix": self.matrix, "inventory": self.inventory, "waivers": self.waivers}
+        return {DATA_ROOT: {name: part for name, part in parts.items() if part is not None}}
+
+    def paths(self) -> dict[str, Any]:
+        """What an OPA server is loaded with, each part at its path under /v1/data: only the
+        matrix, the same for every run of this version. A run's inventory and waivers never
+        go into a server's data, where the runs of other pipelines would read or overwrite
+        them: they go with each query (`request`)."""
+        return {} if self.matrix is None else {f"{DATA_ROOT}/matrix": self.matrix}
+
+    def given(self) -> tuple[str, ...]:
+        """The run's parts this data has (RUN_PARTS that are not None)."""
+        return tuple(name for name in RUN_PARTS if getattr(self, name) is not None)
+
+    def request(self, document_text: str, parts: tuple[str, ...] = RUN_PARTS) -> str:
+        """The input of a query that carries this run's data beside the document, as
+        policies/asr_guard/lib/envelope.rego reads it.
+
+        Each of `parts` is sent, empty if the run has none, so that the server's own data is
+        not read for it; a part left out is read from the server's data (the central
+        inventory of a preloaded server). The document's JSON text goes in as it is: a
+        large plan is not serialised again.
+        """
+        sent = "".join(f',"{name}":{json.dumps(getattr(self, name) or {})}' for name in parts)
+        return f'{{"{REQUEST_KEY}":{{"document":{document_text}{sent}}}}}'
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the policies decided for one document: the value of the entrypoint, read and
+    checked, whichever engine evaluated it."""
+
+    kind: str
+    findings: tuple[Finding, ...]
+    applied: tuple[str, ...]  # waivers that covered a finding
+    expired: tuple[str, ...]  # waivers that would have, but have expired
+    policy_version: Any
+    raw: Any = field(repr=False, compare=False)  # the entrypoint's value as the engine gave it
+    # An OPA server's id of the decision (its decision log's), where it gives one.
+    decision_id: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def parse(cls, raw: Any, engine: str, path: str, decision_id: str | None = None) -> Decision:
+        """Read the entrypoint's value; any other shape means evaluation did not happen."""
+        if not isinstance(raw, dict) or not isinstance(raw.get("findings"), list):
+            raise EngineError(
+                f"{engine} engine: {path}: the policy decision is undefined or malformed"
+            )
+        findings = sorted(Finding.parse(finding, path, engine) for finding in raw["findings"])
+        return cls(
+            kind=str(raw.get("kind")),
+            findings=tuple(findings),
+            applied=_waiver_ids(raw, "applied"),
+            expired=_waiver_ids(raw, "expired"),
+            policy_version=raw.get("policy_version"),
+            raw=raw,
+            decision_id=decision_id or None,
+        )
+
+
+def _waiver_ids(decision: dict[str, Any], key: str) -> tuple[str, ...]:
+    waivers = decision.get("waivers")
+    ids = waivers.get(key, []) if isinstance(waivers, dict) else []
+    return tuple(str(i) for i in ids) if isinstance(ids, list) else ()

@@ -13,8 +13,8 @@ from typing import Any
 
 import jsonschema_rs
 
+from validator.data_files import schemas_dir
 from validator.errors import InputError
-from validator.resources import schemas_dir
 
 
 @cache

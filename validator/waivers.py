@@ -12,10 +12,15 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from validator import loading, schemas
+from validator import lazy, loading, schemas
 from validator.errors import InputError
+
+if TYPE_CHECKING:
+    from validator import yaml_values
+else:
+    yaml_values = lazy.module("validator.yaml_values")
 
 # asr-guard:waive ASR007 expires=2027-03-31 reason="log disk, rebuilt from the app"
 INLINE = re.compile(
@@ -41,7 +46,7 @@ class Waiver:
 _META = set("\\.^$|?*+()[]{}")
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
     """Escape regex metacharacters only: RE2 (OPA, regorus) rejects escaped letters or spaces."""
     return "".join(f"\\{char}" if char in _META else char for char in text)
 
@@ -55,28 +60,12 @@ def glob_to_regex(pattern: str) -> str:
         elif char == "?":
             parts.append(".")
         else:
-            parts.append(_escape(char))
+            parts.append(escape(char))
     return "^" + "".join(parts) + "$"
 
 
 def exact_regex(resource: str) -> str:
-    return "^" + _escape(resource.lower()) + "$"
-
-
-def address_regex(config_address: str) -> str:
-    """Every instance of a Terraform resource block: module.a.x.y -> module.a[..].x.y[..]."""
-    key = r"(\[[^\]]*\])?"
-    parts = config_address.lower().split(".")
-    pieces = []
-    i = 0
-    while i < len(parts):
-        if parts[i] == "module" and i + 1 < len(parts) - 2:
-            pieces.append(_escape(f"module.{parts[i + 1]}") + key)
-            i += 2
-        else:
-            pieces.append(_escape(".".join(parts[i:])) + key)
-            break
-    return "^" + r"\.".join(pieces) + "$"
+    return "^" + escape(resource.lower()) + "$"
 
 
 def _check_date(source: str, value: str, line: int | None) -> str:
@@ -87,29 +76,10 @@ def _check_date(source: str, value: str, line: int | None) -> str:
     return value
 
 
-def _lines(text: str) -> dict[int, int]:
-    """index of each waiver entry -> its line, from the YAML node marks."""
-    import yaml
-
-    try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError:
-        return {}
-    waivers = next(
-        (
-            value
-            for key, value in getattr(root, "value", [])
-            if getattr(key, "value", None) == "waivers"
-        ),
-        None,
-    )
-    return {i: node.start_mark.line + 1 for i, node in enumerate(getattr(waivers, "value", []))}
-
-
 def load_waiver_file(source: str) -> list[Waiver]:
     loaded = loading.load(source)
     schemas.check(source, loaded.value, "waivers.schema.json", "waivers file")
-    lines = _lines(loaded.text)
+    lines = yaml_values.item_lines(loaded.text, "waivers")
     found = []
     for i, entry in enumerate(loaded.value["waivers"]):
         line = lines.get(i)
@@ -152,7 +122,7 @@ def inline_waivers(
 
 
 def waivers_data(waivers: Iterable[Waiver], today: dt.date) -> dict[str, Any]:
-    """The data document the policies read at data.asr_guard.waivers."""
+    """What the policies read at data.asr_guard.waivers (validator.policy.PolicyData)."""
     first: dict[str, Waiver] = {}
     for waiver in waivers:
         if waiver.id in first:
@@ -162,18 +132,4 @@ def waivers_data(waivers: Iterable[Waiver], today: dt.date) -> dict[str, Any]:
             )
         first[waiver.id] = waiver
     entries = [waiver.data() for _, waiver in sorted(first.items())]
-    return {"asr_guard": {"waivers": {"today": today.isoformat(), "entries": entries}}}
-
-
-def terraform_inline_waivers(blocks: dict[str, Any]) -> list[Waiver]:
-    """Waiver comments inside resource blocks: {config address: BlockLocation}."""
-    found = []
-    texts: dict[str, list[str]] = {}
-    for address, block in sorted(blocks.items()):
-        if block.file not in texts:
-            texts[block.file] = Path(block.file).read_text(encoding="utf-8").splitlines()
-        span = (block.line, block.end_line)
-        found += inline_waivers(
-            block.file, texts[block.file], address, address_regex(address), span
-        )
-    return found
+    return {"today": today.isoformat(), "entries": entries}

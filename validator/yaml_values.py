@@ -1,10 +1,12 @@
-"""YAML inputs read safely as JSON values: no object construction, alias expansion bounded.
+"""Everything asr-guard does with PyYAML: YAML read safely as JSON values (no object
+construction, alias expansion bounded), and the lines of its nodes.
 
-Imported only when a YAML document is read, so that JSON inputs do not pay for PyYAML.
+Deferred (validator.lazy): JSON inputs do not pay for PyYAML.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import yaml
@@ -71,3 +73,48 @@ def parse(source: str, text: str, max_values: int = MAX_YAML_VALUES) -> Any:
         raise InputError(source, f"invalid YAML: {exc}") from None
     except RecursionError:
         raise InputError(source, "invalid YAML: nested too deeply") from None
+
+
+def _unescape(part: str) -> str:
+    return part.replace("~1", "/").replace("~0", "~")
+
+
+def _child(node: Any, part: str) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return next((value for key, value in node.value if key.value == part), None)
+    if isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+        return node.value[int(part)]
+    return None
+
+
+def positions(text: str, pointers: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """JSON pointer -> (line, column), both from 1, of the node it names in a YAML text."""
+    root = yaml.compose(text, Loader=_SAFE_LOADER)
+    found = {}
+    for pointer in pointers:
+        node = root
+        for part in pointer.split("/")[1:] if pointer else []:
+            node = _child(node, _unescape(part))
+            if node is None:
+                break
+        if node is not None:
+            found[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    return found
+
+
+def item_lines(text: str, key: str) -> dict[int, int]:
+    """index -> line (from 1) of each item of the list under a top-level key; {} if the
+    text does not compose."""
+    try:
+        root = yaml.compose(text, Loader=_SAFE_LOADER)
+    except yaml.YAMLError:
+        return {}
+    items = next(
+        (
+            value
+            for name, value in getattr(root, "value", [])
+            if getattr(name, "value", None) == key
+        ),
+        None,
+    )
+    return {i: node.start_mark.line + 1 for i, node in enumerate(getattr(items, "value", []))}

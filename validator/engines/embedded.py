@@ -11,9 +11,9 @@ import json
 import os
 from typing import Any
 
+from validator.documents import InputDocument
 from validator.errors import EngineError, InputError
-from validator.inputs import InputDocument
-from validator.policy import ENTRYPOINT, PolicyPack
+from validator.policy import ENTRYPOINT, Decision, PolicyData, PolicyPack
 
 # regorus prints a Rust backtrace into every error message when this is set;
 # our errors are one line. Must be set before the first error is raised.
@@ -54,7 +54,7 @@ def first_line(exc: BaseException) -> str:
 class EmbeddedEngine:
     name = "embedded"
 
-    def __init__(self, pack: PolicyPack, extra_data: dict[str, Any] | None = None) -> None:
+    def __init__(self, pack: PolicyPack, data: PolicyData | None = None) -> None:
         if regorus is None:
             raise EngineError(MISSING)
         self._engine = regorus.Engine()
@@ -63,7 +63,7 @@ class EmbeddedEngine:
                 self._engine.add_policy(module_name, source)
             # One document (regorus does not deep-merge documents added one after
             # another), as JSON text: its Python binding turns bool values into 0/1.
-            self._engine.add_data_json(json.dumps(pack.data(extra_data)))
+            self._engine.add_data_json(json.dumps((data or PolicyData(pack.matrix)).document()))
         except _NOT_ENGINE_FAULTS:
             raise
         except BaseException as exc:  # regorus raises RuntimeError, ValueError, panics
@@ -87,7 +87,7 @@ class EmbeddedEngine:
         except BaseException as exc:
             raise EngineError(f"embedded engine: {rule}: {first_line(exc)}") from None
 
-    def evaluate(self, document: InputDocument) -> Any:
+    def evaluate(self, document: InputDocument) -> Decision:
         try:
             self._engine.set_input_json(document.text)
         except _NOT_ENGINE_FAULTS:
@@ -98,7 +98,7 @@ class EmbeddedEngine:
                 # serde_json, inside regorus, reads at most 128 levels of nesting.
                 raise InputError(document.path, "nested deeper than 128 levels: refused") from None
             raise EngineError(f"embedded engine: {document.path}: {reason}") from None
-        return self.query(ENTRYPOINT)
+        return Decision.parse(self.query(ENTRYPOINT), self.name, document.path)
 
     def close(self) -> None:
         """Nothing to release: the engine lives in this process."""

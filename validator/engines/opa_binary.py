@@ -20,12 +20,12 @@ import socket
 import subprocess
 import tempfile
 import time
-from typing import IO, Any
+from typing import IO
 
-from validator.engines.opa_server import OpaServerEngine, check_timeout, request_text
+from validator.documents import InputDocument
+from validator.engines.opa_server import OpaServerEngine, check_timeout
 from validator.errors import EngineError, UsageError
-from validator.inputs import InputDocument
-from validator.policy import ENTRYPOINT, PolicyPack
+from validator.policy import ENTRYPOINT, Decision, PolicyData, PolicyPack
 
 _VERSION = re.compile(r"^Version:\s*v?(\d+)\.(\d+)", re.MULTILINE)
 # Seconds `opa version` may take: it only prints.
@@ -72,13 +72,13 @@ class OpaBinaryEngine:
         self,
         executable: str,
         pack: PolicyPack,
-        data: dict[str, Any] | None = None,
+        data: PolicyData | None = None,
         *,
         timeout: float,
     ) -> None:
         self.executable = executable
         self._pack = pack
-        self._data = data or {}
+        self._data = data or PolicyData()
         self._timeout = check_timeout(timeout)
         major = self._major_version()
         # The pack is Rego v1: OPA 1.x parses it as is, 0.x needs to be told.
@@ -120,7 +120,7 @@ class OpaBinaryEngine:
             )
         return int(found.group(1))
 
-    def evaluate(self, document: InputDocument) -> Any:
+    def evaluate(self, document: InputDocument) -> Decision:
         if self._server is None and self._evaluated >= EVALS_BEFORE_SERVER:
             self._server = self._start_server()
         self._evaluated += 1
@@ -128,8 +128,8 @@ class OpaBinaryEngine:
             return self._server.evaluate(document)
         return self._eval(document)
 
-    def _eval(self, document: InputDocument) -> Any:
-        stdin = request_text(document, self._data).encode()
+    def _eval(self, document: InputDocument) -> Decision:
+        stdin = self._data.request(document.text).encode()
         arguments = [
             "eval", "--format", "json", "--stdin-input", *self._syntax,
             "--data", str(self._pack.root), ENTRYPOINT,
@@ -149,7 +149,7 @@ class OpaBinaryEngine:
             raise EngineError(
                 f"{where}: policy version {version!r} does not match {self._pack.version!r}"
             )
-        return result
+        return Decision.parse(result, self.name, document.path)
 
     def _start_server(self) -> OpaServerEngine:
         """`opa run --server` with the pack on a free loopback port, once it answers."""
@@ -186,7 +186,8 @@ class OpaBinaryEngine:
             except OSError:
                 time.sleep(0.05)
                 continue
-            # Listening: the pack is loaded. This run's data goes with each query.
+            # Listening: the pack is loaded (and nothing else: the run's data goes with each
+            # query, what it does not have is read as empty).
             return OpaServerEngine(
                 url, self._pack, self._data, preloaded=True, timeout=self._timeout
             )

@@ -1,9 +1,10 @@
 """The OPA server engine: a real OPA server over its REST API (a shared one is safe to use).
 
 Each run sends its own replication inventory and waivers with every query, inside the
-input ({"asr_guard_request": {"document", "inventory", "waivers"}}, read by
-policies/asr_guard/lib/envelope.rego), never as the server's data: runs of other pipelines
-against the same server cannot see or overwrite them. Loading the policy pack (unless the
+input ({"asr_guard_request": {"document", "inventory", "waivers"}}, written by
+validator.policy.PolicyData.request and read by policies/asr_guard/lib/envelope.rego), never
+as the server's data: runs of other pipelines against the same server cannot see or
+overwrite them. Loading the policy pack (unless the
 server has it already, e.g. from a bundle) writes only what is the same for every run of
 this asr-guard version: the Rego modules and the support matrix.
 
@@ -22,17 +23,17 @@ import math
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
 
-from validator.engines import DEFAULT_OPA_TIMEOUT, REQUEST_KEY
+from validator.documents import InputDocument
+from validator.engines.base import DEFAULT_OPA_TIMEOUT
 from validator.errors import EngineError, UsageError
-from validator.inputs import InputDocument
-from validator.policy import PolicyPack
+from validator.policy import RUN_PARTS, Decision, PolicyData, PolicyPack
 
 POLICY_ID_PREFIX = "asr-guard"
 DECISION_PATH = "asr_guard/main/report"
@@ -84,23 +85,6 @@ def check_timeout(timeout: float) -> float:
     return float(timeout)
 
 
-RUN_DATA = ("inventory", "waivers")
-
-
-def request_text(
-    document: InputDocument, data: dict[str, Any], keys: tuple[str, ...] = RUN_DATA
-) -> str:
-    """The input of a query: the document and this run's data, as the envelope reads them.
-
-    Each of `keys` is sent, empty if the run has none, so that the server's own data is not
-    read for it; a key left out is read from the server's data (a preloaded central one).
-    The document's own JSON text goes in as it is (a large plan is not serialised again).
-    """
-    guard = data.get("asr_guard") or {}
-    parts = "".join(f',"{key}":{json.dumps(guard.get(key) or {})}' for key in keys)
-    return f'{{"{REQUEST_KEY}":{{"document":{document.text}{parts}}}}}'
-
-
 class _Timeout(Exception):
     pass
 
@@ -114,7 +98,7 @@ class OpaServerEngine:
         self,
         url: str,
         pack: PolicyPack,
-        data: dict[str, Any] | None = None,
+        data: PolicyData | None = None,
         *,
         preloaded: bool = False,
         timeout: float = DEFAULT_OPA_TIMEOUT,
@@ -126,14 +110,14 @@ class OpaServerEngine:
         self.url = self._url.base
         self._timeout = check_timeout(timeout)
         self._pack = pack
+        # The pack's own matrix, unless the run's data brings one.
+        data = data or PolicyData()
+        self._data = data if data.matrix is not None else replace(data, matrix=pack.matrix)
         # What this run's data overrides of the server's: everything, unless the server was
         # loaded with its own (--opa-preloaded, e.g. a bundle with a central inventory); then
         # only what the run brings (--inventory, waivers). With nothing, the document alone
         # is the input.
-        self._data = data or {}
-        own = self._data.get("asr_guard") or {}
-        self._keys = tuple(k for k in RUN_DATA if k in own) if preloaded else RUN_DATA
-        self.decision_ids: dict[str, str] = {}
+        self._parts = self._data.given() if preloaded else RUN_PARTS
         # urllib3 logs each retry as a warning on stderr; the error line we print says it all.
         logging.getLogger("urllib3").setLevel(logging.ERROR)
         self._session = requests.Session()
@@ -249,15 +233,14 @@ class OpaServerEngine:
             self._request(
                 "loading policies into", "PUT", f"/v1/policies/{policy_id}", source.encode()
             )
-        self._request(
-            "loading policies into",
-            "PUT",
-            "/v1/data/asr_guard/matrix",
-            json.dumps(pack.matrix).encode(),
-        )
+        for path, part in self._data.paths().items():
+            self._request(
+                "loading policies into", "PUT", f"/v1/data/{path}", json.dumps(part).encode()
+            )
 
-    def evaluate(self, document: InputDocument) -> Any:
-        text = request_text(document, self._data, self._keys) if self._keys else document.text
+    def evaluate(self, document: InputDocument) -> Decision:
+        parts = self._parts
+        text = self._data.request(document.text, parts) if parts else document.text
         body = f'{{"input":{text}}}'
         answer = self._request(
             f"evaluating {document.path}", "POST", f"/v1/data/{DECISION_PATH}", body.encode()
@@ -275,9 +258,9 @@ class OpaServerEngine:
                 f"this asr-guard's {self._pack.version!r}"
             )
         decision_id = answer.get("decision_id")
-        if isinstance(decision_id, str) and decision_id:
-            self.decision_ids[document.path] = decision_id
-        return result
+        return Decision.parse(
+            result, self.name, document.path, decision_id if isinstance(decision_id, str) else None
+        )
 
     def close(self) -> None:
         self._session.close()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from validator.findings import Finding, RunResult
+from validator.findings import Finding
+from validator.result import RunResult
 
 
 def _where(finding: Finding) -> tuple[str, int | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from validator.findings import InputResult, RunResult
+from validator.result import InputResult, RunResult
 
 
 def _input(item: InputResult) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from validator.findings import RunResult
+from validator.result import RunResult
 
 
 def render(result: RunResult, color: bool = False) -> str:

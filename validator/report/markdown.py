@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validator.findings import RunResult
+from validator.result import RunResult
 
 LABELS = {"deny": "**deny**", "warn": "warn", "info": "info"}
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from validator.findings import Finding, Rule, RunResult
+from validator.findings import Finding, Rule
+from validator.result import RunResult
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from validator.findings import RunResult
+from validator.result import RunResult
 
 _COLORS = {"deny": "\033[31m", "warn": "\033[33m", "info": "\033[36m", "pass": "\033[32m"}
 _BOLD = "\033[1m"
