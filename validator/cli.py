@@ -25,9 +25,10 @@ from validator.loading import DEFAULT_MAX_BYTES
 from validator.policy import PolicyData, load_pack
 
 if TYPE_CHECKING:
-    from validator import bundle, verify
+    from validator import bundle, change_view, verify
 else:
     bundle = lazy.module("validator.bundle")
+    change_view = lazy.module("validator.change_view")
     verify = lazy.module("validator.verify")
 
 EXIT_PASS, EXIT_DENY, EXIT_ERROR = 0, 1, 2
@@ -160,6 +161,33 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         metavar="FILE",
         help="a central replication inventory to include (repeatable)",
+    )
+
+    view = commands.add_parser(
+        "view",
+        help="print the change view the rules read of a plan, what-if result or template",
+        description="The Azure change view (schemas/change-view.schema.json) of one input: "
+        "the resources it changes and what they point at, what is replicated, what is unknown. "
+        "Example: asr-guard view plan.json --inventory dr/replicated-vms.yaml",
+    )
+    view.add_argument(
+        "path", metavar="PATH", help="a Terraform plan JSON, what-if result or ARM template"
+    )
+    view.add_argument(
+        "--inventory",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="replication inventory (repeatable)",
+    )
+    _template_options(view)
+
+    rules = commands.add_parser(
+        "rules",
+        help="list the rules: id, severity, title, documented or policy, source",
+    )
+    rules.add_argument(
+        "--format", choices=["text", "json"], default="text", help="output format (default text)"
     )
 
     inventory = commands.add_parser(
@@ -312,6 +340,21 @@ def _bundle(args: argparse.Namespace) -> int:
     return EXIT_PASS
 
 
+def _view(args: argparse.Namespace) -> int:
+    sys.stdout.write(
+        json.dumps(
+            change_view.of_file(args.path, args.inventory, args.parameters, args.scope), indent=2
+        )
+        + "\n"
+    )
+    return EXIT_PASS
+
+
+def _rules(args: argparse.Namespace) -> int:
+    sys.stdout.write(change_view.render_rules(load_pack().matrix, args.format))
+    return EXIT_PASS
+
+
 def _inventory(args: argparse.Namespace) -> int:
     document = PolicyData(inventory=inventory_data(args.files)).document()
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
@@ -366,6 +409,10 @@ def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
             return _resolve(args)
         if args.command == "bundle":
             return _bundle(args)
+        if args.command == "view":
+            return _view(args)
+        if args.command == "rules":
+            return _rules(args)
         return _inventory(args)
     except AsrGuardError as exc:
         return _error(str(exc))

@@ -41,6 +41,7 @@ DEFERRED = {
     "validator.report.markdown": "1 ms: --format markdown",
     "tempfile": "with shutil, bz2 and lzma, 3 ms: --output (a report written whole or not at all)",
     "validator.verify": "2 ms: asr-guard verify",
+    "validator.change_view": "(with the embedded engine) 1 ms: asr-guard view and asr-guard rules",
 }
 
 

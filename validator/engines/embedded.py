@@ -88,6 +88,11 @@ class EmbeddedEngine:
             raise EngineError(f"embedded engine: {rule}: {first_line(exc)}") from None
 
     def evaluate(self, document: InputDocument) -> Decision:
+        self.read(document)
+        return Decision.parse(self.query(ENTRYPOINT), self.name, document.path)
+
+    def read(self, document: InputDocument) -> None:
+        """Make this document the input of the queries that follow."""
         try:
             self._engine.set_input_json(document.text)
         except _NOT_ENGINE_FAULTS:
@@ -98,7 +103,6 @@ class EmbeddedEngine:
                 # serde_json, inside regorus, reads at most 128 levels of nesting.
                 raise InputError(document.path, "nested deeper than 128 levels: refused") from None
             raise EngineError(f"embedded engine: {document.path}: {reason}") from None
-        return Decision.parse(self.query(ENTRYPOINT), self.name, document.path)
 
     def close(self) -> None:
         """Nothing to release: the engine lives in this process."""

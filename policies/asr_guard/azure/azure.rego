@@ -63,7 +63,7 @@ parent_id(id) := concat("/", array.slice(parts, 0, count(parts) - 2)) if {
 	is_string(id)
 	parts := split(id, "/")
 	count(parts) > 2
-}
+} else := null
 
 # A resolved id, canonical; null for a value that is not a string or was left unresolved
 # (`asr-guard resolve` writes "<unresolved: reason>").

@@ -46,7 +46,17 @@ report := {
 		"applied": sort({f.waived.waiver | some f in findings; f.waived}),
 		"expired": data.asr_guard.lib.expired_waivers,
 	},
+	"replication": {
+		# Whether the input itself names replicated VMs (its replicated items): without an
+		# inventory, the gate then knows replication only from the input.
+		"named_by_input": input_names_replication,
+		"inventory_vms": count(data.asr_guard.lib.inventory_vm_ids),
+	},
 }
+
+input_names_replication := count(data.asr_guard.view.input_vm_ids) > 0 if {
+	kind in change_kinds
+} else := false
 
 deny contains f.message if {
 	some f in findings

@@ -50,3 +50,16 @@ test_waived_denial_leaves_the_conftest_deny_view if {
 		with data.asr_guard.waivers as w
 	count(r2) == 0
 }
+
+test_report_says_whether_the_input_names_replication if {
+	r := data.asr_guard.main.report with input as replaced_plan
+	r.replication == {"named_by_input": false, "inventory_vms": 0}
+	with_item := json.patch(replaced_plan, [{"op": "add", "path": "/resource_changes/-", "value": {
+		"address": "azurerm_site_recovery_replicated_vm.app",
+		"type": "azurerm_site_recovery_replicated_vm",
+		"name": "app",
+		"change": {"actions": ["no-op"], "before": {"source_vm_id": vm_id}, "after": {"source_vm_id": vm_id}},
+	}}])
+	r2 := data.asr_guard.main.report with input as with_item with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	r2.replication == {"named_by_input": true, "inventory_vms": 1}
+}

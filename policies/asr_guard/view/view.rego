@@ -53,13 +53,15 @@ targets(link) := [e | some key in link.keys; some e in by_key[key]]
 
 # --- what is replicated: from the input and the inventory ------------------------------------
 
-replicated_vm_ids := _ids(_input_vm_ids) | data.asr_guard.lib.inventory_vm_ids
+replicated_vm_ids := _ids(input_vm_ids) | data.asr_guard.lib.inventory_vm_ids
 
-_input_vm_ids := data.asr_guard.terraform.replicated_vm_ids if _kind == "terraform-plan"
+# VMs the input itself shows replicated (its replicated items, as they are before it).
 
-_input_vm_ids := data.asr_guard.whatif.replicated_vm_ids if _kind == "arm-whatif"
+input_vm_ids := data.asr_guard.terraform.replicated_vm_ids if _kind == "terraform-plan"
 
-_input_vm_ids := data.asr_guard.arm.replicated_vm_ids if _kind == "arm-template"
+input_vm_ids := data.asr_guard.whatif.replicated_vm_ids if _kind == "arm-whatif"
+
+input_vm_ids := data.asr_guard.arm.replicated_vm_ids if _kind == "arm-template"
 
 # Disks protected now.
 protected_disk_ids := _ids(_input_disk_ids) | data.asr_guard.lib.inventory_disk_ids
