@@ -60,6 +60,7 @@ _entry(r, type, after) := {
 	"actions": ["deploy"],
 	"reason": null,
 	"parent": null,
+	"depends_on": null,
 	"before": null,
 	"after": after,
 	"unknown": [],

@@ -321,3 +321,41 @@ _data_disks := [r |
 	r.type == _disk_type
 	is_object(r.values)
 ]
+
+# --- dependencies --------------------------------------------------------------------------
+# What a resource depends on, as configuration addresses (no instance keys): the dependencies
+# the prior state records for it (the order Terraform destroys it in), its configuration's
+# depends_on and the resources and modules its configuration refers to (the order Terraform
+# creates it in). Read for replicated items: Terraform removes an item before it changes what
+# the item depends on, and creates it after (hashicorp/terraform docs/destroying.md).
+_depends_on(rc) := sort((prior | configured) | referenced) if {
+	prefix := _config_prefix(rc)
+	block := _block_of(rc)
+	prior := {_strip_keys(d) |
+		some r in _prior_resources
+		r.address == rc.address
+		some d in object.get(r, "depends_on", [])
+		is_string(d)
+	}
+	configured := {concat("", [prefix, _strip_keys(d)]) | some d in object.get(block, "depends_on", []); is_string(d)}
+	referenced := {concat("", [prefix, target]) |
+		walk(object.get(block, "expressions", {}), [path, refs])
+		count(path) > 0
+		path[count(path) - 1] == "references"
+		is_array(refs)
+		some ref in refs
+		is_string(ref)
+		target := _ref_target(ref)
+	}
+}
+
+_strip_keys(address) := regex.replace(address, `\[[^\]]*\]`, "")
+
+# The resource or module a reference is to: "azurerm_x.y" or "module.m".
+_ref_target(ref) := concat(".", [type, split(name, "[")[0]]) if {
+	[type, name] := _ref_parts(ref)
+} else := concat(".", ["module", split(parts[1], "[")[0]]) if {
+	parts := split(ref, ".")
+	parts[0] == "module"
+	count(parts) >= 2
+}

@@ -221,3 +221,42 @@ test_a_legacy_vm_attaching_a_copied_disk_whatever_the_case_of_create_option if {
 	legacy := change("azurerm_virtual_machine.app", "azurerm_virtual_machine", ["update"], before, after)
 	rules(findings_of([legacy, copied, item(["no-op"])])) == [["ASR002", "deny"]]
 }
+
+reenabling_item(actions, refs, prior_depends_on) := p if {
+	vm_change := change("azurerm_linux_virtual_machine.app", "azurerm_linux_virtual_machine", ["delete", "create"], {"id": vm_id, "name": "vm1"}, {"name": "vm1"})
+	new_item := object.union(item(actions), {"change": {"after": {}, "after_unknown": {"source_vm_id": true}}})
+	p := object.union(
+		with_config(plan([vm_change, new_item]), [{
+			"address": "azurerm_site_recovery_replicated_vm.app",
+			"mode": "managed",
+			"expressions": {"source_vm_id": {"references": refs}},
+		}]),
+		{"prior_state": {"values": {"root_module": {"resources": [{
+			"address": "azurerm_site_recovery_replicated_vm.app",
+			"mode": "managed",
+			"type": "azurerm_site_recovery_replicated_vm",
+			"values": {"source_vm_id": vm_id},
+			"depends_on": prior_depends_on,
+		}]}}}},
+	)
+}
+
+test_the_workaround_holds_only_when_terraform_orders_it if {
+	by_reference := data.asr_guard.terraform.findings with input as reenabling_item(["delete", "create"], ["azurerm_linux_virtual_machine.app.id", "azurerm_linux_virtual_machine.app"], [])
+	rules(by_reference) == [["ASR009", "info"]]
+	by_state := data.asr_guard.terraform.findings with input as reenabling_item(["delete", "create"], [], ["azurerm_linux_virtual_machine.app"])
+	rules(by_state) == [["ASR009", "info"]]
+	unordered := data.asr_guard.terraform.findings with input as reenabling_item(["delete", "create"], ["var.vm_id"], [])
+	rules(unordered) == [["ASR009", "info"], ["ASR027", "warn"]]
+}
+
+test_an_item_replaced_create_before_destroy_is_denied if {
+	findings := data.asr_guard.terraform.findings with input as reenabling_item(["create", "delete"], ["azurerm_linux_virtual_machine.app.id"], [])
+	rules(findings) == [["ASR009", "info"], ["ASR026", "deny"]]
+}
+
+test_an_item_forgotten_but_not_destroyed_warns if {
+	forgotten := change("azurerm_site_recovery_replicated_vm.app", "azurerm_site_recovery_replicated_vm", ["forget"], {"source_vm_id": vm_id}, null)
+	rules(findings_of([vm(["no-op"]), forgotten])) == [["ASR028", "warn"]]
+	rules(findings_of([vm(["no-op"]), item(["delete"])])) == [["ASR008", "warn"]]
+}

@@ -80,6 +80,7 @@ _entry(i, rc, type, before, after, unknown) := {
 	"actions": rc.change.actions,
 	"reason": object.get(rc, "action_reason", null),
 	"parent": null,
+	"depends_on": null,
 	"before": before,
 	"after": after,
 	"unknown": unknown,
@@ -114,7 +115,10 @@ _entries_of(i, rc) := [_entry(i, rc, "attachment", _attachment(rc, _before(rc), 
 	rc.type == _attachment_type
 }
 
-_entries_of(i, rc) := [_entry(i, rc, "item", _item(rc, _before(rc), false), _item(rc, _after(rc), true), _unknown(rc, _item_paths))] if {
+_entries_of(i, rc) := [object.union(
+	_entry(i, rc, "item", _item(rc, _before(rc), false), _item(rc, _after(rc), true), _unknown(rc, _item_paths)),
+	{"depends_on": _depends_on(rc)},
+)] if {
 	rc.type == _item_type
 }
 
@@ -272,6 +276,7 @@ _data_disk_entry(r) := {
 	"actions": ["read"],
 	"reason": null,
 	"parent": null,
+	"depends_on": null,
 	"before": _disk(r.values),
 	"after": _disk(r.values),
 	"unknown": [],

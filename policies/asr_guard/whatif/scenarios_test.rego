@@ -37,12 +37,12 @@ test_a_replicated_item_deleted_and_created_again_warns if {
 		change(item_id, "Delete", existing_item([disk_id("os")]), null),
 		change(other_item, "Create", null, item_payload([disk_id("os")])),
 	]
-	rules(findings_of(p)) == [["ASR013", "warn"]]
+	rules(findings_of(p)) == [["ASR013", "warn"], ["ASR028", "warn"]]
 }
 
 test_a_replicated_item_deleted_through_arm_is_a_purge if {
 	findings := findings_of([change(item_id, "Delete", existing_item([disk_id("os")]), null)])
-	rules(findings) == [["ASR008", "warn"]]
+	rules(findings) == [["ASR008", "warn"], ["ASR028", "warn"]]
 	some f in findings
 	contains(f.workaround, "purge")
 }

@@ -64,6 +64,7 @@ _entry(i, change, type, action, before, after) := {
 	"actions": [change.changeType],
 	"reason": null,
 	"parent": null,
+	"depends_on": null,
 	"before": before,
 	"after": after,
 	"unknown": [],

@@ -28,10 +28,12 @@ test_deleting_a_replicated_vm_is_denied if {
 	rules(data.asr_guard.whatif.findings) == [["ASR005", "deny"]] with input as p
 }
 
-test_deleting_a_vm_and_its_replicated_item_passes if {
+test_deleting_a_vm_and_its_replicated_item_is_only_a_purge if {
+	# Deleted together, the VM's replication is not left behind; but an ARM DELETE of the item
+	# is a purge, not a clean disable.
 	p := result([change(vm_id, "Delete", vm_payload(disk_id("os"), []), null), change(item_id, "Delete", item_payload([]), null)])
 	r1 := data.asr_guard.whatif.findings with input as p
-	count(r1) == 0
+	rules(r1) == [["ASR028", "warn"]]
 }
 
 test_creating_a_vm_the_inventory_lists_as_replicated_is_a_replace if {
@@ -77,14 +79,14 @@ test_unchanged_data_disks_are_not_new if {
 
 test_replicated_item_deleted_while_vm_stays_warns if {
 	p := result([change(item_id, "Delete", item_payload([]), null)])
-	rules(data.asr_guard.whatif.findings) == [["ASR008", "warn"]] with input as p
+	rules(data.asr_guard.whatif.findings) == [["ASR008", "warn"], ["ASR028", "warn"]] with input as p
 }
 
 test_replicated_item_recreated_is_the_workaround if {
 	swap := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os2"), []))
 	old_item := change(item_id, "Delete", item_payload([]), null)
 	new_item := change(concat("", [item_id, "-2"]), "Create", null, item_payload([disk_id("os2")]))
-	rules(data.asr_guard.whatif.findings) == [["ASR009", "info"]] with input as result([swap, old_item, new_item])
+	rules(data.asr_guard.whatif.findings) == [["ASR009", "info"], ["ASR028", "warn"]] with input as result([swap, old_item, new_item])
 }
 
 test_a_disk_whose_create_option_differs_before_and_after if {
