@@ -690,9 +690,642 @@ def fixtures() -> dict[str, Json]:
     return out
 
 
+# --- the scenarios of the support matrix beyond restores and replaces ----------------------
+
+CACHE = f"{RG}/providers/Microsoft.Storage/storageAccounts/stcacheweu01"
+NIC = f"{RG}/providers/Microsoft.Network/networkInterfaces/vm-app-01-nic"
+SUBNET = f"{RG}/providers/Microsoft.Network/virtualNetworks/vnet-app/subnets/app"
+
+
+def attachment(disk: str, lun: int, vm: str = VM_ID, **extra: Any) -> Json:
+    values: Json = {
+        "id": f"{vm}/dataDisks/{disk.rsplit('/', 1)[-1]}",
+        "virtual_machine_id": vm,
+        "managed_disk_id": disk,
+        "lun": lun,
+        "caching": "ReadOnly",
+        "create_option": "Attach",
+        "write_accelerator_enabled": False,
+    }
+    values.update(extra)
+    return values
+
+
+def storage_account(**extra: Any) -> Json:
+    values: Json = {
+        "id": CACHE,
+        "name": "stcacheweu01",
+        "location": "westeurope",
+        "resource_group_name": "rg-app-weu",
+        "account_tier": "Standard",
+        "account_replication_type": "LRS",
+        "shared_access_key_enabled": True,
+        "network_rules": [{"default_action": "Allow", "bypass": ["AzureServices"]}],
+        "blob_properties": [{"delete_retention_policy": []}],
+    }
+    values.update(extra)
+    return values
+
+
+def extension(name: str, publisher: str, type_: str, settings: Json) -> Json:
+    return {
+        "name": name,
+        "virtual_machine_id": VM_ID,
+        "publisher": publisher,
+        "type": type_,
+        "type_handler_version": "1.1",
+        "settings": json.dumps(settings),
+    }
+
+
+def scenario_plans() -> dict[str, Json]:
+    """Plans for the scenarios of the matrix beyond restores and replaces, each both ways."""
+    out: dict[str, Json] = {}
+    item_refs = refs("azurerm_linux_virtual_machine.app.id", "azurerm_linux_virtual_machine.app")
+
+    def base(plan: Plan, vm_actions: list[str] | None = None) -> None:
+        vm_with_item(plan, vm_actions or ["no-op"], ["no-op"])
+
+    # ASR011 / ASR012: a data disk detached from a replicated VM that stays.
+    for name, disk in (
+        ("data-disk-detached-protected", DATA_DISK),
+        ("data-disk-detached-unprotected", disk_id("vm-app-01-scratch")),
+    ):
+        plan = Plan()
+        base(plan)
+        plan.add(
+            "azurerm_virtual_machine_data_disk_attachment",
+            "data",
+            ["delete"],
+            attachment(disk, 1),
+            None,
+        )
+        out[name] = plan.render()
+
+    # ASR013: the replicated item replaced on its own (a new replication policy).
+    new_policy = replicated_item("vm-app-01-asr", VM_ID, [OS_DISK, DATA_DISK])
+    new_policy["recovery_replication_policy_id"] = new_policy[
+        "recovery_replication_policy_id"
+    ].replace("policy-24h", "policy-12h")
+    for name, actions, after in (
+        ("replicated-item-replaced", ["delete", "create"], new_policy),
+        (
+            "replicated-item-updated",
+            ["update"],
+            replicated_item("vm-app-01-asr", VM_ID, [OS_DISK, DATA_DISK]),
+        ),
+    ):
+        plan = Plan()
+        plan.add(
+            "azurerm_linux_virtual_machine",
+            "app",
+            ["no-op"],
+            linux_vm("vm-app-01", VM_ID),
+            linux_vm("vm-app-01", VM_ID),
+        )
+        before = replicated_item("vm-app-01-asr", VM_ID, [OS_DISK, DATA_DISK])
+        if actions == ["update"]:
+            after = dict(
+                after,
+                target_network_id=f"{SUB}/resourceGroups/rg-app-neu/providers/Microsoft.Network/virtualNetworks/vnet-dr",
+            )
+        plan.add(
+            "azurerm_site_recovery_replicated_vm",
+            "app",
+            actions,
+            before,
+            after,
+            refs={"source_vm_id": item_refs},
+            reason="replace_because_cannot_update" if actions != ["update"] else None,
+        )
+        out[name] = plan.render()
+
+    # ASR014-ASR016: a replicated data disk resized.
+    for name, size_before, size_after, sku in (
+        ("disk-shrunk", 512, 256, "Premium_LRS"),
+        ("disk-grown-past-4tib", 2048, 8192, "Premium_LRS"),
+        ("disk-premium-v2-resized", 512, 1024, "PremiumV2_LRS"),
+        ("disk-grown", 512, 1024, "Premium_LRS"),
+    ):
+        plan = Plan()
+        base(plan)
+        before = dict(
+            managed_disk("vm-app-01-data-01", "Empty", None, DATA_DISK),
+            disk_size_gb=size_before,
+            storage_account_type=sku,
+        )
+        plan.add(
+            "azurerm_managed_disk",
+            "data",
+            ["update"],
+            before,
+            dict(before, disk_size_gb=size_after),
+        )
+        out[name] = plan.render()
+
+    # ASR017: encryption at host switched on for a replicated VM; and a tag change.
+    for name, on in (("encryption-at-host-on", True), ("encryption-at-host-unchanged", False)):
+        plan = Plan()
+        vm_before = linux_vm("vm-app-01", VM_ID, encryption_at_host_enabled=False)
+        vm_after = dict(
+            vm_before,
+            encryption_at_host_enabled=on,
+            tags={"env": "prod", "app": "orders", "owner": "ops"},
+        )
+        plan.add("azurerm_linux_virtual_machine", "app", ["update"], vm_before, vm_after)
+        item = replicated_item("vm-app-01-asr", VM_ID, [OS_DISK, DATA_DISK])
+        plan.add(
+            "azurerm_site_recovery_replicated_vm",
+            "app",
+            ["no-op"],
+            item,
+            item,
+            refs={"source_vm_id": item_refs},
+        )
+        out[name] = plan.render()
+
+    # ASR018: a shared disk attached to a replicated VM.
+    plan = Plan()
+    base(plan)
+    shared = disk_id("vm-app-01-shared")
+    plan.add(
+        "azurerm_managed_disk",
+        "shared",
+        ["create"],
+        None,
+        dict(managed_disk("vm-app-01-shared", "Empty", None, None), max_shares=2),
+        unknown={"id": True},
+    )
+    plan.add(
+        "azurerm_virtual_machine_data_disk_attachment",
+        "shared",
+        ["create"],
+        None,
+        {k: v for k, v in attachment(shared, 3).items() if k not in ("id", "managed_disk_id")},
+        unknown={"id": True, "managed_disk_id": True},
+        refs={
+            "managed_disk_id": refs(
+                "azurerm_managed_disk.shared.id", "azurerm_managed_disk.shared"
+            ),
+            "virtual_machine_id": item_refs,
+        },
+    )
+    out["shared-disk-attached"] = plan.render()
+
+    # ASR019: Azure Disk Encryption added to a replicated VM; another extension added.
+    for name, publisher, type_, settings in (
+        (
+            "disk-encryption-added",
+            "Microsoft.Azure.Security",
+            "AzureDiskEncryptionForLinux",
+            {
+                "EncryptionOperation": "EnableEncryption",
+                "KeyVaultURL": "https://kv-app.vault.azure.net/",
+                "VolumeType": "All",
+            },
+        ),
+        ("monitoring-agent-added", "Microsoft.Azure.Monitor", "AzureMonitorLinuxAgent", {}),
+    ):
+        plan = Plan()
+        base(plan)
+        plan.add(
+            "azurerm_virtual_machine_extension",
+            "ext",
+            ["create"],
+            None,
+            extension("ext", publisher, type_, settings),
+            unknown={"id": True},
+        )
+        out[name] = plan.render()
+
+    # ASR021: a replicated VM moved to another resource group (a replace in azurerm).
+    plan = Plan()
+    plan.add(
+        "azurerm_linux_virtual_machine",
+        "app",
+        ["delete", "create"],
+        linux_vm("vm-app-01", VM_ID),
+        {k: v for k, v in linux_vm("vm-app-01", None, resource_group_name="rg-app-weu-2").items()},
+        unknown={"id": True, "os_managed_disk_id": True},
+        reason="replace_because_cannot_update",
+    )
+    item = replicated_item("vm-app-01-asr", VM_ID, [OS_DISK, DATA_DISK])
+    plan.add("azurerm_site_recovery_replicated_vm", "app", ["no-op"], item, item)
+    out["vm-moved"] = plan.render()
+
+    # ASR022: a protected disk moved to another resource group.
+    plan = Plan()
+    base(plan)
+    before = managed_disk("vm-app-01-data-01", "Empty", None, DATA_DISK)
+    plan.add(
+        "azurerm_managed_disk",
+        "data",
+        ["delete", "create"],
+        before,
+        {k: v for k, v in dict(before, resource_group_name="rg-app-weu-2").items() if k != "id"},
+        unknown={"id": True},
+        reason="replace_because_cannot_update",
+    )
+    out["disk-moved"] = plan.render()
+
+    # ASR023: a NIC added to a replicated VM.
+    plan = Plan()
+    vm_before = linux_vm("vm-app-01", VM_ID)
+    vm_after = dict(vm_before, network_interface_ids=[NIC, f"{NIC}-2"])
+    plan.add("azurerm_linux_virtual_machine", "app", ["update"], vm_before, vm_after)
+    item = replicated_item("vm-app-01-asr", VM_ID, [OS_DISK, DATA_DISK])
+    plan.add("azurerm_site_recovery_replicated_vm", "app", ["no-op"], item, item)
+    out["nic-added"] = plan.render()
+
+    # ASR024: the cache storage account of a replicated item loses shared key access; and
+    # one that keeps it.
+    for name, enabled in (("cache-shared-key-off", False), ("cache-tags-updated", True)):
+        plan = Plan()
+        base(plan)
+        account = storage_account()
+        plan.add(
+            "azurerm_storage_account",
+            "cache",
+            ["update"],
+            account,
+            dict(account, shared_access_key_enabled=enabled, tags={"owner": "ops"}),
+        )
+        out[name] = plan.render()
+
+    # ASR026 / ASR027: the workaround, applied in an order Terraform cannot keep or prove.
+    for name, item_actions, item_refs_used in (
+        ("reenable-create-before-destroy", ["create", "delete"], item_refs),
+        ("reenable-order-unproven", ["delete", "create"], refs("var.source_vm_id")),
+    ):
+        plan = Plan()
+        plan.add(
+            "azurerm_linux_virtual_machine",
+            "app",
+            ["delete", "create"],
+            linux_vm("vm-app-01", VM_ID),
+            linux_vm("vm-app-01", None),
+            unknown={"id": True, "os_managed_disk_id": True},
+            reason="replace_because_cannot_update",
+        )
+        item = replicated_item("vm-app-01-asr", VM_ID, [OS_DISK, DATA_DISK])
+        plan.add(
+            "azurerm_site_recovery_replicated_vm",
+            "app",
+            item_actions,
+            item,
+            dict(item, id=None) if False else {k: v for k, v in item.items() if k != "id"},
+            refs={"source_vm_id": item_refs_used},
+            reason="replace_because_cannot_update",
+        )
+        out[name] = plan.render()
+
+    # ASR028: a removed block with destroy = false.
+    plan = Plan()
+    plan.add(
+        "azurerm_linux_virtual_machine",
+        "app",
+        ["no-op"],
+        linux_vm("vm-app-01", VM_ID),
+        linux_vm("vm-app-01", VM_ID),
+    )
+    item = replicated_item("vm-app-01-asr", VM_ID, [OS_DISK, DATA_DISK])
+    plan.add("azurerm_site_recovery_replicated_vm", "app", ["forget"], item, None)
+    out["replicated-item-forgotten"] = plan.render()
+    return out
+
+
+# --- what-if results and templates for the same scenarios --------------------------------
+
+ITEM_ID = (
+    f"{SUB}/resourceGroups/rg-dr-neu/providers/Microsoft.RecoveryServices/vaults/{VAULT}"
+    "/replicationFabrics/asr-a2a-default-westeurope/replicationProtectionContainers"
+    "/asr-a2a-default-westeurope-container/replicationProtectedItems/vm-app-01-asr"
+)
+VM_TYPE = "Microsoft.Compute/virtualMachines"
+ITEM_TYPE = (
+    "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers"
+    "/replicationProtectedItems"
+)
+
+
+def arm_vm(data_disks: list[Json], vm_id: str = VM_ID, **properties: Any) -> Json:
+    body: Json = {
+        "apiVersion": "2024-07-01",
+        "id": vm_id,
+        "name": vm_id.rsplit("/", 1)[-1],
+        "type": VM_TYPE,
+        "location": "westeurope",
+        "properties": {
+            "hardwareProfile": {"vmSize": "Standard_D2s_v5"},
+            "storageProfile": {
+                "osDisk": {
+                    "osType": "Linux",
+                    "name": "vm-app-01-osdisk",
+                    "createOption": "Attach",
+                    "managedDisk": {"id": OS_DISK, "storageAccountType": "Premium_LRS"},
+                },
+                "dataDisks": data_disks,
+            },
+            "networkProfile": {"networkInterfaces": [{"id": NIC}]},
+        },
+    }
+    for key, value in properties.items():
+        body["properties"][key] = value
+    return body
+
+
+def arm_data_disk(disk: str, lun: int) -> Json:
+    return {
+        "lun": lun,
+        "name": disk.rsplit("/", 1)[-1],
+        "createOption": "Attach",
+        "caching": "ReadOnly",
+        "managedDisk": {"id": disk, "storageAccountType": "Premium_LRS"},
+    }
+
+
+def existing_item(disks: list[str], auto: str = "Disabled") -> Json:
+    """A replicated item as a GET, az site-recovery protected-item show and a what-if
+    `before` return it (A2AReplicationDetails: protectedManagedDisks)."""
+    return {
+        "apiVersion": "2024-04-01",
+        "id": ITEM_ID,
+        "name": "vm-app-01-asr",
+        "type": ITEM_TYPE,
+        "properties": {
+            "friendlyName": "vm-app-01",
+            "protectionState": "Protected",
+            "replicationHealth": "Normal",
+            "policyId": f"{SUB}/resourceGroups/rg-dr-neu/providers/Microsoft.RecoveryServices"
+            f"/vaults/{VAULT}/replicationPolicies/policy-24h",
+            "providerSpecificDetails": {
+                "instanceType": "A2A",
+                "fabricObjectId": VM_ID,
+                "recoveryAzureResourceGroupId": f"{SUB}/resourceGroups/rg-app-neu",
+                "autoProtectionOfDataDisk": auto,
+                "protectedManagedDisks": [
+                    {
+                        "diskId": disk,
+                        "primaryStagingAzureStorageAccountId": CACHE,
+                        "diskType": "Premium_LRS",
+                        "diskState": "Valid",
+                        "resyncRequired": False,
+                    }
+                    for disk in disks
+                ],
+            },
+        },
+    }
+
+
+def change(resource_id: str, change_type: str, before: Json | None, after: Json | None) -> Json:
+    return {"resourceId": resource_id, "changeType": change_type, "before": before, "after": after}
+
+
+def whatif(*changes: Json) -> Json:
+    return {"status": "Succeeded", "changes": list(changes), "error": None}
+
+
+def whatif_scenarios() -> dict[str, Json]:
+    """What-if results for the same scenarios, each both ways."""
+    out: dict[str, Json] = {}
+    item = change(
+        ITEM_ID,
+        "NoChange",
+        existing_item([OS_DISK, DATA_DISK]),
+        existing_item([OS_DISK, DATA_DISK]),
+    )
+    with_data = arm_vm([arm_data_disk(DATA_DISK, 0)])
+    scratch = disk_id("vm-app-01-scratch")
+    out["data-disk-detached-protected"] = whatif(
+        change(VM_ID, "Modify", with_data, arm_vm([])), item
+    )
+    with_scratch = arm_vm([arm_data_disk(DATA_DISK, 0), arm_data_disk(scratch, 1)])
+    out["data-disk-detached-unprotected"] = whatif(
+        change(VM_ID, "Modify", with_scratch, with_data), item
+    )
+
+    def disk(size: int, sku: str) -> Json:
+        return {
+            "apiVersion": "2024-03-02",
+            "id": DATA_DISK,
+            "name": "vm-app-01-data-01",
+            "type": "Microsoft.Compute/disks",
+            "location": "westeurope",
+            "sku": {"name": sku},
+            "properties": {"creationData": {"createOption": "Empty"}, "diskSizeGB": size},
+        }
+
+    out["disk-shrunk"] = whatif(
+        change(DATA_DISK, "Modify", disk(512, "Premium_LRS"), disk(256, "Premium_LRS")), item
+    )
+    out["disk-grown"] = whatif(
+        change(DATA_DISK, "Modify", disk(512, "Premium_LRS"), disk(1024, "Premium_LRS")), item
+    )
+
+    def security(on: bool) -> Json:
+        return arm_vm([arm_data_disk(DATA_DISK, 0)], securityProfile={"encryptionAtHost": on})
+
+    out["encryption-at-host-on"] = whatif(
+        change(VM_ID, "Modify", security(False), security(True)), item
+    )
+    out["encryption-at-host-unchanged"] = whatif(
+        change(VM_ID, "Modify", security(False), security(False)), item
+    )
+
+    def ext(publisher: str, type_: str) -> Json:
+        name = type_.lower()
+        return {
+            "apiVersion": "2024-07-01",
+            "id": f"{VM_ID}/extensions/{name}",
+            "name": f"vm-app-01/{name}",
+            "type": "Microsoft.Compute/virtualMachines/extensions",
+            "properties": {
+                "publisher": publisher,
+                "type": type_,
+                "typeHandlerVersion": "1.1",
+                "settings": {"EncryptionOperation": "EnableEncryption"},
+            },
+        }
+
+    ade = ext("Microsoft.Azure.Security", "AzureDiskEncryptionForLinux")
+    agent = ext("Microsoft.Azure.Monitor", "AzureMonitorLinuxAgent")
+    out["disk-encryption-added"] = whatif(change(ade["id"], "Create", None, ade), item)
+    out["monitoring-agent-added"] = whatif(change(agent["id"], "Create", None, agent), item)
+
+    moved_id = VM_ID.replace("/resourceGroups/rg-app-weu/", "/resourceGroups/rg-app-weu-2/")
+    out["vm-moved"] = whatif(
+        change(VM_ID, "Delete", with_data, None),
+        change(moved_id, "Create", None, arm_vm([arm_data_disk(DATA_DISK, 0)], vm_id=moved_id)),
+        item,
+    )
+
+    two_nics = arm_vm(
+        [arm_data_disk(DATA_DISK, 0)],
+        networkProfile={"networkInterfaces": [{"id": NIC}, {"id": f"{NIC}-2"}]},
+    )
+    out["nic-added"] = whatif(change(VM_ID, "Modify", with_data, two_nics), item)
+
+    def account(shared_key: bool) -> Json:
+        return {
+            "apiVersion": "2023-05-01",
+            "id": CACHE,
+            "name": "stcacheweu01",
+            "type": "Microsoft.Storage/storageAccounts",
+            "location": "westeurope",
+            "sku": {"name": "Standard_LRS"},
+            "kind": "StorageV2",
+            "properties": {
+                "allowSharedKeyAccess": shared_key,
+                "networkAcls": {"defaultAction": "Allow", "bypass": "AzureServices"},
+            },
+        }
+
+    out["cache-shared-key-off"] = whatif(
+        change(CACHE, "Modify", account(True), account(False)), item
+    )
+    out["cache-tags-updated"] = whatif(
+        change(CACHE, "Modify", account(True), dict(account(True), tags={"owner": "ops"})), item
+    )
+
+    auto_item = change(
+        ITEM_ID,
+        "NoChange",
+        existing_item([OS_DISK, DATA_DISK], "Enabled"),
+        existing_item([OS_DISK, DATA_DISK], "Enabled"),
+    )
+    new_disk = arm_vm([arm_data_disk(DATA_DISK, 0), arm_data_disk(scratch, 1)])
+    out["data-disk-auto-protected"] = whatif(
+        change(VM_ID, "Modify", with_data, new_disk), auto_item
+    )
+    out["data-disk-unprotected"] = whatif(change(VM_ID, "Modify", with_data, new_disk), item)
+
+    recreated = ITEM_ID + "-2"
+    enable = existing_item([OS_DISK, DATA_DISK])
+    enable["id"] = recreated
+    details = enable["properties"]["providerSpecificDetails"]
+    details["vmManagedDisks"] = [
+        {
+            "diskId": d["diskId"],
+            "primaryStagingAzureStorageAccountId": CACHE,
+            "recoveryResourceGroupId": f"{SUB}/resourceGroups/rg-app-neu",
+        }
+        for d in details.pop("protectedManagedDisks")
+    ]
+    out["replicated-item-recreated"] = whatif(
+        change(VM_ID, "NoChange", with_data, with_data),
+        change(ITEM_ID, "Delete", existing_item([OS_DISK, DATA_DISK]), None),
+        change(recreated, "Create", None, enable),
+    )
+    out["unsupported-change"] = whatif(
+        {
+            "resourceId": "[format('{0}/providers/Microsoft.Compute/virtualMachines/{1}', resourceGroup().id, parameters('vmName'))]",
+            "changeType": "Unsupported",
+            "unsupportedReason": "Changes to the resource declared at 'resources[1]' could not be predicted: the resource id could not be evaluated.",
+        },
+        item,
+    )
+    return out
+
+
+def arm_template(resources: list[Json]) -> Json:
+    return {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {"location": {"type": "string", "defaultValue": "westeurope"}},
+        "resources": resources,
+    }
+
+
+def template_vm(data_disks: list[Json], **properties: Any) -> Json:
+    body = arm_vm(
+        [
+            {
+                "lun": d["lun"],
+                "createOption": "Attach",
+                "managedDisk": {"id": f"[resourceId('Microsoft.Compute/disks', '{d['name']}')]"},
+            }
+            for d in data_disks
+        ],
+        **properties,
+    )
+    body["properties"]["storageProfile"]["osDisk"]["managedDisk"] = {
+        "id": "[resourceId('Microsoft.Compute/disks', 'vm-app-01-osdisk')]"
+    }
+    body["properties"]["networkProfile"] = {
+        "networkInterfaces": [
+            {"id": "[resourceId('Microsoft.Network/networkInterfaces', 'vm-app-01-nic')]"}
+        ]
+    }
+    return {
+        "type": VM_TYPE,
+        "apiVersion": "2024-07-01",
+        "name": "vm-app-01",
+        "location": "[parameters('location')]",
+        "properties": body["properties"],
+    }
+
+
+def template_scenarios() -> dict[str, Json]:
+    """ARM templates for the same scenarios (what a template can say), each both ways."""
+    out: dict[str, Json] = {}
+    data = [{"lun": 0, "name": "vm-app-01-data-01"}]
+    out["encryption-at-host-on"] = arm_template(
+        [template_vm(data, securityProfile={"encryptionAtHost": True})]
+    )
+    out["encryption-at-host-off"] = arm_template(
+        [template_vm(data, securityProfile={"encryptionAtHost": False})]
+    )
+    ade = {
+        "type": "Microsoft.Compute/virtualMachines/extensions",
+        "apiVersion": "2024-07-01",
+        "name": "vm-app-01/AzureDiskEncryption",
+        "location": "[parameters('location')]",
+        "properties": {
+            "publisher": "Microsoft.Azure.Security",
+            "type": "AzureDiskEncryptionForLinux",
+            "typeHandlerVersion": "1.1",
+            "settings": {
+                "EncryptionOperation": "EnableEncryption",
+                "KeyVaultURL": "https://kv-app.vault.azure.net/",
+                "VolumeType": "All",
+            },
+        },
+    }
+    out["disk-encryption-added"] = arm_template([ade])
+    shared = {
+        "type": "Microsoft.Compute/disks",
+        "apiVersion": "2024-03-02",
+        "name": "vm-app-01-shared",
+        "location": "[parameters('location')]",
+        "sku": {"name": "Premium_LRS"},
+        "properties": {
+            "creationData": {"createOption": "Empty"},
+            "diskSizeGB": 256,
+            "maxShares": 2,
+        },
+    }
+    out["shared-disk-attached"] = arm_template(
+        [shared, template_vm(data + [{"lun": 3, "name": "vm-app-01-shared"}])]
+    )
+    return out
+
+
+WHATIF_OUT = ROOT / "tests" / "fixtures" / "whatif"
+ARM_OUT = ROOT / "tests" / "fixtures" / "arm"
+
+
 def main() -> None:
+    for name, result in whatif_scenarios().items():
+        path = WHATIF_OUT / f"{name}.whatif.json"
+        path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
+    for name, template in template_scenarios().items():
+        path = ARM_OUT / f"{name}.json"
+        path.write_text(json.dumps(template, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, plan in fixtures().items():
+    for name, plan in {**fixtures(), **scenario_plans()}.items():
         path = EXAMPLES.get(name, OUT / f"{name}.plan.json")
         path.write_text(json.dumps(plan, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT)}")

@@ -38,6 +38,61 @@ SITUATIONS = {
     ],
     # (A replicated VM and its replication removed together: through Terraform the item's delete
     # is a clean disable, through ARM a purge, ASR028: not the same situation.)
+    "protected data disk taken off a replicated VM": [
+        "terraform/data-disk-detached-protected.plan.json",
+        "whatif/data-disk-detached-protected.whatif.json",
+    ],
+    "unprotected data disk taken off a replicated VM": [
+        "terraform/data-disk-detached-unprotected.plan.json",
+        "whatif/data-disk-detached-unprotected.whatif.json",
+    ],
+    "replicated disk shrunk": [
+        "terraform/disk-shrunk.plan.json",
+        "whatif/disk-shrunk.whatif.json",
+    ],
+    "replicated disk grown within 4 TiB": [
+        "terraform/disk-grown.plan.json",
+        "whatif/disk-grown.whatif.json",
+    ],
+    "encryption at host switched on for a replicated VM": [
+        "terraform/encryption-at-host-on.plan.json",
+        "whatif/encryption-at-host-on.whatif.json",
+        "arm/encryption-at-host-on.json",
+    ],
+    "a replicated VM redeployed without encryption at host": [
+        "terraform/encryption-at-host-unchanged.plan.json",
+        "whatif/encryption-at-host-unchanged.whatif.json",
+        "arm/encryption-at-host-off.json",
+    ],
+    "Azure Disk Encryption added to a replicated VM": [
+        "terraform/disk-encryption-added.plan.json",
+        "whatif/disk-encryption-added.whatif.json",
+        "arm/disk-encryption-added.json",
+    ],
+    "another extension added to a replicated VM": [
+        "terraform/monitoring-agent-added.plan.json",
+        "whatif/monitoring-agent-added.whatif.json",
+    ],
+    "shared disk attached to a replicated VM": [
+        "terraform/shared-disk-attached.plan.json",
+        "arm/shared-disk-attached.json",
+    ],
+    "replicated VM moved to another resource group": [
+        "terraform/vm-moved.plan.json",
+        "whatif/vm-moved.whatif.json",
+    ],
+    "NIC added to a replicated VM": [
+        "terraform/nic-added.plan.json",
+        "whatif/nic-added.whatif.json",
+    ],
+    "cache storage account loses shared key access": [
+        "terraform/cache-shared-key-off.plan.json",
+        "whatif/cache-shared-key-off.whatif.json",
+    ],
+    "cache storage account keeps working": [
+        "terraform/cache-tags-updated.plan.json",
+        "whatif/cache-tags-updated.whatif.json",
+    ],
     "change that does not touch replication": [
         "examples/terraform/safe-update.plan.json",
         "whatif/vm-tags-updated.whatif.json",

@@ -60,7 +60,7 @@ def test_text_output_has_workaround_and_summary(
     text = capsys.readouterr().out
     assert code == case["exit"]
     assert text.count("workaround:") == len(case["findings"])
-    assert text.count("docs: https://learn.microsoft.com/") == len(case["findings"])
+    assert text.count("docs: https://") == len(case["findings"])
     last = text.strip().splitlines()[-1]
     assert last.startswith("asr-guard: 1 input(s)")
     assert last.endswith("PASSED" if case["exit"] == 0 else "FAILED")
