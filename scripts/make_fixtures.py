@@ -1217,11 +1217,14 @@ def whatif_scenarios() -> dict[str, Json]:
         change(ITEM_ID, "Delete", existing_item([OS_DISK, DATA_DISK]), None),
         change(recreated, "Create", None, enable),
     )
+    # d1 in the field reports: Unsupported changes whose resourceId is an unevaluated expression.
     out["unsupported-change"] = whatif(
         {
-            "resourceId": "[format('{0}/providers/Microsoft.Compute/virtualMachines/{1}', resourceGroup().id, parameters('vmName'))]",
+            "resourceId": "[format('{0}/providers/Microsoft.Compute/virtualMachines/{1}', "
+            "resourceGroup().id, parameters('vmName'))]",
             "changeType": "Unsupported",
-            "unsupportedReason": "Changes to the resource declared at 'resources[1]' could not be predicted: the resource id could not be evaluated.",
+            "unsupportedReason": "Changes to the resource declared at 'resources[1]' could not be "
+            "predicted: the resource id could not be evaluated.",
         },
         item,
     )
@@ -1306,7 +1309,7 @@ def template_scenarios() -> dict[str, Json]:
         },
     }
     out["shared-disk-attached"] = arm_template(
-        [shared, template_vm(data + [{"lun": 3, "name": "vm-app-01-shared"}])]
+        [shared, template_vm([*data, {"lun": 3, "name": "vm-app-01-shared"}])]
     )
     return out
 
