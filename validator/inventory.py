@@ -63,11 +63,17 @@ def add_protected_item(source: str, inventory: Inventory, properties: Any, where
     if not (isinstance(vm, str) and _VM_MARKER in vm.lower()):
         return
     inventory.vms.add(_checked_id(source, vm, _VM_MARKER, f"{where} fabricObjectId"))
-    for j, disk in enumerate(details.get("vmManagedDisks") or []):
-        if isinstance(disk, dict) and isinstance(disk.get("diskId"), str):
-            inventory.disks.add(
-                _checked_id(source, disk["diskId"], _DISK_MARKER, f"{where} vmManagedDisks[{j}]")
-            )
+    # protectedManagedDisks: an existing item's details (a GET, `az site-recovery
+    # protected-item list/show`, Resource Graph, a what-if `before`); vmManagedDisks: the
+    # enable input's shape (a template, a what-if `after` of a create).
+    for disks_field in ("protectedManagedDisks", "vmManagedDisks"):
+        for j, disk in enumerate(details.get(disks_field) or []):
+            if isinstance(disk, dict) and isinstance(disk.get("diskId"), str):
+                inventory.disks.add(
+                    _checked_id(
+                        source, disk["diskId"], _DISK_MARKER, f"{where} {disks_field}[{j}]"
+                    )
+                )
 
 
 def _from_list(source: str, value: Any, inventory: Inventory) -> None:
