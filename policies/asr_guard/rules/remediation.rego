@@ -135,9 +135,11 @@ strategy(f, vm, item) := "terraform-delete-before-create" if {
 	item != null
 	f.rule_id in _reenable_rules
 	"vm" in _types(f)
+	_same_module(item.address, f.resource)
 } else := "terraform-replace-item" if {
 	item != null
 	f.rule_id == "ASR002"
+	_same_module(item.address, f.resource)
 	count({"attachment", "disk"} & _types(f)) > 0
 } else := "terraform-replace-item-drop-disk" if {
 	item != null
@@ -157,6 +159,12 @@ strategy(f, vm, item) := "terraform-delete-before-create" if {
 	f.rule_id in _reenable_rules
 } else := "manual"
 
+# Whether two addresses are in one module (a reference from one to the other needs no module
+# output); a fix across modules is a runbook.
+_same_module(a, b) if _module_of(a) == _module_of(b)
+
+_module_of(address) := regex.replace(address, `[^.\[\]]+\.[^.\[]+(\[[^\]]*\])?$`, "")
+
 # Whether a list of dependency addresses (as Terraform records them) names a resource.
 _lists(dependencies, resource) if {
 	address := regex.replace(resource, `\[[^\]]*\]`, "")
@@ -174,6 +182,7 @@ _params(f, vm, item) := {
 	"vm_id": vm,
 	"item": item,
 	"removed_disk_ids": _removed_disk_ids(f),
+	"vm_os_disk_ids": _os_disk_ids(f),
 	"restore": _restore(f),
 }
 
@@ -183,6 +192,17 @@ _removed_disk_ids(f) := sort({id |
 	e.resource == f.resource
 	e.type == "attachment"
 	some id in e.before.disk.ids
+}) if {
+	_kind in data.asr_guard.main.change_kinds
+} else := []
+
+# The OS disk of a VM finding's VM, before the change (the item's managed_disk of it follows
+# the VM by reference).
+_os_disk_ids(f) := sort({id |
+	some e in data.asr_guard.view.changes
+	e.resource == f.resource
+	e.type == "vm"
+	some id in e.before.os_disk.ids
 }) if {
 	_kind in data.asr_guard.main.change_kinds
 } else := []

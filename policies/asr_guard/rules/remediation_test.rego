@@ -166,3 +166,14 @@ test_every_mapping_entry_is_mapped_or_says_why_not if {
 		count({k | some k in ["from", "disks", "after_enable", "dropped"]; m[k]}) == 1
 	}
 }
+
+test_module_of_an_address if {
+	data.asr_guard.remediation._module_of("module.web[0].azurerm_linux_virtual_machine.web[0]") == "module.web[0]."
+	data.asr_guard.remediation._module_of("azurerm_linux_virtual_machine.app") == ""
+	data.asr_guard.remediation._module_of(`module.a["k"].module.b.azurerm_x.y["z.w"]`) == `module.a["k"].module.b.`
+}
+
+test_a_vm_in_another_module_than_its_item_is_a_runbook if {
+	not data.asr_guard.remediation._same_module("module.dr.azurerm_site_recovery_replicated_vm.web", "module.web[0].azurerm_linux_virtual_machine.web[0]")
+	data.asr_guard.remediation._same_module("module.dr.azurerm_site_recovery_replicated_vm.web", "module.dr.azurerm_linux_virtual_machine.web[1]")
+}
