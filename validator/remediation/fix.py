@@ -23,7 +23,7 @@ from validator.check import Checker, Options
 from validator.errors import InputError, UsageError
 from validator.findings import Finding
 from validator.inventory import inventory_data
-from validator.remediation import quoting, runbook, terraform
+from validator.remediation import quoting, render, runbook, terraform
 from validator.remediation.plan_model import model_plan
 from validator.result import RunResult
 from validator.tfsource import TerraformSource, read_terraform_source
@@ -203,7 +203,7 @@ def _scripts(finding: Finding, out: Path, base: str) -> list[str]:
             argv
             for step in remediation["steps"]
             if step["op"] in TERRAFORM_COMMAND_OPS
-            for argv in terraform.commands(step["op"], remediation)
+            for argv in render.terraform_commands(step["op"], remediation)
         ]
         bash = [
             "#!/usr/bin/env bash",
@@ -214,7 +214,7 @@ def _scripts(finding: Finding, out: Path, base: str) -> list[str]:
         for step in remediation["steps"]:
             bash.append(f"# {step['kind']}: {step['text']}")
             pwsh.append(f"# {step['kind']}: {step['text']}")
-            for argv in terraform.commands(step["op"], remediation):
+            for argv in render.terraform_commands(step["op"], remediation):
                 redirect = " > plan.json" if argv[:2] == ["terraform", "show"] else ""
                 bash.append(quoting.bash(argv) + redirect)
                 pwsh.append("& " + " ".join(quoting.pwsh(a) for a in argv) + redirect)

@@ -154,9 +154,9 @@ def _follow_vm(
 ) -> list[str]:
     out = []
     for line in lines:
-        if re.match(r"^\s*source_vm_id\s*=", line):
-            indent = line[: len(line) - len(line.lstrip())]
-            line = f"{indent}source_vm_id = {vm}.id"
+        source = re.match(r"^(\s*source_vm_id\s*=\s*)", line)
+        if source:
+            line = f"{source.group(1)}{vm}.id"
         match = re.match(r'^(\s*disk_id\s*=\s*)"([^"]*)"\s*$', line)
         if match and match.group(2).lower() in os_ids:
             line = f"{match.group(1)}{vm}.{os_attribute}"
@@ -250,18 +250,3 @@ def patch(op: str, remediation: dict[str, Any], source: TerraformSource | None) 
         end_line=where.end_line,
         replacement="\n".join(new_block) + ("\n" if new_block else ""),
     )
-
-
-def commands(op: str, remediation: dict[str, Any]) -> list[list[str]]:
-    """The command lines of a Terraform command step, as argument lists."""
-    item = quoting.tf_address(remediation["params"]["item"]["address"], "the replicated item")
-    plan = ["terraform", "plan", "-out=asr-guard-fix.tfplan"]
-    if op == "terraform_plan_replace":
-        return [[*plan, f"-replace={item}"], ["terraform", "show", "-json", "asr-guard-fix.tfplan"]]
-    if op == "terraform_plan":
-        return [plan, ["terraform", "show", "-json", "asr-guard-fix.tfplan"]]
-    if op == "terraform_apply_plan":
-        return [["terraform", "apply", "asr-guard-fix.tfplan"]]
-    if op == "terraform_apply_destroy_item":
-        return [["terraform", "apply", "-destroy", f"-target={item}"]]
-    return []
