@@ -31,7 +31,7 @@ class UnsafeValue(AsrGuardError):
 
 
 def arm_id(value: object, what: str) -> str:
-    if not isinstance(value, str) or not _ARM_ID.match(value) or ".." in value:
+    if not isinstance(value, str) or not _ARM_ID.fullmatch(value) or ".." in value:
         raise UnsafeValue(
             f"{what} is not an Azure resource id asr-guard can put in a script: {value!r}"
         )
@@ -39,13 +39,13 @@ def arm_id(value: object, what: str) -> str:
 
 
 def name(value: object, what: str) -> str:
-    if not isinstance(value, str) or not _NAME.match(value):
+    if not isinstance(value, str) or not _NAME.fullmatch(value):
         raise UnsafeValue(f"{what} is not a name asr-guard can put in a script: {value!r}")
     return value
 
 
 def recovery_point(value: object) -> str:
-    if not isinstance(value, str) or not _RECOVERY_POINT.match(value):
+    if not isinstance(value, str) or not _RECOVERY_POINT.fullmatch(value):
         raise UnsafeValue(
             f"the recovery point id is not one asr-guard can put in a script: {value!r}"
         )
@@ -98,6 +98,6 @@ _ADDRESS = re.compile(
 
 
 def tf_address(value: object, what: str) -> str:
-    if not isinstance(value, str) or not _ADDRESS.match(value):
+    if not isinstance(value, str) or not _ADDRESS.fullmatch(value):
         raise UnsafeValue(f"{what} is not a Terraform resource address: {value!r}")
     return value

@@ -81,11 +81,11 @@ def _enable_jq(mapping: dict[str, Any]) -> str:
         " | $bylun.os as $osdefault"
         ' | ([{lun: "os", id: $after[0].os}] + [$after[0].data[] | '
         "{lun: (.lun | tostring), id: .id}]) as $now"
-        " | {a2a: ({" + ", ".join(fields) + "} | with_entries(select(.value != null)))"
+        " | {a2a: (({" + ", ".join(fields) + "} | with_entries(select(.value != null)))"
         ' + {"vm-managed-disks": [$now[] | (($bylun[.lun] // $osdefault) as $s'
         ' | ({"disk-id": .id, '
         + ", ".join(disk_fields)
-        + "} | with_entries(select(.value != null))))]}}"
+        + "} | with_entries(select(.value != null))))]})}"
     )
 
 
@@ -473,7 +473,7 @@ def _pwsh_restore(remediation: dict[str, Any], c: dict[str, str]) -> list[str]:
 def _pwsh_enable(remediation: dict[str, Any]) -> list[str]:
     mapping = _mapping(remediation)
     item_fields = mapping["item"]
-    disk = {key: entry["ps"] for key, entry in mapping["disk"].items() if entry.get("ps")}
+    disk = {key: entry for key, entry in mapping["disk"].items() if entry.get("ps")}
     lines = [
         "$P = $Item.properties.providerSpecificDetails",
         "$Old = @{}; foreach ($d in @($P.protectedManagedDisks) + @($P.vmManagedDisks)) "
@@ -489,13 +489,15 @@ def _pwsh_enable(remediation: dict[str, Any]) -> list[str]:
         "  $o = $ByLun[$d.Lun]; if (-not $o) { $o = $ByLun['os'] }",
         "  $a = @{ ManagedDisk = $true; DiskId = $d.Id }",
     ]
-    for key, param in sorted(disk.items()):
+    for key, entry in sorted(disk.items()):
         if key == "diskId":
             continue
-        lines.append(
-            f"  if ($null -ne $o.{quoting.name(key, 'a field')}) "
-            f"{{ $a[{quoting.pwsh(quoting.name(param, 'a parameter'))}] = $o.{key} }}"
-        )
+        field = quoting.name(key, "a field")
+        param = quoting.pwsh(quoting.name(entry["ps"], "a parameter"))
+        if entry.get("required"):  # mandatory: a null fails the call, as it should
+            lines.append(f"  $a[{param}] = $o.{field}")
+        else:
+            lines.append(f"  if ($null -ne $o.{field}) {{ $a[{param}] = $o.{field} }}")
     lines += [
         "  New-AzRecoveryServicesAsrAzureToAzureDiskReplicationConfig @a",
         "}",
@@ -519,10 +521,13 @@ def _pwsh_enable(remediation: dict[str, Any]) -> list[str]:
             f"[{x}]" if isinstance(x, int) else f".{quoting.name(x, 'a field')}" for x in path
         )
         key = quoting.pwsh(quoting.name(param, "a parameter"))
-        lines.append(
-            f"$v = $null; try {{ $v = {getter} }} catch {{ }}; if ($null -ne $v) "
-            f"{{ $Enable[{key}] = $v }}"
-        )
+        if entry.get("required"):  # mandatory: a null fails the call, as it should
+            lines.append(f"$Enable[{key}] = {getter}")
+        else:
+            lines.append(
+                f"$v = $null; try {{ $v = {getter} }} catch {{ }}; "
+                f"if ($null -ne $v) {{ $Enable[{key}] = $v }}"
+            )
     lines.append(
         "New-AzRecoveryServicesAsrReplicationProtectedItem @Enable -WaitForCompletion | Out-Null"
     )

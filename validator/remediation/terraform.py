@@ -201,6 +201,16 @@ def _no_cbd(lines: list[str]) -> list[str]:
     ]
 
 
+def _display_path(file: str) -> str:
+    """The file as a patch names it: relative to the working directory where it is under it
+    (git apply -p1 from there), else as given."""
+    path = Path(file).resolve()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return Path(file).as_posix().lstrip("/")
+
+
 def patch(op: str, remediation: dict[str, Any], source: TerraformSource | None) -> Patch:
     """The patch of one op: the fragment, and the file patch where the block is found, the
     edit applies and the patched file parses."""
@@ -233,12 +243,13 @@ def patch(op: str, remediation: dict[str, Any], source: TerraformSource | None) 
             fragment,
             note=f"{where.file}: the patched file does not parse: {str(exc).splitlines()[0][:120]}",
         )
+    name = _display_path(where.file)
     diff = "".join(
         difflib.unified_diff(
             text.splitlines(keepends=True),
             new_text.splitlines(keepends=True),
-            fromfile=f"a/{where.file}",
-            tofile=f"b/{where.file}",
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
         )
     )
     return Patch(

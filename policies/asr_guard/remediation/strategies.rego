@@ -205,7 +205,7 @@ enable_mapping := {
 	"policyId": {"from": ["properties", "policyId"], "cli": "--policy-id", "ps": "ProtectionContainerMapping"},
 	"recoveryContainerId": {"from": ["properties", "recoveryContainerId"], "cli": "recovery-container-id", "ps": "ProtectionContainerMapping"},
 	"fabricObjectId": {"from": ["properties", "providerSpecificDetails", "fabricObjectId"], "cli": "fabric-object-id", "ps": "AzureVmId"},
-	"recoveryAzureResourceGroupId": {"from": ["properties", "providerSpecificDetails", "recoveryAzureResourceGroupId"], "cli": "recovery-resource-group-id", "ps": "RecoveryResourceGroupId"},
+	"recoveryAzureResourceGroupId": {"from": ["properties", "providerSpecificDetails", "recoveryAzureResourceGroupId"], "cli": "recovery-resource-group-id", "ps": "RecoveryResourceGroupId", "required": true},
 	"selectedRecoveryAzureNetworkId": {"from": ["properties", "providerSpecificDetails", "selectedRecoveryAzureNetworkId"], "cli": "recovery-azure-network-id", "ps": "RecoveryAzureNetworkId"},
 	"recoveryAvailabilityZone": {"from": ["properties", "providerSpecificDetails", "recoveryAvailabilityZone"], "cli": "recovery-availability-zone", "ps": "RecoveryAvailabilityZone"},
 	"recoveryAvailabilitySet": {"from": ["properties", "providerSpecificDetails", "recoveryAvailabilitySet"], "cli": "recovery-availability-set-id", "ps": "RecoveryAvailabilitySetId"},
@@ -260,11 +260,12 @@ enable_mapping := {
 }
 
 # Per disk (protectedManagedDisks[] -> vm-managed-disks[] / New-...DiskReplicationConfig).
+# required: a mandatory parameter in the PowerShell help (a runbook fails if the item lacks it).
 disk_mapping := {
 	"diskId": {"cli": "disk-id", "ps": "DiskId", "note": "taken from the VM after the change, never from the old item"},
-	"primaryStagingAzureStorageAccountId": {"cli": "primary-staging-azure-storage-account-id", "ps": "LogStorageAccountId"},
-	"recoveryResourceGroupId": {"cli": "recovery-resource-group-id", "ps": "RecoveryResourceGroupId"},
-	"recoveryReplicaDiskAccountType": {"cli": "recovery-replica-disk-account-type", "ps": "RecoveryReplicaDiskAccountType"},
-	"recoveryTargetDiskAccountType": {"cli": "recovery-target-disk-account-type", "ps": "RecoveryTargetDiskAccountType"},
+	"primaryStagingAzureStorageAccountId": {"cli": "primary-staging-azure-storage-account-id", "ps": "LogStorageAccountId", "required": true},
+	"recoveryResourceGroupId": {"cli": "recovery-resource-group-id", "ps": "RecoveryResourceGroupId", "required": true},
+	"recoveryReplicaDiskAccountType": {"cli": "recovery-replica-disk-account-type", "ps": "RecoveryReplicaDiskAccountType", "required": true},
+	"recoveryTargetDiskAccountType": {"cli": "recovery-target-disk-account-type", "ps": "RecoveryTargetDiskAccountType", "required": true},
 	"recoveryDiskEncryptionSetId": {"cli": "recovery-disk-encryption-set-id", "ps": "RecoveryDiskEncryptionSetId"},
 }
