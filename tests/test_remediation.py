@@ -18,7 +18,7 @@ from typing import Any
 import hcl2
 import pytest
 
-from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, all_expectations
+from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, ROOT, all_expectations
 from validator.check import Checker, Options
 from validator.cli import main
 from validator.engines.embedded import EmbeddedEngine
@@ -616,3 +616,27 @@ def test_patch_of_a_block_not_found_is_a_fragment() -> None:
     [patch] = fix.patches(finding, read_terraform_source(FIXTURES / "tfconfig"))
     assert patch.file is None and "managed_disk {" in patch.fragment
     assert "not found" in patch.note
+
+
+def test_the_readme_fix_example_runs_as_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## Fixing a denial") :]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    lines = block.group(1).splitlines()
+    [command] = [line for line in lines if line.startswith("asr-guard fix ")]
+    shown = [line[1:].strip() for line in lines if line.startswith("#   ")]
+    monkeypatch.chdir(ROOT)
+    out = tmp_path / "fix"
+    argv = shlex.split(command)[1:]
+    argv[argv.index("--output-dir") + 1] = str(out)
+    assert main(argv) == 0
+    printed = capsys.readouterr().out.replace(str(out), "fix")
+    for line in shown:
+        assert line in printed
+    model = out / "01-ASR004-terraform-replace-triggered-by-vm.phase1.plan.json"
+    expect = ["--expect-remediation", str(out / "remediation.json")]
+    assert main(["check", str(model), *expect]) == 0
+    assert main(["check", str(REPLACE_PLAN), *expect]) == 1
