@@ -39,6 +39,9 @@ _EXAMPLE = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 
+# What the example that fires reports, as its page shows it.
+_REPORTED = re.compile(r"^What it reports:\n\n```text\n(.*?)\n```$", re.MULTILINE | re.DOTALL)
+
 
 def page(rule_id: str) -> rule_docs.RulePage:
     found = rule_docs.rule_page(rule_id, PAGES)
@@ -119,6 +122,12 @@ def test_the_example_gives_the_documented_verdict(
     assert {(f["severity"], f["rule_id"]) for f in report["findings"]} == expected, command
     if heading == "Fires":
         assert report["inputs"][0]["kind"] in ROWS[rule_id]["applies_to"]
+        reported = sorted(
+            f"{f['severity'].upper()} {f['rule_id']} {f['message']}"
+            for f in report["findings"]
+            if f["rule_id"] == rule_id
+        )
+        assert reported == _REPORTED.findall(page(rule_id).text)[0].splitlines()
 
 
 def test_every_example_file_is_used_by_a_page() -> None:
