@@ -86,3 +86,42 @@ test_attachment_changes_by_disk_id_or_lun if {
 	new_at_lun2 := {"lun": 2, "disk": {"ids": []}}
 	data.asr_guard.azure.attachment_changes([d0, d1], [d0, new_at_lun2]) == [["create", new_at_lun2], ["delete", d1]]
 }
+
+# Azure Resource Manager binds property names without regard to case: "DataDisks" is dataDisks.
+vm_other_case := {
+	"type": "Microsoft.Compute/virtualMachines",
+	"name": "vm",
+	"Properties": {"StorageProfile": {
+		"OSDisk": {"ManagedDisk": {"ID": "/Disks/OS"}},
+		"DataDisks": [{"LUN": 1, "CreateOption": "Attach", "managedDisk": {"Id": "/Disks/D1"}}],
+	}},
+}
+
+test_property_names_are_read_without_regard_to_case if {
+	v := data.asr_guard.azure.vm(vm_other_case, vm_id, {"/disks/d1"})
+	v.os_disk.ids == ["/disks/os"]
+	v.data_disk_count == 1
+	disks := data.asr_guard.azure.data_disks(vm_other_case, null, {"/disks/d1"})
+	disks == [{
+		"vm": null, "lun": 1, "create_option": "Attach", "source_id": null, "write_accelerator": null,
+		"disk": {"ids": ["/disks/d1"], "keys": ["/disks/d1"], "unresolved": []},
+	}]
+	d := data.asr_guard.azure.disk({"properties": {"CreationData": {"createOption": "Restore"}}}, "/Disks/R")
+	d.create_option == "Restore"
+}
+
+test_exact_property_names_still_read if {
+	data.asr_guard.azure.get({"a": {"b": 1}}, ["a", "b"]) == 1
+	data.asr_guard.azure.get({"a": {"b": 1}}, "a") == {"b": 1}
+	data.asr_guard.azure.get({"A": {"B": [2]}}, ["a", "b"]) == [2]
+	data.asr_guard.azure.get({"A": {"B": {"C": {"D": {"E": 5}}}}}, ["a", "b", "c", "d", "e"]) == 5
+}
+
+# Two keys that differ only in case: which one Azure reads is not known, so neither is read.
+test_keys_that_differ_only_in_case_are_not_guessed if {
+	data.asr_guard.azure.get({"Lun": 1, "LUN": 2}, "lun") == null
+	data.asr_guard.azure.get({"Lun": 1, "LUN": 2}, "Lun") == 1
+	data.asr_guard.azure.get({"x": 1}, ["y", "z"]) == null
+	data.asr_guard.azure.get(null, ["y"]) == null
+	data.asr_guard.azure.get("text", "y") == null
+}
