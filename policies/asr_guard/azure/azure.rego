@@ -18,25 +18,25 @@ disk_type := "microsoft.compute/disks"
 
 replicated_item_type := "microsoft.recoveryservices/vaults/replicationfabrics/replicationprotectioncontainers/replicationprotecteditems"
 
-account_type := "microsoft.storage/storageaccounts"
+_account_type := "microsoft.storage/storageaccounts"
 
-blob_services_type := "microsoft.storage/storageaccounts/blobservices"
+_blob_services_type := "microsoft.storage/storageaccounts/blobservices"
 
-nic_type := "microsoft.network/networkinterfaces"
+_nic_type := "microsoft.network/networkinterfaces"
 
-extension_type := "microsoft.compute/virtualmachines/extensions"
+_extension_type := "microsoft.compute/virtualmachines/extensions"
 
-deployment_type := "microsoft.resources/deployments"
+_deployment_type := "microsoft.resources/deployments"
 
 # The view's resource type of an ARM resource type (lower case).
 view_type := {
 	vm_type: "vm",
 	disk_type: "disk",
 	replicated_item_type: "item",
-	account_type: "storage_account",
-	blob_services_type: "storage_account",
-	nic_type: "nic",
-	extension_type: "extension",
+	_account_type: "storage_account",
+	_blob_services_type: "storage_account",
+	_nic_type: "nic",
+	_extension_type: "extension",
 }
 
 # The resource type of a resource id, lower-cased: ".../providers/NS/t1/n1/t2/n2" -> "ns/t1/t2".
@@ -50,7 +50,7 @@ type_of_id(id) := type if {
 }
 
 # The resource group of a resource id, lower-cased.
-resource_group_of(id) := lower(parts[i + 1]) if {
+_resource_group_of(id) := lower(parts[i + 1]) if {
 	is_string(id)
 	parts := split(id, "/")
 	some i, part in parts
@@ -59,7 +59,7 @@ resource_group_of(id) := lower(parts[i + 1]) if {
 } else := null
 
 # The id of the resource a child resource id belongs to (".../a/x/b/y" -> ".../a/x").
-parent_id(id) := concat("/", array.slice(parts, 0, count(parts) - 2)) if {
+_parent_id(id) := concat("/", array.slice(parts, 0, count(parts) - 2)) if {
 	is_string(id)
 	parts := split(id, "/")
 	count(parts) > 2
@@ -137,14 +137,14 @@ _object_or_empty(x) := x if is_object(x) else := {}
 # The properties object of a resource payload ({} when absent or unresolved).
 # Types are checked before any builtin is called: regorus stops on a builtin type error where
 # OPA makes the expression undefined.
-properties(payload) := value if {
+_properties(payload) := value if {
 	is_object(payload)
 	value := get(payload, "properties")
 	is_object(value)
 } else := {}
 
 # The array at path, [] for anything else (such as an unresolved template value).
-array_at(x, path) := value if {
+_array_at(x, path) := value if {
 	value := get(x, path)
 	is_array(value)
 } else := []
@@ -155,25 +155,25 @@ _string_or_null(x) := x if is_string(x) else := null
 
 # --- VMs -----------------------------------------------------------------------------------
 
-vm(payload, resource_id, keys) := {
+_vm(payload, resource_id, keys) := {
 	"id": id(resource_id),
 	"name": _string_or_null(get(payload, "name")),
-	"resource_group": resource_group_of(resource_id),
-	"os_disk": link(get(properties(payload), ["storageProfile", "osDisk", "managedDisk", "id"]), keys),
+	"resource_group": _resource_group_of(resource_id),
+	"os_disk": link(get(_properties(payload), ["storageProfile", "osDisk", "managedDisk", "id"]), keys),
 	"nics": nics,
-	"encryption_at_host": _bool_or_null(get(properties(payload), ["securityProfile", "encryptionAtHost"])),
-	"disk_controller": _string_or_null(get(properties(payload), ["storageProfile", "diskControllerType"])),
-	"os_write_accelerator": _bool_or_null(get(properties(payload), ["storageProfile", "osDisk", "writeAcceleratorEnabled"])),
-	"data_disk_count": _count_or_null(get(properties(payload), ["storageProfile", "dataDisks"])),
+	"encryption_at_host": _bool_or_null(get(_properties(payload), ["securityProfile", "encryptionAtHost"])),
+	"disk_controller": _string_or_null(get(_properties(payload), ["storageProfile", "diskControllerType"])),
+	"os_write_accelerator": _bool_or_null(get(_properties(payload), ["storageProfile", "osDisk", "writeAcceleratorEnabled"])),
+	"data_disk_count": _count_or_null(get(_properties(payload), ["storageProfile", "dataDisks"])),
 } if {
 	is_object(payload)
-	nics := sort({i | some n in array_at(properties(payload), ["networkProfile", "networkInterfaces"]); i := id(get(n, "id")); i != null})
+	nics := sort({i | some n in _array_at(_properties(payload), ["networkProfile", "networkInterfaces"]); i := id(get(n, "id")); i != null})
 } else := null
 
 # Data disk entries of a VM payload, as attachments: {"lun", "disk", "create_option",
 # "source_id", "write_accelerator", "vm"}.
 data_disks(payload, vm_link, keys) := [attachment |
-	some entry in array_at(properties(payload), ["storageProfile", "dataDisks"])
+	some entry in _array_at(_properties(payload), ["storageProfile", "dataDisks"])
 	is_object(entry)
 	attachment := {
 		"vm": vm_link,
@@ -191,18 +191,18 @@ _entry_disk(entry, keys) := link(get(entry, ["managedDisk", "id"]), keys) if {
 
 # --- disks -----------------------------------------------------------------------------------
 
-disk(payload, resource_id) := {
+_disk(payload, resource_id) := {
 	"id": id(resource_id),
 	"name": _string_or_null(get(payload, "name")),
-	"resource_group": resource_group_of(resource_id),
-	"create_option": _string_or_null(get(properties(payload), ["creationData", "createOption"])),
-	"source_id": id(get(properties(payload), ["creationData", "sourceResourceId"])),
-	"size_gb": _number_or_null(get(properties(payload), "diskSizeGB")),
+	"resource_group": _resource_group_of(resource_id),
+	"create_option": _string_or_null(get(_properties(payload), ["creationData", "createOption"])),
+	"source_id": id(get(_properties(payload), ["creationData", "sourceResourceId"])),
+	"size_gb": _number_or_null(get(_properties(payload), "diskSizeGB")),
 	"sku": _string_or_null(get(payload, ["sku", "name"])),
-	"max_shares": _number_or_null(get(properties(payload), "maxShares")),
+	"max_shares": _number_or_null(get(_properties(payload), "maxShares")),
 	"encryption": {
-		"disk_encryption_set_id": id(get(properties(payload), ["encryption", "diskEncryptionSetId"])),
-		"settings": get(properties(payload), "encryptionSettingsCollection"),
+		"disk_encryption_set_id": id(get(_properties(payload), ["encryption", "diskEncryptionSetId"])),
+		"settings": get(_properties(payload), "encryptionSettingsCollection"),
 	},
 } if is_object(payload) else := null
 
@@ -221,17 +221,17 @@ item(payload, resource_id, keys) := {
 	"vm": link(get(details, "fabricObjectId"), keys),
 	"disks": disks,
 	"auto_protect": _auto_protect(get(details, "autoProtectionOfDataDisk")),
-	"policy_id": id(get(properties(payload), "policyId")),
+	"policy_id": id(get(_properties(payload), "policyId")),
 	"target_resource_group": id(_first_string([
 		get(details, "recoveryAzureResourceGroupId"),
 		get(details, "recoveryResourceGroupId"),
 	])),
 } if {
 	is_object(payload)
-	details := _object_or_empty(get(properties(payload), "providerSpecificDetails"))
+	details := _object_or_empty(get(_properties(payload), "providerSpecificDetails"))
 	disks := [{"disk": link(get(d, "diskId"), keys), "cache": link(get(d, "primaryStagingAzureStorageAccountId"), keys)} |
 		some field in ["vmManagedDisks", "protectedManagedDisks"]
-		some d in array_at(details, [field])
+		some d in _array_at(details, [field])
 		is_object(d)
 	]
 } else := null
@@ -246,58 +246,58 @@ _first_string(xs) := value if {
 
 # --- storage accounts, NICs, extensions ------------------------------------------------------
 
-account(payload, resource_id) := {
+_account(payload, resource_id) := {
 	"id": id(resource_id),
 	"name": _string_or_null(get(payload, "name")),
-	"resource_group": resource_group_of(resource_id),
-	"shared_key": _bool_or_null(get(properties(payload), "allowSharedKeyAccess")),
-	"default_action": _string_or_null(get(properties(payload), ["networkAcls", "defaultAction"])),
-	"azure_services_bypass": _bypass(get(properties(payload), ["networkAcls", "bypass"])),
+	"resource_group": _resource_group_of(resource_id),
+	"shared_key": _bool_or_null(get(_properties(payload), "allowSharedKeyAccess")),
+	"default_action": _string_or_null(get(_properties(payload), ["networkAcls", "defaultAction"])),
+	"azure_services_bypass": _bypass(get(_properties(payload), ["networkAcls", "bypass"])),
 	"blob_soft_delete": null,
 } if is_object(payload) else := null
 
 # A blobServices child: its soft delete setting, on the account it belongs to.
-blob_services(payload, resource_id) := {
-	"id": id(parent_id(resource_id)),
+_blob_services(payload, resource_id) := {
+	"id": id(_parent_id(resource_id)),
 	"name": null,
-	"resource_group": resource_group_of(resource_id),
+	"resource_group": _resource_group_of(resource_id),
 	"shared_key": null,
 	"default_action": null,
 	"azure_services_bypass": null,
-	"blob_soft_delete": _bool_or_null(get(properties(payload), ["deleteRetentionPolicy", "enabled"])),
+	"blob_soft_delete": _bool_or_null(get(_properties(payload), ["deleteRetentionPolicy", "enabled"])),
 } if is_object(payload) else := null
 
 _bypass(x) := contains(lower(x), "azureservices") if is_string(x) else := null
 
-nic(payload, resource_id, keys) := {
+_nic(payload, resource_id, keys) := {
 	"id": id(resource_id),
 	"name": _string_or_null(get(payload, "name")),
-	"resource_group": resource_group_of(resource_id),
-	"vm": link(get(properties(payload), ["virtualMachine", "id"]), keys),
+	"resource_group": _resource_group_of(resource_id),
+	"vm": link(get(_properties(payload), ["virtualMachine", "id"]), keys),
 } if is_object(payload) else := null
 
-extension(payload, resource_id, keys) := {
+_extension(payload, resource_id, keys) := {
 	"id": id(resource_id),
-	"vm": link(parent_id(resource_id), keys),
-	"publisher": _string_or_null(get(properties(payload), "publisher")),
-	"extension_type": _string_or_null(get(properties(payload), "type")),
-	"settings": get(properties(payload), "settings"),
+	"vm": link(_parent_id(resource_id), keys),
+	"publisher": _string_or_null(get(_properties(payload), "publisher")),
+	"extension_type": _string_or_null(get(_properties(payload), "type")),
+	"settings": get(_properties(payload), "settings"),
 } if is_object(payload) else := null
 
 # The attributes of a payload of an ARM type, as the view has them.
-attributes(type, payload, resource_id, keys) := vm(payload, resource_id, keys) if type == vm_type
+attributes(type, payload, resource_id, keys) := _vm(payload, resource_id, keys) if type == vm_type
 
-attributes(type, payload, resource_id, _) := disk(payload, resource_id) if type == disk_type
+attributes(type, payload, resource_id, _) := _disk(payload, resource_id) if type == disk_type
 
 attributes(type, payload, resource_id, keys) := item(payload, resource_id, keys) if type == replicated_item_type
 
-attributes(type, payload, resource_id, _) := account(payload, resource_id) if type == account_type
+attributes(type, payload, resource_id, _) := _account(payload, resource_id) if type == _account_type
 
-attributes(type, payload, resource_id, _) := blob_services(payload, resource_id) if type == blob_services_type
+attributes(type, payload, resource_id, _) := _blob_services(payload, resource_id) if type == _blob_services_type
 
-attributes(type, payload, resource_id, keys) := nic(payload, resource_id, keys) if type == nic_type
+attributes(type, payload, resource_id, keys) := _nic(payload, resource_id, keys) if type == _nic_type
 
-attributes(type, payload, resource_id, keys) := extension(payload, resource_id, keys) if type == extension_type
+attributes(type, payload, resource_id, keys) := _extension(payload, resource_id, keys) if type == _extension_type
 
 # Attachments a VM change makes or ends: data disks in `after` and not in `before` are
 # attached, those in `before` and not in `after` detached (matched by managed disk id, or by

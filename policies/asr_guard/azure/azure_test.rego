@@ -28,7 +28,7 @@ test_type_of_a_nested_resource_id if {
 }
 
 test_vm_payload_in_view_attributes if {
-	v := data.asr_guard.azure.vm(vm, vm_id, {"/disks/os"})
+	v := data.asr_guard.azure._vm(vm, vm_id, {"/disks/os"})
 	v.id == lower(vm_id)
 	v.resource_group == "rg"
 	v.os_disk == {"ids": ["/disks/os"], "keys": ["/disks/os"], "unresolved": []}
@@ -69,14 +69,14 @@ test_item_protected_disks_in_either_shape if {
 }
 
 test_disk_payload if {
-	d := data.asr_guard.azure.disk({"sku": {"name": "PremiumV2_LRS"}, "properties": {"creationData": {"createOption": "Restore", "sourceResourceId": "/RP"}, "diskSizeGB": 512, "maxShares": 2}}, "/x/disks/d")
+	d := data.asr_guard.azure._disk({"sku": {"name": "PremiumV2_LRS"}, "properties": {"creationData": {"createOption": "Restore", "sourceResourceId": "/RP"}, "diskSizeGB": 512, "maxShares": 2}}, "/x/disks/d")
 	[d.create_option, d.source_id, d.size_gb, d.sku, d.max_shares] == ["Restore", "/rp", 512, "PremiumV2_LRS", 2]
 }
 
 test_storage_account_and_blob_services if {
-	a := data.asr_guard.azure.account({"properties": {"allowSharedKeyAccess": false, "networkAcls": {"defaultAction": "Deny", "bypass": "Logging, AzureServices"}}}, "/x/storageAccounts/a")
+	a := data.asr_guard.azure._account({"properties": {"allowSharedKeyAccess": false, "networkAcls": {"defaultAction": "Deny", "bypass": "Logging, AzureServices"}}}, "/x/storageAccounts/a")
 	[a.shared_key, a.default_action, a.azure_services_bypass] == [false, "Deny", true]
-	b := data.asr_guard.azure.blob_services({"properties": {"deleteRetentionPolicy": {"enabled": true}}}, "/x/storageAccounts/a/blobServices/default")
+	b := data.asr_guard.azure._blob_services({"properties": {"deleteRetentionPolicy": {"enabled": true}}}, "/x/storageAccounts/a/blobServices/default")
 	[b.id, b.blob_soft_delete] == ["/x/storageaccounts/a", true]
 }
 
@@ -98,7 +98,7 @@ vm_other_case := {
 }
 
 test_property_names_are_read_without_regard_to_case if {
-	v := data.asr_guard.azure.vm(vm_other_case, vm_id, {"/disks/d1"})
+	v := data.asr_guard.azure._vm(vm_other_case, vm_id, {"/disks/d1"})
 	v.os_disk.ids == ["/disks/os"]
 	v.data_disk_count == 1
 	disks := data.asr_guard.azure.data_disks(vm_other_case, null, {"/disks/d1"})
@@ -106,7 +106,7 @@ test_property_names_are_read_without_regard_to_case if {
 		"vm": null, "lun": 1, "create_option": "Attach", "source_id": null, "write_accelerator": null,
 		"disk": {"ids": ["/disks/d1"], "keys": ["/disks/d1"], "unresolved": []},
 	}]
-	d := data.asr_guard.azure.disk({"properties": {"CreationData": {"createOption": "Restore"}}}, "/Disks/R")
+	d := data.asr_guard.azure._disk({"properties": {"CreationData": {"createOption": "Restore"}}}, "/Disks/R")
 	d.create_option == "Restore"
 }
 
