@@ -35,8 +35,9 @@ _kind_findings := data.asr_guard.restore.findings if kind == "backup-restore-req
 
 _kind_findings := set() if kind == "unknown"
 
-# Every finding, waived ones marked "waived" (they are reported, not dropped).
-findings := data.asr_guard.lib.apply_waivers(_kind_findings)
+# Every finding, waived ones marked "waived" (they are reported, not dropped), each denial
+# with its remediation (rules/remediation.rego).
+findings := data.asr_guard.remediation.attach(data.asr_guard.lib.apply_waivers(_kind_findings))
 
 report := {
 	"policy_version": data.asr_guard.matrix.policy_version,
