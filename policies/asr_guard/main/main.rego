@@ -27,9 +27,9 @@ kind := "unknown" if count(_kinds) != 1
 
 # Change kinds are read through the change view, by one set of scenario rules; restore
 # requests are operations, not resource changes, and have rules of their own.
-_change_kinds := {"terraform-plan", "arm-whatif", "arm-template"}
+change_kinds := {"terraform-plan", "arm-whatif", "arm-template"}
 
-_kind_findings := data.asr_guard.rules.findings if kind in _change_kinds
+_kind_findings := data.asr_guard.rules.findings if kind in change_kinds
 
 _kind_findings := data.asr_guard.restore.findings if kind == "backup-restore-request"
 
@@ -56,7 +56,7 @@ report := {
 }
 
 _input_names_replication := count(data.asr_guard.view.input_vm_ids) > 0 if {
-	kind in _change_kinds
+	kind in change_kinds
 } else := false
 
 deny contains f.message if {
