@@ -20,7 +20,6 @@ from typing import Any
 
 from opa_bindings import OpaEngine, OpaError, OpaUndefinedError
 
-
 _ABSENT = object()
 
 
