@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from validator import engines, inputs, kinds, lazy, report
+from validator import engines, inputs, kinds, lazy, report, rule_docs
 from validator.__version__ import __version__
 from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
@@ -198,6 +198,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     rules.add_argument(
         "--format", choices=["text", "json"], default="text", help="output format (default text)"
+    )
+    rules.add_argument(
+        "--explain",
+        metavar="RULE",
+        help="print the page of one rule (e.g. ASR002): triggers, source, examples, workaround",
     )
 
     inventory = commands.add_parser(
@@ -398,7 +403,20 @@ def _view(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
+    if args.explain is not None:
+        return _explain(args.explain.upper())
     sys.stdout.write(change_view.render_rules(load_pack().matrix, args.format))
+    return EXIT_PASS
+
+
+def _explain(rule_id: str) -> int:
+    rule_ids = {row["rule_id"] for row in load_pack().matrix["scenarios"].values()}
+    if rule_id not in rule_ids:
+        return _error(f"rules --explain: no rule {rule_id!r} (asr-guard rules lists them)")
+    page = rule_docs.rule_page(rule_id)
+    if page is None:
+        return _error(f"rules --explain: {rule_id} has no page in this installation")
+    sys.stdout.write(page.text)
     return EXIT_PASS
 
 

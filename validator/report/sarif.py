@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from validator import rule_docs
 from validator.findings import Finding, Rule
 from validator.remediation.render import sarif_fixes, sarif_properties
 from validator.result import RunResult
@@ -18,7 +19,17 @@ INFORMATION_URI = (
 LEVELS = {"deny": "error", "warn": "warning", "info": "note"}
 
 
+def _help(rule: Rule) -> tuple[str, str]:
+    """The rule's page (docs/rules) as help.markdown and its URI; without a page, the
+    workaround and the matrix's documentation link."""
+    page = rule_docs.help_for(rule.rule_id)
+    if page is not None:
+        return page
+    return f"**Workaround:** {rule.workaround}\n\n[Microsoft docs]({rule.docs})", rule.docs
+
+
 def _descriptor(rule: Rule) -> dict[str, Any]:
+    help_markdown, help_uri = _help(rule)
     return {
         "id": rule.rule_id,
         "name": "".join(part.capitalize() for part in rule.scenario.split("_")),
@@ -28,9 +39,9 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         },
         "help": {
             "text": f"Workaround: {rule.workaround} See {rule.docs}",
-            "markdown": f"**Workaround:** {rule.workaround}\n\n[Microsoft docs]({rule.docs})",
+            "markdown": help_markdown,
         },
-        "helpUri": rule.docs,
+        "helpUri": help_uri,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"tags": ["azure", "site-recovery", "backup", rule.scenario]},
     }
