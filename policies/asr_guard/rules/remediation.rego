@@ -70,11 +70,19 @@ _events := data.asr_guard.rules.events if {
 	_kind == "backup-restore-request"
 } else := set()
 
-# The VM the finding is about ("" when its event names none).
+# The VM the finding is about ("" when its event names none). (Indexed once: a large plan
+# can have hundreds of denials.)
 vm_of(f) := ids[0] if {
-	ids := sort({e.vm_id | some e in _events; e.scenario == f.scenario; e.resource == f.resource; e.vm_id != ""})
+	ids := sort(object.get(_event_vms, concat("|", [f.scenario, f.resource]), set()))
 	count(ids) > 0
 } else := ""
+
+# Keyed by "scenario|resource" (a scenario name has no "|").
+_event_vms[key] contains e.vm_id if {
+	some e in _events
+	e.vm_id != ""
+	key := concat("|", [e.scenario, e.resource])
+}
 
 # The plan's replicated item of a VM, from its prior state: {"address", "name",
 # "depends_on", "managed_disks"}; null when the plan holds none (the VM's replication is
@@ -82,20 +90,17 @@ vm_of(f) := ids[0] if {
 plan_item(vm) := items[0] if {
 	_kind == "terraform-plan"
 	vm != ""
-	items := [_item_params(r) |
-		some r in _prior_items
-		data.asr_guard.lib.canonical_id(r.values.source_vm_id) == vm
-	]
+	items := sort(object.get(_items_by_vm, vm, set()))
 	count(items) > 0
 } else := null
 
-_prior_items := [r |
-	walk(object.get(_doc, ["prior_state", "values"], {}), [_, r])
-	is_object(r)
+_items_by_vm[id] contains _item_params(r) if {
+	some r in data.asr_guard.terraform._prior_resources
 	r.type == _item_type
 	r.mode == "managed"
 	is_object(r.values)
-]
+	id := data.asr_guard.lib.canonical_id(r.values.source_vm_id)
+}
 
 _item_params(r) := {
 	"address": r.address,
@@ -104,14 +109,17 @@ _item_params(r) := {
 	"managed_disks": [d | some d in object.get(r.values, "managed_disk", []); is_object(d)],
 }
 
-# What the finding's resource is in the change view: "vm", "attachment", "disk" ...
-_types(f) := {e.type | some e in data.asr_guard.view.changes; e.resource == f.resource} if {
+# The change view's entries of a resource (indexed once).
+_entries(f) := object.get(_by_resource, f.resource, set()) if {
 	_kind in data.asr_guard.main.change_kinds
 } else := set()
 
-_source_types(f) := sort({e.source_type | some e in data.asr_guard.view.changes; e.resource == f.resource}) if {
-	_kind in data.asr_guard.main.change_kinds
-} else := []
+_by_resource[e.resource] contains e if some e in data.asr_guard.view.changes
+
+# What the finding's resource is in the change view: "vm", "attachment", "disk" ...
+_types(f) := {e.type | some e in _entries(f)}
+
+_source_types(f) := sort({e.source_type | some e in _entries(f)})
 
 # --- which strategy --------------------------------------------------------------------------
 
@@ -188,24 +196,18 @@ _params(f, vm, item) := {
 
 _removed_disk_ids(f) := sort({id |
 	f.rule_id == "ASR011"
-	some e in data.asr_guard.view.changes
-	e.resource == f.resource
+	some e in _entries(f)
 	e.type == "attachment"
 	some id in e.before.disk.ids
-}) if {
-	_kind in data.asr_guard.main.change_kinds
-} else := []
+})
 
 # The OS disk of a VM finding's VM, before the change (the item's managed_disk of it follows
 # the VM by reference).
 _os_disk_ids(f) := sort({id |
-	some e in data.asr_guard.view.changes
-	e.resource == f.resource
+	some e in _entries(f)
 	e.type == "vm"
 	some id in e.before.os_disk.ids
-}) if {
-	_kind in data.asr_guard.main.change_kinds
-} else := []
+})
 
 # The restore request of a restore finding, as the runbook runs it.
 _restore(f) := restores[0] if {
