@@ -26,6 +26,7 @@ from validator.findings import Finding
 from validator.policy import load_pack
 from validator.remediation import fix, quoting, render, runbook
 from validator.remediation.plan_model import model_plan
+from validator.report import markdown as markdown_report
 from validator.tfsource import read_terraform_source
 
 REMEDIATION = FIXTURES / "remediation"
@@ -640,3 +641,13 @@ def test_the_readme_fix_example_runs_as_shown(
     expect = ["--expect-remediation", str(out / "remediation.json")]
     assert main(["check", str(model), *expect]) == 0
     assert main(["check", str(REPLACE_PLAN), *expect]) == 1
+
+
+def test_markdown_shows_remediations_within_a_comment_budget(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(markdown_report, "REMEDIATION_BUDGET", 1)
+    main(["check", str(COPY_PLAN), str(REPLACE_PLAN), "--format", "markdown"])
+    text = capsys.readouterr().out
+    assert text.count("<details><summary>Remediation") == 1
+    assert "1 more remediation(s) not shown here" in text

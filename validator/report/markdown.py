@@ -44,9 +44,25 @@ def render(result: RunResult, color: bool = False) -> str:
     return "\n".join(lines)
 
 
+# A pull-request comment holds 65,536 characters: the remediations shown in full stay within
+# this many, the others are counted (asr-guard fix writes them all).
+REMEDIATION_BUDGET = 40_000
+
+
 def _remediations(result: RunResult) -> list[str]:
     """Each denial's remediation: its steps, the patch and the runbook."""
-    sections = [
-        remediation_markdown(f.remediation, f.as_dict()) for f in result.findings if f.remediation
-    ]
+    denials = [f for f in result.findings if f.remediation]
+    sections: list[str] = []
+    used = 0
+    for finding in denials:
+        section = remediation_markdown(finding.remediation or {}, finding.as_dict())
+        if sections and used + len(section) > REMEDIATION_BUDGET:
+            break
+        sections.append(section)
+        used += len(section)
+    if len(sections) < len(denials):
+        sections.append(
+            f"{len(denials) - len(sections)} more remediation(s) not shown here: "
+            "`asr-guard fix --output-dir DIR` writes them all.\n"
+        )
     return ["### Remediations", "", *sections] if sections else []
