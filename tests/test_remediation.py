@@ -216,6 +216,8 @@ def test_a_bad_powershell_parameter_is_caught() -> None:
         _ps_calls_fit_their_sets(
             script.replace("'RecoveryAvailabilityZone'", "'RecoveryCapacityReservationGroupId'")
         )
+    with pytest.raises(AssertionError, match="not in"):
+        _ps_calls_fit_their_sets(script.replace("-WaitForCompletion |", "-Wait |"))
 
 
 # --- pinned command definitions ----------------------------------------------------------
@@ -264,6 +266,7 @@ ITEM_ARGS = "--subscription S -g G --vault-name V --fabric-name F --protection-c
 def _ps_calls_fit_their_sets(script: str) -> None:
     """The splatted parameters (`$Enable[...]`, `$a[...]` and the hashtable literals) of the
     two enable cmdlets fit their pinned parameter sets."""
+    _explicit_calls_fit_their_sets(script)
     sets = {
         "New-AzRecoveryServicesAsrReplicationProtectedItem": _splatted(script, "Enable"),
         "New-AzRecoveryServicesAsrAzureToAzureDiskReplicationConfig": _splatted(script, "a"),
@@ -275,6 +278,22 @@ def _ps_calls_fit_their_sets(script: str) -> None:
         known = set(spec["mandatory"]) | set(spec["optional"])
         assert given - known == set(), f"{sorted(given - known)} not in {cmdlet}"
         assert set(spec["mandatory"]) - given == set(), f"{cmdlet}: mandatory missing"
+
+
+def _explicit_calls_fit_their_sets(script: str) -> None:
+    """Each pinned cmdlet called with explicit parameters: each one known, the mandatory
+    ones given."""
+    for cmdlet, spec in PS.items():
+        if cmdlet.startswith("_"):
+            continue
+        value = r"(?: (?:'[^']*'|\([^()]*(?:\([^()]*\))?[^()]*\)|[^\s()']+))?"
+        for call in re.findall(rf"{cmdlet}(?![\w-])((?: -\w+{value})*)", script):
+            given = set(re.findall(r"(?:^| )-(\w+)", re.sub(r"\([^()]*\)|'[^']*'", "", call)))
+            if not given and cmdlet.startswith("New-"):
+                continue  # splatted: _ps_calls_fit_their_sets
+            known = set(spec["mandatory"]) | set(spec["optional"])
+            assert given - known == set(), f"{sorted(given - known)} not in {cmdlet}"
+            assert set(spec["mandatory"]) - given == set(), f"{cmdlet}: mandatory missing"
 
 
 def _splatted(script: str, name: str) -> set[str]:
