@@ -18,6 +18,7 @@ from typing import Any
 import hcl2
 import pytest
 
+from benchmarks.bench import generate
 from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, ROOT, all_expectations
 from validator.check import Checker, Options
 from validator.cli import main
@@ -670,3 +671,14 @@ def test_markdown_shows_remediations_within_a_comment_budget(
     text = capsys.readouterr().out
     assert text.count("<details><summary>Remediation") == 1
     assert "1 more remediation(s) not shown here" in text
+
+
+def test_each_fix_of_a_plan_with_many_denials_is_rechecked_on_its_own(tmp_path: Path) -> None:
+    """Other denials of the same plan stay in each fix's model: each expectation is about
+    its own finding's resource and the VM's replicated item."""
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(generate(200)), encoding="utf-8")
+    entries, _ = fix.fix(Options(paths=[str(plan)]), str(tmp_path / "out"))
+    assert len(entries) > 1
+    assert all(o["passed"] for e in entries for o in e["recheck"])
+    assert all(o["findings"] == ["ASR009"] for e in entries for o in e["recheck"])

@@ -108,20 +108,32 @@ def _patch_entry(patch: terraform.Patch) -> dict[str, Any]:
 # --- expectations ------------------------------------------------------------------------
 
 
-def unmet(findings: Sequence[Finding], phase: dict[str, Any]) -> list[str]:
-    """What the policies' findings lack of one phase's expectation (empty: met)."""
-    seen = {f.rule_id for f in findings if not f.waived}
+def scope(remediation: dict[str, Any]) -> set[str]:
+    """The resources a fix's expectation is about: the finding's resource and the VM's
+    replicated item (other denials of the same input have fixes of their own)."""
+    params = remediation.get("params", {})
+    item = params.get("item") or {}
+    return {r for r in (params.get("resource"), item.get("address")) if isinstance(r, str)}
+
+
+def unmet(
+    findings: Sequence[Finding], phase: dict[str, Any], about: set[str] | None = None
+) -> list[str]:
+    """What the policies' findings lack of one phase's expectation (empty: met), counting
+    the findings on the resources `about` (all when None)."""
+    seen = {f.rule_id for f in findings if not f.waived and (about is None or f.resource in about)}
     problems = [f"{rule} expected, not reported" for rule in phase["present"] if rule not in seen]
     problems += [f"{rule} reported" for rule in phase["absent"] if rule in seen]
     return problems
 
 
-def recheck_model(
+def write_models(
     finding: Finding, plan: dict[str, Any], options: Options, out: Path, base: str
 ) -> list[dict[str, Any]]:
-    """Each phase of a Terraform fix, modelled on the input plan and checked again."""
+    """Each phase of a Terraform fix modelled on the input plan, written beside the fix, with
+    the inventories it is to be checked with."""
     remediation = finding.remediation or {}
-    outcomes = []
+    models = []
     for phase in remediation["expect"]:
         model = model_plan(plan, remediation, phase["ops"])
         path = out / f"{base}.phase{phase['phase']}.plan.json"
@@ -131,22 +143,54 @@ def recheck_model(
             # After the first apply the VM is no longer replicated: nor in an inventory
             # taken then.
             inventories = [str(_inventory_without_item(remediation, options, out, base, phase))]
+        models.append(
+            {
+                "phase": phase,
+                "path": path,
+                "inventories": tuple(inventories),
+                "scope": scope(remediation),
+            }
+        )
+    return models
+
+
+def check_models(models: list[dict[str, Any]], options: Options) -> list[dict[str, Any]]:
+    """The policies' findings on each model, one run for all models with the same
+    inventories; each phase's outcome, in the models' order."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for model in models:
+        groups.setdefault(model["inventories"], []).append(model)
+    found: dict[str, list[Finding]] = {}
+    for inventories, group in groups.items():
+        paths = [str(m["path"]) for m in group]
         rechecked = dataclasses.replace(
-            options, paths=[str(path)], tf_dir=None, inventories=inventories
+            options, paths=paths, tf_dir=None, inventories=list(inventories)
         )
         with Checker(rechecked) as checker:
             result = checker.run()
-        problems = unmet(result.findings, phase)
+        for item in result.inputs:
+            found[item.path] = list(item.findings)
+    outcomes = []
+    for model in models:
+        findings = found[str(model["path"])]
+        problems = unmet(findings, model["phase"], model["scope"])
         outcomes.append(
             {
-                "phase": phase["phase"],
-                "model": path.name,
-                "findings": sorted({f.rule_id for f in result.findings}),
+                "phase": model["phase"]["phase"],
+                "model": model["path"].name,
+                "findings": sorted({f.rule_id for f in findings if f.resource in model["scope"]}),
                 "passed": not problems,
                 "problems": problems,
             }
         )
     return outcomes
+
+
+def recheck_model(
+    finding: Finding, plan: dict[str, Any], options: Options, out: Path, base: str
+) -> list[dict[str, Any]]:
+    """Each phase of a Terraform fix, modelled on the input plan and checked again."""
+    return check_models(write_models(finding, plan, options, out, base), options)
 
 
 def _inventory_without_item(
@@ -183,7 +227,8 @@ def expectation_problems(result: RunResult, file: str) -> list[str]:
         phases = entry["remediation"]["expect"]
         if not phases:
             continue
-        misses = [unmet(result.findings, phase) for phase in phases]
+        about = scope(entry["remediation"])
+        misses = [unmet(result.findings, phase, about) for phase in phases]
         if all(misses):
             best = min(misses, key=len)
             problems.append(
@@ -271,6 +316,7 @@ def fix(options: Options, output_dir: str) -> tuple[list[dict[str, Any]], list[s
     lines: list[str] = []
     plans: dict[str, dict[str, Any]] = {}
     denials = [f for f in result.findings if f.remediation]
+    models: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
     for n, finding in enumerate(denials, start=1):
         remediation = finding.remediation or {}
         base = f"{n:02d}-{finding.rule_id}-{remediation['strategy']}"
@@ -294,11 +340,20 @@ def fix(options: Options, output_dir: str) -> tuple[list[dict[str, Any]], list[s
             if is_terraform(remediation) and remediation["expect"]:
                 if finding.path not in plans:
                     plans[finding.path] = json.loads(Path(finding.path).read_text(encoding="utf-8"))
-                entry["recheck"] = recheck_model(finding, plans[finding.path], options, out, base)
+                models.append(
+                    (entry, write_models(finding, plans[finding.path], options, out, base))
+                )
         except quoting.UnsafeValue as exc:
             entry["error"] = str(exc)
         entries.append(entry)
-        lines.append(f"{finding.path}: {finding.rule_id} {finding.resource}: {remediation['id']}")
+    # Every model checked at once (one run per set of inventories), then each outcome filed.
+    outcomes = iter(check_models([m for _, ms in models for m in ms], options))
+    for entry, ms in models:
+        entry["recheck"] = [next(outcomes) for _ in ms]
+    for entry in entries:
+        lines.append(
+            f"{entry['path']}: {entry['rule_id']} {entry['resource']}: {entry['remediation']['id']}"
+        )
         lines += [f"  wrote {out / name}" for name in entry["files"]]
         lines += [f"  note: {note}" for note in entry.get("notes", [])]
         if "error" in entry:
