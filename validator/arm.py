@@ -210,7 +210,8 @@ def _linked_parameters(directory: str) -> dict[str, list[str]]:
     linked: dict[str, list[str]] = {}
     for candidate in sorted(Path(directory).glob("*.json")):
         try:
-            if candidate.stat().st_size > PARAMETERS_FILE_MAX_BYTES:
+            # a FIFO or a device named *.json would block or never end: regular files only
+            if not candidate.is_file() or candidate.stat().st_size > PARAMETERS_FILE_MAX_BYTES:
                 continue
             text = candidate.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):

@@ -26,10 +26,12 @@ from validator.policy import PolicyData, load_pack
 
 if TYPE_CHECKING:
     from validator import bundle, change_view, verify
+    from validator.remediation import fix
 else:
     bundle = lazy.module("validator.bundle")
     change_view = lazy.module("validator.change_view")
     verify = lazy.module("validator.verify")
+    fix = lazy.module("validator.remediation.fix")
 
 EXIT_PASS, EXIT_DENY, EXIT_ERROR = 0, 1, 2
 
@@ -132,6 +134,14 @@ def _parser() -> argparse.ArgumentParser:
         "(default: the plan's own directory when it holds .tf files)",
     )
 
+    check.add_argument(
+        "--expect-remediation",
+        metavar="FILE",
+        help="the remediation.json of asr-guard fix: also fail (exit 1) unless the findings "
+        "show each Terraform fix applied as its remediation expects",
+    )
+    _fix_parser(commands)
+
     commands.add_parser("verify", help="run the policy pack's Rego unit tests")
 
     resolve = commands.add_parser(
@@ -201,6 +211,48 @@ def _parser() -> argparse.ArgumentParser:
     )
     inventory.add_argument("files", nargs="+", metavar="FILE")
     return parser
+
+
+def _fix_parser(commands: Any) -> None:
+    command = commands.add_parser(
+        "fix",
+        help="write each denial's remediation (patches, runbooks) into a new directory and "
+        "re-check the Terraform fixes",
+        description="Exit 0: every fix written and every re-check passed. Exit 1: a fix "
+        "could not be written or its re-check failed. Exit 2: usage, input or engine error. "
+        "The inputs are never modified.",
+    )
+    command.add_argument("paths", nargs="+", metavar="PATH", help="file or directory")
+    command.add_argument("--output-dir", required=True, metavar="DIR", help="a new directory")
+    command.add_argument("--inventory", action="append", default=[], metavar="FILE")
+    command.add_argument("--tf-dir", metavar="DIR", help="Terraform configuration of the plans")
+    _template_options(command)
+    _engine_options(command)
+
+
+def _options(args: argparse.Namespace, **extra: Any) -> Options:
+    return Options(
+        paths=args.paths,
+        inventories=args.inventory,
+        engine=args.engine,
+        opa_url=args.opa_url,
+        opa_preloaded=args.opa_preloaded,
+        opa_timeout=args.opa_timeout,
+        opa_path=args.opa_path,
+        opa_ca_bundle=args.opa_ca_bundle,
+        opa_client_cert=args.opa_client_cert,
+        opa_client_key=args.opa_client_key,
+        parameters=args.parameters,
+        scope=args.scope,
+        tf_dir=args.tf_dir,
+        **extra,
+    )
+
+
+def _fix(args: argparse.Namespace) -> int:
+    entries, lines = fix.fix(_options(args), args.output_dir)
+    sys.stdout.write("".join(f"{one_line(line)}\n" for line in lines))
+    return EXIT_PASS if fix.fix_passed(entries) else EXIT_DENY
 
 
 def _engine_options(check: argparse.ArgumentParser) -> None:
@@ -288,21 +340,9 @@ def _check(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
 
 def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
     targets = report.targets(getattr(args, "report_events", None) or [])
-    options = Options(
-        paths=args.paths,
-        inventories=args.inventory,
-        engine=args.engine,
-        opa_url=args.opa_url,
-        opa_preloaded=args.opa_preloaded,
-        opa_timeout=args.opa_timeout,
-        opa_path=args.opa_path,
-        opa_ca_bundle=args.opa_ca_bundle,
-        opa_client_cert=args.opa_client_cert,
-        opa_client_key=args.opa_client_key,
+    options = _options(
+        args,
         fail_on=args.fail_on,
-        parameters=args.parameters,
-        scope=args.scope,
-        tf_dir=args.tf_dir,
         waivers=args.waivers,
         today=args.today,
         skip_unsupported=args.skip_unsupported,
@@ -310,13 +350,20 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
         jobs=args.jobs,
     )
     result = resources.enter_context(Checker(options)).run()
+    if any(f.remediation and f.remediation.get("params", {}).get("item") for f in result.findings):
+        result = fix.with_patches(result, args.tf_dir)
+    unmet = (
+        fix.expectation_problems(result, args.expect_remediation) if args.expect_remediation else []
+    )
     for fmt, output in targets:
         text = report.render(fmt, result, _use_color(args.color, output is not None))
         if output:
             report.write(output, text)
         else:
             sys.stdout.write(text)
-    return EXIT_PASS if result.passed else EXIT_DENY
+    for problem in unmet:
+        print(f"asr-guard: remediation not applied: {one_line(problem)}", file=sys.stderr)
+    return EXIT_PASS if result.passed and not unmet else EXIT_DENY
 
 
 def _verify() -> int:
@@ -423,6 +470,8 @@ def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
             return _check(args, resources)
         if args.command == "verify":
             return _verify()
+        if args.command == "fix":
+            return _fix(args)
         if args.command == "resolve":
             return _resolve(args)
         if args.command == "bundle":

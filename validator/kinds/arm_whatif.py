@@ -1,12 +1,24 @@
 """ARM what-if results: `az deployment group what-if --result-format FullResourcePayloads`
-output ({status, changes}) or the REST WhatIfOperationResult ({properties: {changes}})."""
+output ({status, changes}) or the REST WhatIfOperationResult ({properties: {changes}}).
+
+A result is usable only when what-if succeeded: a `status` other than Succeeded or an
+`error` is refused, naming them (Deployments - What If, WhatIfOperationResult: status,
+error). A resource listed twice (Azure does so, e.g. a resource group a subscription-scope
+deployment creates and also deploys into): identical entries give one finding, differing
+ones are each evaluated. A change what-if could not evaluate (Unsupported) may name its
+resource by the unevaluated expression; the policies list it as not checked (ASR020).
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from validator.documents import InputDocument
 from validator.errors import InputError
+from validator.findings import Finding
 from validator.kinds import base
+from validator.kinds.base import RunContext
 
 NAME = "arm-whatif"
 DESCRIPTION = "ARM what-if result"
@@ -14,9 +26,7 @@ SCHEMA = "arm-whatif.schema.json"
 NEEDS_DOCUMENT = True
 
 prepare = base.as_json_text
-locate = base.locate_by_pointer
 inline_waivers = base.no_inline_waivers
-unresolved = base.nothing_unresolved
 
 
 def changes(value: Any) -> tuple[list[Any], str]:
@@ -36,14 +46,47 @@ def detect(value: Any) -> bool:
     )
 
 
+def _short(value: Any, limit: int = 160) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 def validate(source: str, value: Any) -> None:
-    """A what-if result lists each resource once (Azure resource ids ignore case)."""
-    listed, pointer = changes(value)
-    repeat = base.first_repeat(change["resourceId"].lower() for change in listed)
-    if repeat is not None:
-        first, second = repeat
-        raise InputError(
-            source,
-            f"not a valid {DESCRIPTION}: at {pointer}/{second}: a second change for"
-            f" {listed[second]['resourceId']} (the first is at {pointer}/{first})",
-        )
+    """What-if succeeded: its status (when it says one) is Succeeded and it has no error."""
+    status = value.get("status")
+    error = value.get("error")
+    if status is None and error is None:
+        return
+    if isinstance(status, str) and status.lower() == "succeeded" and error is None:
+        return
+    why = f"status {status}" if status is not None else "an error"
+    if isinstance(error, dict):
+        code, message = error.get("code"), error.get("message")
+        detail = ": ".join(_short(part) for part in (code, message) if part)
+        why += f" ({detail or _short(error)})"
+    raise InputError(
+        source,
+        f"not a usable {DESCRIPTION}: what-if did not succeed, {why}; nothing was evaluated",
+    )
+
+
+def locate(
+    document: InputDocument, findings: list[Finding], context: RunContext
+) -> tuple[list[Finding], tuple[str, ...]]:
+    """Each finding at its line; a resource listed twice with identical entries gives its
+    findings once (a finding compares without its JSON pointer), at the first entry."""
+    located, notes = base.locate_by_pointer(document, findings, context)
+    return list(dict.fromkeys(located)), notes
+
+
+def unresolved(document: InputDocument) -> tuple[str, ...]:
+    """The changes what-if could not evaluate (Unsupported): not checked."""
+    listed, pointer = changes(document.value)
+    return tuple(
+        f"{pointer}/{i}: {_short(change['resourceId'])}: what-if could not evaluate it"
+        f" (Unsupported){': ' + _short(reason) if isinstance(reason, str) and reason else ''}"
+        for i, change in enumerate(listed)
+        if change.get("changeType") == "Unsupported"
+        for reason in [change.get("unsupportedReason")]
+    )

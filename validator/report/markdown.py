@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from validator.remediation.render import markdown as remediation_markdown
 from validator.result import RunResult
 
 LABELS = {"deny": "**deny**", "warn": "warn", "info": "info"}
@@ -39,4 +40,13 @@ def render(result: RunResult, color: bool = False) -> str:
         lines.append("")
     else:
         lines += ["No change touches Site Recovery replication.", ""]
+    lines += _remediations(result)
     return "\n".join(lines)
+
+
+def _remediations(result: RunResult) -> list[str]:
+    """Each denial's remediation: its steps, the patch and the runbook."""
+    sections = [
+        remediation_markdown(f.remediation, f.as_dict()) for f in result.findings if f.remediation
+    ]
+    return ["### Remediations", "", *sections] if sections else []

@@ -7,6 +7,7 @@ from typing import Any
 
 from validator import rule_docs
 from validator.findings import Finding, Rule
+from validator.remediation.render import sarif_fixes, sarif_properties
 from validator.result import RunResult
 
 SCHEMA = (
@@ -68,6 +69,11 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     }
     if finding.pointer:
         result["properties"] = {"pointer": finding.pointer, "input": finding.path}
+    if finding.remediation:
+        fixes = sarif_fixes(finding.remediation)
+        if fixes:
+            result["fixes"] = fixes
+        result.setdefault("properties", {})["remediation"] = sarif_properties(finding.remediation)
     if finding.waived:
         result["suppressions"] = [
             {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from validator.remediation.render import text_lines
 from validator.result import RunResult
 
 _COLORS = {"deny": "\033[31m", "warn": "\033[33m", "info": "\033[36m", "pass": "\033[32m"}
@@ -43,6 +44,8 @@ def render(result: RunResult, color: bool = False) -> str:
                     where = finding.location
                     lines.append(f"         at: {where.file}:{where.line}")
                 lines.append(f"         workaround: {finding.workaround}")
+                if finding.remediation:
+                    lines += [f"         {line}" for line in text_lines(finding.remediation)]
                 lines.append(f"         docs: {finding.docs}")
     for path in result.skipped:
         lines.append(f"{path}: skipped (not a supported input kind)")

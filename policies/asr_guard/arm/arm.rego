@@ -151,15 +151,15 @@ _id_reason(r) := r.id if data.asr_guard.azure.unresolved(object.get(r, "id", nul
 _unresolved_values(r, type) := {value |
 	type == data.asr_guard.azure.vm_type
 	some path in [["properties", "storageProfile", "dataDisks"], ["properties", "storageProfile", "osDisk", "managedDisk", "id"]]
-	value := object.get(r, path, null)
+	value := data.asr_guard.azure.get(r, path)
 	data.asr_guard.azure.unresolved(value)
 } | {value |
 	type == data.asr_guard.azure.disk_type
-	value := object.get(r, ["properties", "creationData", "createOption"], null)
+	value := data.asr_guard.azure.get(r, ["properties", "creationData", "createOption"])
 	data.asr_guard.azure.unresolved(value)
 } | {value |
 	type == data.asr_guard.azure.replicated_item_type
-	value := object.get(r, ["properties", "providerSpecificDetails", "fabricObjectId"], null)
+	value := data.asr_guard.azure.get(r, ["properties", "providerSpecificDetails", "fabricObjectId"])
 	data.asr_guard.azure.unresolved(value)
 }
 

@@ -18,25 +18,25 @@ disk_type := "microsoft.compute/disks"
 
 replicated_item_type := "microsoft.recoveryservices/vaults/replicationfabrics/replicationprotectioncontainers/replicationprotecteditems"
 
-account_type := "microsoft.storage/storageaccounts"
+_account_type := "microsoft.storage/storageaccounts"
 
-blob_services_type := "microsoft.storage/storageaccounts/blobservices"
+_blob_services_type := "microsoft.storage/storageaccounts/blobservices"
 
-nic_type := "microsoft.network/networkinterfaces"
+_nic_type := "microsoft.network/networkinterfaces"
 
-extension_type := "microsoft.compute/virtualmachines/extensions"
+_extension_type := "microsoft.compute/virtualmachines/extensions"
 
-deployment_type := "microsoft.resources/deployments"
+_deployment_type := "microsoft.resources/deployments"
 
 # The view's resource type of an ARM resource type (lower case).
 view_type := {
 	vm_type: "vm",
 	disk_type: "disk",
 	replicated_item_type: "item",
-	account_type: "storage_account",
-	blob_services_type: "storage_account",
-	nic_type: "nic",
-	extension_type: "extension",
+	_account_type: "storage_account",
+	_blob_services_type: "storage_account",
+	_nic_type: "nic",
+	_extension_type: "extension",
 }
 
 # The resource type of a resource id, lower-cased: ".../providers/NS/t1/n1/t2/n2" -> "ns/t1/t2".
@@ -50,7 +50,7 @@ type_of_id(id) := type if {
 }
 
 # The resource group of a resource id, lower-cased.
-resource_group_of(id) := lower(parts[i + 1]) if {
+_resource_group_of(id) := lower(parts[i + 1]) if {
 	is_string(id)
 	parts := split(id, "/")
 	some i, part in parts
@@ -59,7 +59,7 @@ resource_group_of(id) := lower(parts[i + 1]) if {
 } else := null
 
 # The id of the resource a child resource id belongs to (".../a/x/b/y" -> ".../a/x").
-parent_id(id) := concat("/", array.slice(parts, 0, count(parts) - 2)) if {
+_parent_id(id) := concat("/", array.slice(parts, 0, count(parts) - 2)) if {
 	is_string(id)
 	parts := split(id, "/")
 	count(parts) > 2
@@ -90,18 +90,62 @@ link(x, keys) := value if {
 	unresolved(x)
 } else := null
 
+# The value at path (a key or an array of keys) of an ARM payload; null where there is none.
+# Property names are compared without regard to case, as Azure Resource Manager binds them
+# ("DataDisks" is dataDisks); an object with two keys that differ only in case has no value
+# there (which one Azure reads is not known). The exact spelling is tried first: it is the
+# usual case, and costs one lookup.
+get(x, path) := value if {
+	is_object(x)
+	value := object.get(x, path, null)
+	value != null
+} else := _get_folded(x, path)
+
+_get_folded(x, key) := _step(x, key) if is_string(key)
+
+_get_folded(x, path) := _walk(x, path) if is_array(path)
+
+# (No recursion in Rego: paths are at most five keys long here.)
+_walk(x, path) := _step(x, path[0]) if count(path) == 1
+
+_walk(x, path) := _step(_step(x, path[0]), path[1]) if count(path) == 2
+
+_walk(x, path) := _step(_step(_step(x, path[0]), path[1]), path[2]) if count(path) == 3
+
+_walk(x, path) := _step(_step(_step(_step(x, path[0]), path[1]), path[2]), path[3]) if count(path) == 4
+
+_walk(x, path) := value if {
+	count(path) == 5
+	value := _step(_step(_step(_step(_step(x, path[0]), path[1]), path[2]), path[3]), path[4])
+}
+
+_step(x, key) := value if {
+	is_object(x)
+	value := object.get(x, key, null)
+	value != null
+} else := value if {
+	is_object(x)
+	is_string(key)
+	folded := lower(key)
+	values := [v | some k, v in x; is_string(k); lower(k) == folded]
+	count(values) == 1
+	value := values[0]
+} else := null
+
+_object_or_empty(x) := x if is_object(x) else := {}
+
 # The properties object of a resource payload ({} when absent or unresolved).
 # Types are checked before any builtin is called: regorus stops on a builtin type error where
 # OPA makes the expression undefined.
-properties(payload) := value if {
+_properties(payload) := value if {
 	is_object(payload)
-	value := object.get(payload, "properties", {})
+	value := get(payload, "properties")
 	is_object(value)
 } else := {}
 
 # The array at path, [] for anything else (such as an unresolved template value).
-array_at(x, path) := value if {
-	value := object.get(x, path, [])
+_array_at(x, path) := value if {
+	value := get(x, path)
 	is_array(value)
 } else := []
 
@@ -111,54 +155,54 @@ _string_or_null(x) := x if is_string(x) else := null
 
 # --- VMs -----------------------------------------------------------------------------------
 
-vm(payload, resource_id, keys) := {
+_vm(payload, resource_id, keys) := {
 	"id": id(resource_id),
-	"name": _string_or_null(object.get(payload, "name", null)),
-	"resource_group": resource_group_of(resource_id),
-	"os_disk": link(object.get(properties(payload), ["storageProfile", "osDisk", "managedDisk", "id"], null), keys),
+	"name": _string_or_null(get(payload, "name")),
+	"resource_group": _resource_group_of(resource_id),
+	"os_disk": link(get(_properties(payload), ["storageProfile", "osDisk", "managedDisk", "id"]), keys),
 	"nics": nics,
-	"encryption_at_host": _bool_or_null(object.get(properties(payload), ["securityProfile", "encryptionAtHost"], null)),
-	"disk_controller": _string_or_null(object.get(properties(payload), ["storageProfile", "diskControllerType"], null)),
-	"os_write_accelerator": _bool_or_null(object.get(properties(payload), ["storageProfile", "osDisk", "writeAcceleratorEnabled"], null)),
-	"data_disk_count": _count_or_null(object.get(properties(payload), ["storageProfile", "dataDisks"], null)),
+	"encryption_at_host": _bool_or_null(get(_properties(payload), ["securityProfile", "encryptionAtHost"])),
+	"disk_controller": _string_or_null(get(_properties(payload), ["storageProfile", "diskControllerType"])),
+	"os_write_accelerator": _bool_or_null(get(_properties(payload), ["storageProfile", "osDisk", "writeAcceleratorEnabled"])),
+	"data_disk_count": _count_or_null(get(_properties(payload), ["storageProfile", "dataDisks"])),
 } if {
 	is_object(payload)
-	nics := sort({i | some n in array_at(properties(payload), ["networkProfile", "networkInterfaces"]); i := id(object.get(n, "id", null)); i != null})
+	nics := sort({i | some n in _array_at(_properties(payload), ["networkProfile", "networkInterfaces"]); i := id(get(n, "id")); i != null})
 } else := null
 
 # Data disk entries of a VM payload, as attachments: {"lun", "disk", "create_option",
 # "source_id", "write_accelerator", "vm"}.
 data_disks(payload, vm_link, keys) := [attachment |
-	some entry in array_at(properties(payload), ["storageProfile", "dataDisks"])
+	some entry in _array_at(_properties(payload), ["storageProfile", "dataDisks"])
 	is_object(entry)
 	attachment := {
 		"vm": vm_link,
-		"lun": object.get(entry, "lun", null),
+		"lun": get(entry, "lun"),
 		"disk": _entry_disk(entry, keys),
-		"create_option": _string_or_null(object.get(entry, "createOption", null)),
-		"source_id": id(object.get(entry, ["sourceResource", "id"], null)),
-		"write_accelerator": _bool_or_null(object.get(entry, "writeAcceleratorEnabled", null)),
+		"create_option": _string_or_null(get(entry, "createOption")),
+		"source_id": id(get(entry, ["sourceResource", "id"])),
+		"write_accelerator": _bool_or_null(get(entry, "writeAcceleratorEnabled")),
 	}
 ]
 
-_entry_disk(entry, keys) := link(object.get(entry, ["managedDisk", "id"], null), keys) if {
-	object.get(entry, ["managedDisk", "id"], null) != null
+_entry_disk(entry, keys) := link(get(entry, ["managedDisk", "id"]), keys) if {
+	get(entry, ["managedDisk", "id"]) != null
 } else := {"ids": [], "keys": [], "unresolved": []}
 
 # --- disks -----------------------------------------------------------------------------------
 
-disk(payload, resource_id) := {
+_disk(payload, resource_id) := {
 	"id": id(resource_id),
-	"name": _string_or_null(object.get(payload, "name", null)),
-	"resource_group": resource_group_of(resource_id),
-	"create_option": _string_or_null(object.get(properties(payload), ["creationData", "createOption"], null)),
-	"source_id": id(object.get(properties(payload), ["creationData", "sourceResourceId"], null)),
-	"size_gb": _number_or_null(object.get(properties(payload), "diskSizeGB", null)),
-	"sku": _string_or_null(object.get(payload, ["sku", "name"], null)),
-	"max_shares": _number_or_null(object.get(properties(payload), "maxShares", null)),
+	"name": _string_or_null(get(payload, "name")),
+	"resource_group": _resource_group_of(resource_id),
+	"create_option": _string_or_null(get(_properties(payload), ["creationData", "createOption"])),
+	"source_id": id(get(_properties(payload), ["creationData", "sourceResourceId"])),
+	"size_gb": _number_or_null(get(_properties(payload), "diskSizeGB")),
+	"sku": _string_or_null(get(payload, ["sku", "name"])),
+	"max_shares": _number_or_null(get(_properties(payload), "maxShares")),
 	"encryption": {
-		"disk_encryption_set_id": id(object.get(properties(payload), ["encryption", "diskEncryptionSetId"], null)),
-		"settings": object.get(properties(payload), "encryptionSettingsCollection", null),
+		"disk_encryption_set_id": id(get(_properties(payload), ["encryption", "diskEncryptionSetId"])),
+		"settings": get(_properties(payload), "encryptionSettingsCollection"),
 	},
 } if is_object(payload) else := null
 
@@ -173,21 +217,21 @@ _count_or_null(x) := count(x) if is_array(x) else := null
 # a what-if `before`).
 item(payload, resource_id, keys) := {
 	"id": id(resource_id),
-	"name": _string_or_null(object.get(payload, "name", null)),
-	"vm": link(object.get(details, "fabricObjectId", null), keys),
+	"name": _string_or_null(get(payload, "name")),
+	"vm": link(get(details, "fabricObjectId"), keys),
 	"disks": disks,
-	"auto_protect": _auto_protect(object.get(details, "autoProtectionOfDataDisk", null)),
-	"policy_id": id(object.get(properties(payload), "policyId", null)),
+	"auto_protect": _auto_protect(get(details, "autoProtectionOfDataDisk")),
+	"policy_id": id(get(_properties(payload), "policyId")),
 	"target_resource_group": id(_first_string([
-		object.get(details, "recoveryAzureResourceGroupId", null),
-		object.get(details, "recoveryResourceGroupId", null),
+		get(details, "recoveryAzureResourceGroupId"),
+		get(details, "recoveryResourceGroupId"),
 	])),
 } if {
 	is_object(payload)
-	details := object.get(properties(payload), "providerSpecificDetails", {})
-	disks := [{"disk": link(object.get(d, "diskId", null), keys), "cache": link(object.get(d, "primaryStagingAzureStorageAccountId", null), keys)} |
+	details := _object_or_empty(get(_properties(payload), "providerSpecificDetails"))
+	disks := [{"disk": link(get(d, "diskId"), keys), "cache": link(get(d, "primaryStagingAzureStorageAccountId"), keys)} |
 		some field in ["vmManagedDisks", "protectedManagedDisks"]
-		some d in array_at(details, [field])
+		some d in _array_at(details, [field])
 		is_object(d)
 	]
 } else := null
@@ -202,58 +246,58 @@ _first_string(xs) := value if {
 
 # --- storage accounts, NICs, extensions ------------------------------------------------------
 
-account(payload, resource_id) := {
+_account(payload, resource_id) := {
 	"id": id(resource_id),
-	"name": _string_or_null(object.get(payload, "name", null)),
-	"resource_group": resource_group_of(resource_id),
-	"shared_key": _bool_or_null(object.get(properties(payload), "allowSharedKeyAccess", null)),
-	"default_action": _string_or_null(object.get(properties(payload), ["networkAcls", "defaultAction"], null)),
-	"azure_services_bypass": _bypass(object.get(properties(payload), ["networkAcls", "bypass"], null)),
+	"name": _string_or_null(get(payload, "name")),
+	"resource_group": _resource_group_of(resource_id),
+	"shared_key": _bool_or_null(get(_properties(payload), "allowSharedKeyAccess")),
+	"default_action": _string_or_null(get(_properties(payload), ["networkAcls", "defaultAction"])),
+	"azure_services_bypass": _bypass(get(_properties(payload), ["networkAcls", "bypass"])),
 	"blob_soft_delete": null,
 } if is_object(payload) else := null
 
 # A blobServices child: its soft delete setting, on the account it belongs to.
-blob_services(payload, resource_id) := {
-	"id": id(parent_id(resource_id)),
+_blob_services(payload, resource_id) := {
+	"id": id(_parent_id(resource_id)),
 	"name": null,
-	"resource_group": resource_group_of(resource_id),
+	"resource_group": _resource_group_of(resource_id),
 	"shared_key": null,
 	"default_action": null,
 	"azure_services_bypass": null,
-	"blob_soft_delete": _bool_or_null(object.get(properties(payload), ["deleteRetentionPolicy", "enabled"], null)),
+	"blob_soft_delete": _bool_or_null(get(_properties(payload), ["deleteRetentionPolicy", "enabled"])),
 } if is_object(payload) else := null
 
 _bypass(x) := contains(lower(x), "azureservices") if is_string(x) else := null
 
-nic(payload, resource_id, keys) := {
+_nic(payload, resource_id, keys) := {
 	"id": id(resource_id),
-	"name": _string_or_null(object.get(payload, "name", null)),
-	"resource_group": resource_group_of(resource_id),
-	"vm": link(object.get(properties(payload), ["virtualMachine", "id"], null), keys),
+	"name": _string_or_null(get(payload, "name")),
+	"resource_group": _resource_group_of(resource_id),
+	"vm": link(get(_properties(payload), ["virtualMachine", "id"]), keys),
 } if is_object(payload) else := null
 
-extension(payload, resource_id, keys) := {
+_extension(payload, resource_id, keys) := {
 	"id": id(resource_id),
-	"vm": link(parent_id(resource_id), keys),
-	"publisher": _string_or_null(object.get(properties(payload), "publisher", null)),
-	"extension_type": _string_or_null(object.get(properties(payload), "type", null)),
-	"settings": object.get(properties(payload), "settings", null),
+	"vm": link(_parent_id(resource_id), keys),
+	"publisher": _string_or_null(get(_properties(payload), "publisher")),
+	"extension_type": _string_or_null(get(_properties(payload), "type")),
+	"settings": get(_properties(payload), "settings"),
 } if is_object(payload) else := null
 
 # The attributes of a payload of an ARM type, as the view has them.
-attributes(type, payload, resource_id, keys) := vm(payload, resource_id, keys) if type == vm_type
+attributes(type, payload, resource_id, keys) := _vm(payload, resource_id, keys) if type == vm_type
 
-attributes(type, payload, resource_id, _) := disk(payload, resource_id) if type == disk_type
+attributes(type, payload, resource_id, _) := _disk(payload, resource_id) if type == disk_type
 
 attributes(type, payload, resource_id, keys) := item(payload, resource_id, keys) if type == replicated_item_type
 
-attributes(type, payload, resource_id, _) := account(payload, resource_id) if type == account_type
+attributes(type, payload, resource_id, _) := _account(payload, resource_id) if type == _account_type
 
-attributes(type, payload, resource_id, _) := blob_services(payload, resource_id) if type == blob_services_type
+attributes(type, payload, resource_id, _) := _blob_services(payload, resource_id) if type == _blob_services_type
 
-attributes(type, payload, resource_id, keys) := nic(payload, resource_id, keys) if type == nic_type
+attributes(type, payload, resource_id, keys) := _nic(payload, resource_id, keys) if type == _nic_type
 
-attributes(type, payload, resource_id, keys) := extension(payload, resource_id, keys) if type == extension_type
+attributes(type, payload, resource_id, keys) := _extension(payload, resource_id, keys) if type == _extension_type
 
 # Attachments a VM change makes or ends: data disks in `after` and not in `before` are
 # attached, those in `before` and not in `after` detached (matched by managed disk id, or by

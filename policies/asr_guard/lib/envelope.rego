@@ -43,14 +43,14 @@ document := _request.document if {
 } else := input
 
 # The inventory data document: {"replicated_vms": [...], "replicated_disks": [...], ...}.
-inventory := _request.inventory if {
+_inventory := _request.inventory if {
 	is_object(_request.inventory)
 } else := data.asr_guard.inventory if {
 	is_object(data.asr_guard.inventory)
 } else := {}
 
 # The waivers data document: {"today", "entries": [...]}.
-waivers := _request.waivers if {
+_waivers := _request.waivers if {
 	is_object(_request.waivers)
 } else := data.asr_guard.waivers if {
 	is_object(data.asr_guard.waivers)

@@ -8,21 +8,21 @@ inventory_vm_ids := _inventory_ids("replicated_vms")
 
 inventory_disk_ids := _inventory_ids("replicated_disks") | _vm_disk_ids
 
-_vm_disk_ids := canonical_ids({lower(d) | some disks in object.get(inventory, "vm_disks", {}); is_array(disks); some d in disks; is_string(d)})
+_vm_disk_ids := canonical_ids({lower(d) | some disks in object.get(_inventory, "vm_disks", {}); is_array(disks); some d in disks; is_string(d)})
 
 inventory_cache_account_ids := _inventory_ids("cache_storage_accounts")
 
 inventory_auto_protect_vm_ids := _inventory_ids("auto_protected_vms")
 
 _inventory_ids(name) := ids if {
-	values := object.get(inventory, name, [])
+	values := object.get(_inventory, name, [])
 	ids := canonical_ids({lower(id) | some id in values; is_string(id)})
 }
 
 # The disks each replicated VM's item protects, by VM id: {"vm id": ["disk id", ...]}
 # (inventory field vm_disks; an inventory of VM ids only has none).
 inventory_vm_disks(vm_id) := disks if {
-	some key, values in object.get(inventory, "vm_disks", {})
+	some key, values in object.get(_inventory, "vm_disks", {})
 	canonical_id(key) == vm_id
 	disks := {canonical_id(d) | some d in values; is_string(d)}
 } else := set()

@@ -14,20 +14,20 @@ get(x, key, default_value) := object.get(x, key, default_value) if is_object(x)
 get(x, _, default_value) := default_value if not is_object(x)
 
 # xs[i] for an array that has it; default_value otherwise.
-at(xs, i, _) := xs[i] if {
+_at(xs, i, _) := xs[i] if {
 	is_array(xs)
 	i < count(xs)
 }
 
-at(xs, i, default_value) := default_value if not is_array(xs)
+_at(xs, i, default_value) := default_value if not is_array(xs)
 
-at(xs, i, default_value) := default_value if {
+_at(xs, i, default_value) := default_value if {
 	is_array(xs)
 	i >= count(xs)
 }
 
 # lower() for strings only; undefined otherwise.
-lower_id(x) := lower(x) if is_string(x)
+_lower_id(x) := lower(x) if is_string(x)
 
 # An Azure resource id in the one form ids are compared in: Azure compares them without
 # regard to case, and ARM reads "/a//b/", " /a/b" and "/a%2Fb"-free "/a/b" as one id. Lower
@@ -61,7 +61,7 @@ _decoded(s) := urlquery.decode(s) if {
 
 is_restored_create_option(option) if {
 	is_string(option)
-	lower(option) in restored_create_options
+	lower(option) in _restored_create_options
 }
 
-restored_create_options := {lower(row.option) | some row in matrix.restored_disk_create_options}
+_restored_create_options := {lower(row.option) | some row in matrix.restored_disk_create_options}

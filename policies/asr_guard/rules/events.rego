@@ -16,9 +16,9 @@ _event(scenario, e, vm_id, detail) := {
 _events contains ev if {
 	some vm in _vms
 	vm.action == "replace"
-	not moved(vm)
-	some m in replicated(vm.before.id)
-	detail := concat("", [entry_vm_label(vm, m), " is replaced (", action_text(vm), "); the replicated item keeps pointing at the old VM id"])
+	not _moved(vm)
+	some m in _replicated(vm.before.id)
+	detail := concat("", [_entry_vm_label(vm, m), " is replaced (", _action_text(vm), "); the replicated item keeps pointing at the old VM id"])
 	ev := _event("vm_replace", vm, m, detail)
 }
 
@@ -26,7 +26,7 @@ _events contains ev if {
 	some vm in _vms
 	vm.action == "create"
 	is_string(vm.after.id)
-	some m in replicated(vm.after.id)
+	some m in _replicated(vm.after.id)
 	detail := concat("", [vm.label, " is created, but a VM with its id is replicated: the VM is re-created and its replicated item points at the old one"])
 	ev := _event("vm_replace", vm, m, detail)
 }
@@ -35,9 +35,9 @@ _events contains ev if {
 _events contains ev if {
 	some vm in _vms
 	vm.action == "delete"
-	not moved(vm)
-	some m in replicated(vm.before.id)
-	detail := concat("", [vm.label, " is deleted", reason_text(vm), " but replication of it is not removed"])
+	not _moved(vm)
+	some m in _replicated(vm.before.id)
+	detail := concat("", [vm.label, " is deleted", _reason_text(vm), " but replication of it is not removed"])
 	ev := _event("vm_delete", vm, m, detail)
 }
 
@@ -46,13 +46,13 @@ _events contains ev if {
 	some vm in _vms
 	vm.action in {"update", "deploy"}
 	is_object(vm.before)
-	some m in replicated(vm.before.id)
+	some m in _replicated(vm.before.id)
 	_os_disk_changes(vm.before.os_disk, vm.after.os_disk)
-	restored := link_restored_options(vm.after.os_disk)
+	restored := _link_restored_options(vm.after.os_disk)
 	scenario := _swap_scenario(restored)
 	detail := concat("", [
-		"the OS disk of ", entry_vm_label(vm, m), " changes from ", disk_label(vm.before.os_disk, null),
-		" to ", disk_label(vm.after.os_disk, null), _created_with(restored),
+		"the OS disk of ", _entry_vm_label(vm, m), " changes from ", _disk_label(vm.before.os_disk, null),
+		" to ", _disk_label(vm.after.os_disk, null), _created_with(restored),
 	])
 	ev := _event(scenario, vm, m, detail)
 }
@@ -61,37 +61,37 @@ _events contains ev if {
 _events contains ev if {
 	some vm in _vms
 	vm.action == "deploy"
-	some m in replicated(vm.after.id)
-	restored := link_restored_options(vm.after.os_disk)
+	some m in _replicated(vm.after.id)
+	restored := _link_restored_options(vm.after.os_disk)
 	count(restored) > 0
-	detail := concat("", ["the OS disk of replicated VM ", entry_vm_label(vm, m), " is ", disk_label(vm.after.os_disk, null), _created_with(restored)])
+	detail := concat("", ["the OS disk of replicated VM ", _entry_vm_label(vm, m), " is ", _disk_label(vm.after.os_disk, null), _created_with(restored)])
 	ev := _event("disk_restore", vm, m, detail)
 }
 
 # ASR002: a restored or copied data disk put on a replicated VM.
 _events contains ev if {
-	some a in new_attachments
-	some m in replicated_of(link_ids(a.after.vm))
-	count(restored_options(a)) > 0
+	some a in _new_attachments
+	some m in _replicated_of(_link_ids(a.after.vm))
+	count(_restored_options(a)) > 0
 	detail := concat("", [
-		"the data disk ", disk_label(a.after.disk, a.after.lun), origin(a), " is attached to replicated VM ",
-		vm_label(a.after.vm, m), by_text(a),
+		"the data disk ", _disk_label(a.after.disk, a.after.lun), _origin(a), " is attached to replicated VM ",
+		_vm_label(a.after.vm, m), _by_text(a),
 	])
 	ev := _event("disk_restore", a, m, detail)
 }
 
 # ASR007: a new data disk on a replicated VM that no replicated item protects.
 _events contains ev if {
-	some a in new_attachments
-	some m in replicated_of(link_ids(a.after.vm))
-	count(restored_options(a)) == 0
+	some a in _new_attachments
+	some m in _replicated_of(_link_ids(a.after.vm))
+	count(_restored_options(a)) == 0
 	count(a.after.disk.unresolved) == 0
 	_knows_protection(a)
-	not protected(a.after.disk)
+	not _protected(a.after.disk)
 	scenario := _unprotected_scenario(m)
 	detail := concat("", [
-		"the data disk ", disk_label(a.after.disk, a.after.lun), " is attached to replicated VM ",
-		vm_label(a.after.vm, m), by_text(a), _unprotected_text(scenario),
+		"the data disk ", _disk_label(a.after.disk, a.after.lun), " is attached to replicated VM ",
+		_vm_label(a.after.vm, m), _by_text(a), _unprotected_text(scenario),
 	])
 	ev := _event(scenario, a, m, detail)
 }
@@ -100,10 +100,10 @@ _events contains ev if {
 _events contains ev if {
 	some item in _items
 	item.action in {"delete", "replace"}
-	some id in link_ids(item.before.vm)
-	not id in added_vm_ids
-	not id in deleted_vm_ids
-	detail := concat("", [item.label, " removes replication of VM ", vm_label(item.before.vm, id), ", which stays"])
+	some id in _link_ids(item.before.vm)
+	not id in _added_vm_ids
+	not id in _deleted_vm_ids
+	detail := concat("", [item.label, " removes replication of VM ", _vm_label(item.before.vm, id), ", which stays"])
 	ev := _event("replication_disabled", item, id, detail)
 }
 
@@ -117,12 +117,12 @@ _events contains ev if {
 
 # A disk put on a replicated VM that cannot be followed to its resource: it may be restored.
 _events contains ev if {
-	some a in new_attachments
-	some m in replicated_of(link_ids(a.after.vm))
+	some a in _new_attachments
+	some m in _replicated_of(_link_ids(a.after.vm))
 	count(a.after.disk.unresolved) > 0
-	count(restored_options(a)) == 0
+	count(_restored_options(a)) == 0
 	detail := concat("", [
-		"whether the data disk attached to replicated VM ", vm_label(a.after.vm, m), by_text(a),
+		"whether the data disk attached to replicated VM ", _vm_label(a.after.vm, m), _by_text(a),
 		" is restored cannot be told: its disk is ", concat(", ", a.after.disk.unresolved),
 	])
 	ev := _event("undecided", a, m, detail)
@@ -131,13 +131,13 @@ _events contains ev if {
 # A restored disk put on a VM that cannot be followed to its resource: it may be replicated.
 _events contains ev if {
 	_replication_in_play
-	some a in new_attachments
+	some a in _new_attachments
 	is_object(a.after.vm)
 	count(a.after.vm.ids) == 0
 	count(a.after.vm.unresolved) > 0
-	count(restored_options(a)) > 0
+	count(_restored_options(a)) > 0
 	detail := concat("", [
-		"the data disk ", disk_label(a.after.disk, a.after.lun), origin(a), " is attached", by_text(a),
+		"the data disk ", _disk_label(a.after.disk, a.after.lun), _origin(a), " is attached", _by_text(a),
 		" to a VM that cannot be told: the VM is ", concat(", ", a.after.vm.unresolved),
 	])
 	ev := _event("undecided", a, "", detail)
@@ -164,13 +164,13 @@ _created_with(options) := concat("", [" (created with createOption ", concat(", 
 
 # ASR011 / ASR012: a data disk taken off a replicated VM that stays (Hot remove disk).
 _events contains ev if {
-	some a in removed_attachments
-	some m in replicated_of(link_ids(a.before.vm))
+	some a in _removed_attachments
+	some m in _replicated_of(_link_ids(a.before.vm))
 	not m in _vm_gone_ids
 	scenario := _removed_scenario(a.before.disk)
 	detail := concat("", [
-		"the data disk ", disk_label(a.before.disk, a.before.lun), " is taken off replicated VM ",
-		vm_label(a.before.vm, m), by_text(a), _removed_text(scenario),
+		"the data disk ", _disk_label(a.before.disk, a.before.lun), " is taken off replicated VM ",
+		_vm_label(a.before.vm, m), _by_text(a), _removed_text(scenario),
 	])
 	ev := _event(scenario, a, m, detail)
 }
@@ -179,9 +179,9 @@ _events contains ev if {
 _events contains ev if {
 	some vm in _vms
 	vm.action == "deploy"
-	some m in replicated(vm.after.id)
-	some disk in omitted_disks(vm, m)
-	detail := concat("", ["the protected data disk ", disk, " is not among the data disks of replicated VM ", entry_vm_label(vm, m), " any more"])
+	some m in _replicated(vm.after.id)
+	some disk in _omitted_disks(vm, m)
+	detail := concat("", ["the protected data disk ", disk, " is not among the data disks of replicated VM ", _entry_vm_label(vm, m), " any more"])
 	ev := _event("protected_disk_removed", vm, m, detail)
 }
 
@@ -189,10 +189,10 @@ _events contains ev if {
 _events contains ev if {
 	some disk in _disks
 	disk.action in {"replace", "delete"}
-	not moved(disk)
+	not _moved(disk)
 	id := disk.before.id
 	id in data.asr_guard.view.protected_disk_ids
-	detail := concat("", ["the protected disk ", disk.label, " is ", _destroyed_text(disk), " (", action_text(disk), ")"])
+	detail := concat("", ["the protected disk ", disk.label, " is ", _destroyed_text(disk), " (", _action_text(disk), ")"])
 	ev := _event("protected_disk_removed", disk, "", detail)
 }
 
@@ -203,7 +203,7 @@ _events contains ev if {
 	disk.before.id in data.asr_guard.view.protected_disk_ids
 	is_number(disk.before.size_gb)
 	is_number(disk.after.size_gb)
-	some scenario in resize_scenarios(disk.before, disk.after)
+	some scenario in _resize_scenarios(disk.before, disk.after)
 	detail := concat("", [
 		"the replicated disk ", disk.label, " is resized from ", format_int(disk.before.size_gb, 10), " GiB to ",
 		format_int(disk.after.size_gb, 10), " GiB", _sku_text(disk.after.sku),
@@ -215,9 +215,9 @@ _events contains ev if {
 _events contains ev if {
 	some vm in _vms
 	vm.action in {"update", "deploy", "replace"}
-	some m in replicated(_vm_id(vm))
-	some feature in switched_on_features(vm)
-	detail := concat("", [feature, " is switched on for replicated VM ", entry_vm_label(vm, m)])
+	some m in _replicated(_vm_id(vm))
+	some feature in _switched_on_features(vm)
+	detail := concat("", [feature, " is switched on for replicated VM ", _entry_vm_label(vm, m)])
 	ev := _event("unsupported_feature", vm, m, detail)
 }
 
@@ -226,18 +226,18 @@ _events contains ev if {
 	a.action in {"create", "update", "deploy", "replace"}
 	a.after.write_accelerator == true
 	not _was_true(a.before, "write_accelerator")
-	some m in replicated_of(link_ids(a.after.vm))
+	some m in _replicated_of(_link_ids(a.after.vm))
 	detail := concat("", [
-		"write accelerator is switched on for the data disk ", disk_label(a.after.disk, a.after.lun), " of replicated VM ",
-		vm_label(a.after.vm, m), by_text(a),
+		"write accelerator is switched on for the data disk ", _disk_label(a.after.disk, a.after.lun), " of replicated VM ",
+		_vm_label(a.after.vm, m), _by_text(a),
 	])
 	ev := _event("unsupported_feature", a, m, detail)
 }
 
 # ASR018: a shared disk (maxShares above 1) put on a replicated VM.
 _events contains ev if {
-	some a in new_attachments
-	some m in replicated_of(link_ids(a.after.vm))
+	some a in _new_attachments
+	some m in _replicated_of(_link_ids(a.after.vm))
 	some disk in data.asr_guard.view.targets(a.after.disk)
 	disk.type == "disk"
 	some side in [disk.after, disk.before]
@@ -245,7 +245,7 @@ _events contains ev if {
 	side.max_shares > 1
 	detail := concat("", [
 		"the shared disk ", disk.label, " (maxShares ", format_int(side.max_shares, 10), ") is attached to replicated VM ",
-		vm_label(a.after.vm, m), by_text(a),
+		_vm_label(a.after.vm, m), _by_text(a),
 	])
 	ev := _event("shared_disk_attached", a, m, detail)
 }
@@ -254,12 +254,12 @@ _events contains ev if {
 _events contains ev if {
 	some ext in _extensions
 	ext.action in {"create", "update", "replace", "deploy"}
-	is_ade(ext.after)
+	_is_ade(ext.after)
 	_ade_changes(ext)
-	some m in replicated_of(link_ids(ext.after.vm))
+	some m in _replicated_of(_link_ids(ext.after.vm))
 	detail := concat("", [
 		"Azure Disk Encryption (", ext.after.extension_type, ") is ", _ade_text(ext), " on replicated VM ",
-		vm_label(ext.after.vm, m), " by ", ext.label,
+		_vm_label(ext.after.vm, m), " by ", ext.label,
 	])
 	ev := _event("disk_encryption_changed", ext, m, detail)
 }
@@ -276,30 +276,30 @@ _events contains ev if {
 # ASR021: a replicated VM moved to another resource group.
 _events contains ev if {
 	some vm in _vms
-	moved(vm)
-	some m in replicated(vm.before.id)
-	detail := concat("", ["replicated VM ", entry_vm_label(vm, m), " moves", moved_to_text(vm)])
+	_moved(vm)
+	some m in _replicated(vm.before.id)
+	detail := concat("", ["replicated VM ", _entry_vm_label(vm, m), " moves", _moved_to_text(vm)])
 	ev := _event("vm_moved", vm, m, detail)
 }
 
 # ASR022: a protected disk, a NIC of a replicated VM or a cache storage account moved.
 _events contains ev if {
 	some disk in _disks
-	moved(disk)
+	_moved(disk)
 	disk.before.id in data.asr_guard.view.protected_disk_ids
-	detail := concat("", ["the protected disk ", disk.label, " moves", moved_to_text(disk)])
+	detail := concat("", ["the protected disk ", disk.label, " moves", _moved_to_text(disk)])
 	ev := _event("resource_moved", disk, "", detail)
 }
 
 _events contains ev if {
 	some nic in _nics
-	moved(nic)
+	_moved(nic)
 	some vm in _vms
 	nics := data.asr_guard.lib.get(vm.before, "nics", [])
 	is_array(nics)
 	nic.before.id in nics
-	some m in replicated(vm.before.id)
-	detail := concat("", ["the NIC ", nic.label, " of replicated VM ", entry_vm_label(vm, m), " moves", moved_to_text(nic)])
+	some m in _replicated(vm.before.id)
+	detail := concat("", ["the NIC ", nic.label, " of replicated VM ", _entry_vm_label(vm, m), " moves", _moved_to_text(nic)])
 	ev := _event("resource_moved", nic, m, detail)
 }
 
@@ -310,16 +310,16 @@ _events contains ev if {
 	is_array(vm.before.nics)
 	is_array(vm.after.nics)
 	vm.before.nics != vm.after.nics
-	some m in replicated(vm.before.id)
-	detail := concat("", ["the NICs of replicated VM ", entry_vm_label(vm, m), " change", _nics_text(vm.before.nics, vm.after.nics)])
+	some m in _replicated(vm.before.id)
+	detail := concat("", ["the NICs of replicated VM ", _entry_vm_label(vm, m), " change", _nics_text(vm.before.nics, vm.after.nics)])
 	ev := _event("nic_changed", vm, m, detail)
 }
 
 # ASR024: a cache storage account of a replicated item made unusable for Site Recovery.
 _events contains ev if {
 	some account in _accounts
-	cache_account(account)
-	some reason in cache_account_problems(account)
+	_cache_account(account)
+	some reason in _cache_account_problems(account)
 	detail := concat("", ["the cache storage account ", account.label, " of a replicated item: ", reason])
 	ev := _event("cache_account_unusable", account, "", detail)
 }
@@ -335,14 +335,14 @@ _unprotected_text("data_disk_unprotected") := " but is not among the disks its r
 # ASR013: replication of a VM disabled and enabled again, with nothing else in the change that
 # needed it (the item alone is replaced).
 _item_events contains ev if {
-	some id in reenabled_vm_ids
+	some id in _reenabled_vm_ids
 	not id in {e.vm_id | some e in _events}
 	some item in _items
 	item.action in {"replace", "create"}
-	id in link_ids(item.after.vm)
+	id in _link_ids(item.after.vm)
 	detail := concat("", [
-		"replication of VM ", vm_label(item.after.vm, id), " is disabled and enabled again (", item.label, ", ",
-		action_text(item), "): a new initial replication, with no disaster recovery until it completes",
+		"replication of VM ", _vm_label(item.after.vm, id), " is disabled and enabled again (", item.label, ", ",
+		_action_text(item), "): a new initial replication, with no disaster recovery until it completes",
 	])
 	ev := _event("item_replaced", item, id, detail)
 }
@@ -353,10 +353,10 @@ _reenable_events contains ev if {
 	some item in _items
 	item.action == "replace"
 	item.actions == ["create", "delete"]
-	some id in link_ids(item.before.vm)
+	some id in _link_ids(item.before.vm)
 	detail := concat("", [
-		item.label, " is replaced create-before-destroy (", action_text(item), "): the new item is created while ",
-		"the old one still exists, which fails after replication of VM ", vm_label(item.before.vm, id), " was removed",
+		item.label, " is replaced create-before-destroy (", _action_text(item), "): the new item is created while ",
+		"the old one still exists, which fails after replication of VM ", _vm_label(item.before.vm, id), " was removed",
 	])
 	ev := _event("reenable_collision", item, id, detail)
 }
@@ -366,11 +366,11 @@ _reenable_events contains ev if {
 # remove item -> change -> create item.
 _reenable_events contains ev if {
 	some e in _events
-	e.vm_id in reenabled_vm_ids
+	e.vm_id in _reenabled_vm_ids
 	data.asr_guard.lib.matrix.scenarios[e.scenario].resolved_by_reenable
 	some item in _items
 	item.action in {"replace", "create"}
-	e.vm_id in link_ids(item.after.vm)
+	e.vm_id in _link_ids(item.after.vm)
 	is_array(item.depends_on)
 	not _depends_on(item.depends_on, e.resource)
 	detail := concat("", [
@@ -385,8 +385,8 @@ _reenable_events contains ev if {
 _reenable_events contains ev if {
 	some item in _items
 	item.action == "forget"
-	some id in link_ids(item.before.vm)
-	detail := concat("", [item.label, " is removed from the Terraform state but not destroyed: replication of VM ", vm_label(item.before.vm, id), " stays on in Azure, out of Terraform's hands"])
+	some id in _link_ids(item.before.vm)
+	detail := concat("", [item.label, " is removed from the Terraform state but not destroyed: replication of VM ", _vm_label(item.before.vm, id), " stays on in Azure, out of Terraform's hands"])
 	ev := _event("unsafe_removal", item, id, detail)
 }
 
@@ -394,8 +394,8 @@ _reenable_events contains ev if {
 	some item in _items
 	item.action == "delete"
 	lower(item.source_type) == data.asr_guard.azure.replicated_item_type
-	some id in link_ids(item.before.vm)
-	detail := concat("", [item.label, " is deleted through ARM: a purge (a forced delete) of the replication of VM ", vm_label(item.before.vm, id), ", not a clean disable"])
+	some id in _link_ids(item.before.vm)
+	detail := concat("", [item.label, " is deleted through ARM: a purge (a forced delete) of the replication of VM ", _vm_label(item.before.vm, id), ", not a clean disable"])
 	ev := _event("unsafe_removal", item, id, detail)
 }
 
@@ -413,4 +413,4 @@ _names(d, address) if startswith(address, concat("", [d, "."]))
 
 events := (_events | _item_events) | _reenable_events
 
-findings := data.asr_guard.lib.resolve(events, removed_vm_ids, reenabled_vm_ids)
+findings := data.asr_guard.lib.resolve(events, _removed_vm_ids, _reenabled_vm_ids)

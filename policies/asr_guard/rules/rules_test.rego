@@ -43,6 +43,6 @@ test_canonical_ids_match_whatever_their_spelling if {
 }
 
 test_link_ids_of_no_link_are_none if {
-	data.asr_guard.rules.link_ids(null) == set()
-	data.asr_guard.rules.link_ids({"ids": ["/x"], "keys": [], "unresolved": []}) == {"/x"}
+	data.asr_guard.rules._link_ids(null) == set()
+	data.asr_guard.rules._link_ids({"ids": ["/x"], "keys": [], "unresolved": []}) == {"/x"}
 }

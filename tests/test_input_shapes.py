@@ -1,0 +1,192 @@
+"""Inputs read as Azure and Terraform write them (issue 15): a what-if that did not succeed
+is not a pass, a resource what-if lists twice, changes what-if could not evaluate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import INVENTORY, ROOT
+from validator.cli import main
+
+FIELD = ROOT.parent / "shared" / "field" / "2026-12-02"
+needs_field = pytest.mark.skipif(not FIELD.is_dir(), reason="no field reports beside the checkout")
+REPLICATED = str(INVENTORY / "replicated-vms.yaml")
+VM = (
+    "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu/providers"
+    "/Microsoft.Compute/virtualMachines/vm-app-01"
+)
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    return code, out.out, out.err
+
+
+def refused(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    code, out, err = run(args, capsys)
+    assert code == 2, (out, err)
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def write(tmp_path: Path, value: Any, name: str = "input.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(value), encoding="utf-8")
+    return str(path)
+
+
+def report(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:
+    code, out, _ = run([*args, "--format", "json"], capsys)
+    document: dict[str, Any] = json.loads(out)
+    return code, document
+
+
+def rule_ids(document: dict[str, Any]) -> list[str]:
+    return [finding["rule_id"] for finding in document["findings"]]
+
+
+# --- what-if: not a usable result -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (
+            {
+                "status": "Failed",
+                "error": {"code": "InvalidTemplate", "message": "bad"},
+                "changes": [],
+            },
+            "status Failed (InvalidTemplate: bad)",
+        ),
+        ({"status": "Canceled", "changes": []}, "status Canceled"),
+        ({"status": "Succeeded", "error": {"code": "X", "message": "m"}, "changes": []}, "(X: m)"),
+        ({"properties": {"changes": []}, "status": "Running"}, "status Running"),
+    ],
+)
+def test_whatif_that_did_not_succeed_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], result: Any, expected: str
+) -> None:
+    path = write(tmp_path, result)
+    line = refused(["check", path], capsys)
+    assert path in line and "what-if did not succeed" in line and expected in line, line
+
+
+def test_whatif_error_message_is_one_short_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    error = {"code": "InvalidTemplate", "message": "x\n" * 5000}
+    line = refused(
+        ["check", write(tmp_path, {"status": "Failed", "error": error, "changes": []})], capsys
+    )
+    assert len(line) < 400
+
+
+def test_failed_whatif_is_not_an_inventory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    failed = write(tmp_path, {"status": "Failed", "changes": []}, "failed.json")
+    restore = write(
+        tmp_path,
+        {"properties": {"objectType": "IaasVMRestoreRequest", "recoveryType": "RestoreDisks",
+                        "sourceResourceId": VM}},
+        "restore.json",
+    )  # fmt: skip
+    assert "what-if did not succeed" in refused(["check", restore, "--inventory", failed], capsys)
+
+
+def test_succeeded_or_statusless_whatif_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unchanged = {"resourceId": VM, "changeType": "NoChange"}
+    for result in ({"status": "succeeded", "error": None, "changes": []}, {"changes": [unchanged]}):
+        code, _, err = run(["check", write(tmp_path, result)], capsys)
+        assert code == 0, err
+
+
+@needs_field
+def test_d5_failed_whatif(capsys: pytest.CaptureFixture[str]) -> None:
+    line = refused(["check", str(FIELD / "d5-failed.whatif.json")], capsys)
+    assert "status Failed (InvalidTemplateDeployment: The template deployment 'main'" in line
+
+
+# --- what-if: a resource listed twice ---------------------------------------------------
+
+
+def _vm_delete() -> dict[str, Any]:
+    return {"resourceId": VM, "changeType": "Delete", "before": {"id": VM, "name": "vm-app-01"}}
+
+
+def test_identical_entries_give_their_findings_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, {"status": "Succeeded", "changes": [_vm_delete(), _vm_delete()]})
+    code, document = report(["check", path, "--inventory", REPLICATED], capsys)
+    assert code == 1
+    assert rule_ids(document) == ["ASR005"]
+
+
+def test_differing_entries_are_each_evaluated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unchanged = {
+        "resourceId": VM.upper(),
+        "changeType": "NoChange",
+        "before": {"id": VM},
+        "after": {"id": VM},
+    }
+    for changes in ([unchanged, _vm_delete()], [_vm_delete(), unchanged]):
+        path = write(tmp_path, {"status": "Succeeded", "changes": changes})
+        code, document = report(["check", path, "--inventory", REPLICATED], capsys)
+        assert code == 1
+        assert rule_ids(document) == ["ASR005"]
+
+
+@needs_field
+def test_d3_duplicate_whatif_is_read(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["check", str(FIELD / "d3-duplicate.whatif.json")], capsys)
+    assert code == 0, err
+
+
+# --- what-if: changes it could not evaluate ---------------------------------------------
+
+UNSUPPORTED = {
+    "resourceId": "[format('{0}/providers/Microsoft.Compute/virtualMachines/{1}', resourceGroup().id, 'vm')]",
+    "changeType": "Unsupported",
+    "unsupportedReason": "cannot be calculated until the deployment is under way",
+    "before": None,
+    "after": None,
+}
+
+
+def test_unsupported_changes_are_listed_as_not_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, {"status": "Succeeded", "changes": [UNSUPPORTED, _vm_delete()]})
+    code, document = report(["check", path, "--inventory", REPLICATED], capsys)
+    assert code == 1  # the rest is evaluated: the VM delete is denied
+    assert sorted(rule_ids(document)) == ["ASR005", "ASR020"]
+    (entry,) = document["inputs"][0]["unresolved"]
+    assert entry.startswith("/changes/0: [format(") and "Unsupported" in entry
+
+
+def test_an_expression_as_id_is_only_accepted_on_unsupported_changes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    change = UNSUPPORTED | {"changeType": "Create"}
+    line = refused(["check", write(tmp_path, {"status": "Succeeded", "changes": [change]})], capsys)
+    assert "/changes/0" in line
+
+
+@needs_field
+def test_d1_unsupported_whatif(capsys: pytest.CaptureFixture[str]) -> None:
+    code, document = report(["check", str(FIELD / "d1-unsupported.whatif.json")], capsys)
+    assert code == 0
+    assert "Unsupported" in document["inputs"][0]["unresolved"][0]
