@@ -63,8 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser(
         "check",
         help="evaluate plans against the policies",
-        description="Exit 0: no denials. Exit 1: at least one denial (or warning with "
-        "--fail-on warn). Exit 2: usage, input or engine error; never 0 without evaluation.",
+        description="Exit 0: no denials and nothing left undecided. Exit 1: at least one "
+        "denial or value the policies could not decide (ASR020; only denials with --fail-on "
+        "deny; every warning with --fail-on warn). Exit 2: usage, input or engine error; never "
+        "0 without evaluation.",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="file, directory, or - for stdin")
     check.add_argument(
@@ -87,7 +89,13 @@ def _parser() -> argparse.ArgumentParser:
         action=_Ordered,
         help="write the report of the --format before it to FILE, not to stdout",
     )
-    check.add_argument("--fail-on", choices=["deny", "warn"], default="deny")
+    check.add_argument(
+        "--fail-on",
+        choices=["deny", "undecided", "warn"],
+        default="undecided",
+        help="what fails the run: denials; denials and what the policies could not decide "
+        "(default: the gate fails closed); every warning",
+    )
     _engine_options(check)
     check.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
