@@ -7,7 +7,6 @@ from typing import Any
 
 from validator.findings import Finding, Rule
 
-
 # The policies' scenario for a value they read but cannot know (rule ASR020).
 UNDECIDED = "undecided"
 
