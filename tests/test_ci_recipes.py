@@ -70,7 +70,7 @@ def test_script_as_github_runs_it(tmp_path: Path) -> None:
     sarif = json.loads((results / "asr-guard.sarif").read_text())
     assert sarif["runs"][0]["results"][0]["ruleId"] == "ASR004"
     assert ET.parse(results / "asr-guard.junit.xml").getroot().find(".//failure") is not None
-    assert summary.read_text().startswith("## asr-guard: failed")
+    assert "\n## asr-guard: failed\n" in summary.read_text()
     assert "exit-code=1" in output.read_text()
 
 

@@ -70,9 +70,7 @@ def add_protected_item(source: str, inventory: Inventory, properties: Any, where
         for j, disk in enumerate(details.get(disks_field) or []):
             if isinstance(disk, dict) and isinstance(disk.get("diskId"), str):
                 inventory.disks.add(
-                    _checked_id(
-                        source, disk["diskId"], _DISK_MARKER, f"{where} {disks_field}[{j}]"
-                    )
+                    _checked_id(source, disk["diskId"], _DISK_MARKER, f"{where} {disks_field}[{j}]")
                 )
 
 
