@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from validator import engines, inputs, kinds, lazy, report
+from validator import ci, engines, inputs, kinds, lazy, report
 from validator.__version__ import __version__
 from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
@@ -141,6 +141,8 @@ def _parser() -> argparse.ArgumentParser:
         help="Terraform configuration of the plans, to point findings at resource blocks "
         "(default: the plan's own directory when it holds .tf files)",
     )
+
+    ci.parser(commands)
 
     commands.add_parser("verify", help="run the policy pack's Rego unit tests")
 
@@ -459,6 +461,8 @@ def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
     try:
         if args.command == "check":
             return _check(args, resources)
+        if args.command == "ci":
+            return ci.run(args)
         if args.command == "verify":
             return _verify()
         if args.command == "resolve":

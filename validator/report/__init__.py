@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING
 from validator import lazy
 from validator.errors import OutputError, UsageError
 from validator.report.paths import ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.result import RunResult
+
+__all__ = [
+    "NO_INVENTORY",
+    "ReportOptions",
+    "no_inventory_note",
+    "undecided_headline",
+]
 
 if TYPE_CHECKING:
     import tempfile
@@ -48,19 +56,6 @@ EXTENSIONS = {
 # paths are as given unless --path-base asks otherwise. The others are read by CI systems
 # and code hosts, which want paths from the repository root (validator.report.paths).
 PATHS_AS_GIVEN = frozenset({"text", "json"})
-
-NO_INVENTORY = "replication known only from the input"
-
-
-def no_inventory_note(path: str) -> str:
-    return (
-        f"{NO_INVENTORY}: no inventory was given and {path} names no replicated VM itself, "
-        "so a VM it changes is treated as not replicated (give --inventory)"
-    )
-
-
-def undecided_headline(count: int) -> str:
-    return f"no denials, but {count} value(s) could not be decided"
 
 
 def render(fmt: str, result: RunResult, options: ReportOptions | None = None) -> str:

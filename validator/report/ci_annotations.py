@@ -9,9 +9,9 @@ in one notice. Azure wants an absolute `sourcepath`; GitHub a path from the repo
 from __future__ import annotations
 
 from validator.findings import Finding
-from validator.report import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.report.escape import line as safe
 from validator.report.paths import ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.result import RunResult
 
 # GitHub shows this many annotations of each kind per step (the rest only in the log).

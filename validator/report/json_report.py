@@ -10,9 +10,9 @@ import json
 from typing import Any
 
 from validator.findings import Finding
-from validator.report import NO_INVENTORY, no_inventory_note
 from validator.report.escape import json_text
 from validator.report.paths import ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note
 from validator.result import InputResult, RunResult
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from validator.findings import Rule
-from validator.report import NO_INVENTORY, no_inventory_note
 from validator.report.escape import xml, xml_text
 from validator.report.paths import ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note
 from validator.result import InputResult, RunResult
 
 RESTORE_KIND = "backup-restore-request"

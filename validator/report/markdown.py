@@ -15,10 +15,10 @@ import re
 from itertools import groupby
 
 from validator.findings import Finding
-from validator.report import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.report.escape import markdown as md
 from validator.report.escape import markdown_code as code
 from validator.report.paths import ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.result import RunResult
 
 LABELS = {"deny": "**deny**", "warn": "warn", "info": "info"}

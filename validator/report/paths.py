@@ -71,9 +71,7 @@ class ReportOptions:
 
     def absolute(self, path: str) -> Path:
         if path == STDIN and self.stdin_name:
-            path = self.stdin_name
-            if self.base is not None and not Path(path).is_absolute():
-                return Path(os.path.normpath(self.base / path))
+            path = self.stdin_name  # like every path given, relative to the working directory
         return Path(os.path.normpath(Path.cwd() / path))
 
     def inside(self, path: str) -> bool:

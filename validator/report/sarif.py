@@ -16,9 +16,9 @@ import json
 from typing import Any
 
 from validator.findings import Finding, Rule
-from validator.report import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.report.escape import json_text
 from validator.report.paths import ROOT_ID, ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.result import RunResult
 
 SCHEMA = (

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from validator.report import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.report.escape import line as safe
 from validator.report.paths import ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.result import RunResult
 
 _COLORS = {"deny": "\033[31m", "warn": "\033[33m", "info": "\033[36m", "pass": "\033[32m"}
