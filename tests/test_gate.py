@@ -94,9 +94,8 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[st
     data = REPLACED_PLAN.read_bytes()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     assert main(["check", "-", "--format", "json"]) == 1
-    assert json.loads(capsys.readouterr().out)["inputs"] == [
-        {"path": "-", "kind": "terraform-plan"}
-    ]
+    inputs = json.loads(capsys.readouterr().out)["inputs"]
+    assert [(i["path"], i["kind"]) for i in inputs] == [("-", "terraform-plan")]
 
 
 def test_output_file_is_written(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:

@@ -222,6 +222,7 @@ class Checker:
                     kind.unresolved(document),
                     notes,
                     decision.decision_id,
+                    *_replication(decision.raw),
                 )
             )
         waivers = self._waivers
@@ -241,4 +242,15 @@ class Checker:
             )
             if waivers
             else None,
+            inventory_given=bool(self.options.inventories),
         )
+
+
+def _replication(raw: object) -> tuple[bool, int]:
+    """(named_by_input, inventory_vms) from the decision; a decision without them (a pack
+    older than this one, preloaded in an OPA server) counts as knowing nothing."""
+    replication = raw.get("replication") if isinstance(raw, dict) else None
+    if not isinstance(replication, dict):
+        return False, 0
+    named, count = replication.get("named_by_input"), replication.get("inventory_vms")
+    return named is True, count if isinstance(count, int) and not isinstance(count, bool) else 0
