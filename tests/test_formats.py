@@ -10,7 +10,15 @@ from typing import Any
 import jsonschema
 import pytest
 
-from tests.conftest import CORPUS, EXAMPLES, FIXTURES, INVENTORY, MODULE_PLAN, SAFE_PLAN
+from tests.conftest import (
+    CORPUS,
+    EXAMPLES,
+    FIXTURES,
+    INVENTORY,
+    MODULE_PLAN,
+    ROOT,
+    SAFE_PLAN,
+)
 from validator import report
 from validator.cli import main
 from validator.errors import UsageError
@@ -29,7 +37,10 @@ OPTIONS = [
     "--inventory", str(INVENTORY / "replicated-vms.yaml"),
     "--scope", SCOPE,
     "--tf-dir", str(FIXTURES / "tfconfig"),
+    "--path-base", str(ROOT),
 ]  # fmt: skip
+# The inputs as the reports name them: relative to the repository root.
+NAMES = [str(Path(path).relative_to(ROOT)) for path in DENYING]
 
 
 def produce(fmt: str, tmp_path: Path, extra: list[str] | None = None) -> tuple[int, str]:
@@ -64,10 +75,16 @@ def test_sarif_is_valid_against_the_official_schema(tmp_path: Path) -> None:
         assert "Workaround:" in result["message"]["text"]
         region = result["locations"][0]["physicalLocation"]["region"]
         assert region["startLine"] >= 1
-    uris = {
-        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    artifacts = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert {
+        "uri": "tests/fixtures/tfconfig/modules/data_disks/main.tf",
+        "uriBaseId": "SRCROOT",
+    } in (artifacts)
+    assert {a["uri"] for a in artifacts} == {
+        *NAMES[:-1],
+        "tests/fixtures/tfconfig/modules/data_disks/main.tf",
     }
-    assert str(FIXTURES / "tfconfig" / "modules" / "data_disks" / "main.tf") in uris
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == ROOT.resolve().as_uri() + "/"
 
 
 def test_junit_parses_back_with_one_case_per_input_and_rule(
@@ -76,9 +93,12 @@ def test_junit_parses_back_with_one_case_per_input_and_rule(
     code, text = produce("junit", tmp_path)
     root = ET.fromstring(text)
     suites = root.findall("testsuite")
-    assert [s.get("name") for s in suites] == DENYING
-    rules = {case.get("name", "").split()[0] for case in suites[0].findall("testcase")}
-    assert rules == {row["rule_id"] for row in load_pack().matrix["scenarios"].values()}
+    assert [s.get("name") for s in suites] == NAMES
+    restore = {case.get("name", "").split()[0] for case in suites[0].findall("testcase")}
+    assert restore == {"ASR001", "ASR002", "ASR003", "ASR010"}  # the restore rules
+    change = {case.get("name", "").split()[0] for case in suites[2].findall("testcase")}
+    every = {row["rule_id"] for row in load_pack().matrix["scenarios"].values()}
+    assert change == every - {"ASR001", "ASR003", "ASR010"}  # the change rules
     failed = {
         (suite.get("name"), case.get("name", "").split()[0])
         for suite in suites
@@ -119,7 +139,7 @@ def test_azure_logging_commands_carry_sourcepath_and_line(
     for line, finding in zip(lines, findings, strict=True):
         location = finding["location"]
         assert line.startswith(
-            f"##vso[task.logissue type=error;sourcepath={location['file']};"
+            f"##vso[task.logissue type=error;sourcepath={ROOT.resolve() / location['file']};"
             f"linenumber={location['line']};columnnumber={location['column']};code={finding['rule_id']}]"
         )
         message = line.split("]", 1)[1]
@@ -138,13 +158,15 @@ def test_markdown_is_a_table_with_workarounds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _, text = produce("markdown", tmp_path)
-    assert text.startswith("## asr-guard: failed")
-    rows = [line for line in text.splitlines() if line.startswith("| **deny**")]
+    assert text.splitlines()[1] == "## asr-guard: failed"
+    rows = [line for line in text.splitlines() if line.startswith("| <code>")]
     findings = json_findings(capsys)
     assert len(rows) == len(findings)
     for row in rows:
-        assert row.count("|") == 7
-        assert "disable" in row.lower()
+        assert row.count("|") == 4
+    groups = [line for line in text.splitlines() if line.startswith("### [ASR")]
+    assert len(groups) == len({f["rule_id"] for f in findings})
+    assert text.count("**Workaround:**") == len(groups)
 
 
 def test_markdown_when_nothing_is_found(tmp_path: Path) -> None:

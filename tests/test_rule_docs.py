@@ -31,6 +31,13 @@ LINK_HOSTS = {
     "developer.hashicorp.com",
     "github.com",
 }
+# How the README's rule table names the input kinds.
+README_KINDS = {
+    "terraform-plan": "Terraform",
+    "arm-whatif": "what-if",
+    "arm-template": "ARM",
+    "backup-restore-request": "restore request",
+}
 SECTIONS = ("## What triggers it", "## Why", "## Examples", "## Workaround", "## Waiving it")
 # An example on a page: its heading, the command in a sh block, and the documented result.
 _EXAMPLE = re.compile(
@@ -188,9 +195,10 @@ def readme_rule_table() -> dict[str, list[str]]:
 def test_the_readme_table_lists_every_rule_as_the_matrix_does() -> None:
     table = readme_rule_table()
     assert set(table) == set(ROWS)
-    for rule_id, (title, severity, basis, _kinds) in table.items():
+    for rule_id, (title, severity, basis, kinds_cell) in table.items():
         row = ROWS[rule_id]
         assert (title, severity, basis) == (row["title"], row["severity"], row["basis"])
+        assert kinds_cell.split(", ") == [README_KINDS[kind] for kind in row["applies_to"]]
 
 
 @pytest.mark.parametrize("rule_id", sorted(ROWS))

@@ -56,7 +56,7 @@ class Options:
     opa_ca_bundle: str | None = None  # CA certificates that sign the OPA server's
     opa_client_cert: str | None = None  # TLS client certificate (PEM) for the OPA server
     opa_client_key: str | None = None  # its key, if not in the certificate file
-    fail_on: str = "deny"
+    fail_on: str = "undecided"
     max_bytes: int = DEFAULT_MAX_BYTES
     skip_unsupported: bool = False  # named files of no supported kind are skipped, not errors
     jobs: int = 0  # worker processes for the embedded engine; 0: as many as pay off
@@ -222,6 +222,7 @@ class Checker:
                     kind.unresolved(document),
                     notes,
                     decision.decision_id,
+                    *_replication(decision.raw),
                 )
             )
         waivers = self._waivers
@@ -241,4 +242,15 @@ class Checker:
             )
             if waivers
             else None,
+            inventory_given=bool(self.options.inventories),
         )
+
+
+def _replication(raw: object) -> tuple[bool, int]:
+    """(named_by_input, inventory_vms) from the decision; a decision without them (a pack
+    older than this one, preloaded in an OPA server) counts as knowing nothing."""
+    replication = raw.get("replication") if isinstance(raw, dict) else None
+    if not isinstance(replication, dict):
+        return False, 0
+    named, count = replication.get("named_by_input"), replication.get("inventory_vms")
+    return named is True, count if isinstance(count, int) and not isinstance(count, bool) else 0

@@ -13,16 +13,17 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from validator import engines, inputs, kinds, lazy, report, rule_docs
+from validator import ci, engines, inputs, kinds, lazy, report, rule_docs
 from validator.__version__ import __version__
 from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
-from validator.errors import AsrGuardError
+from validator.errors import AsrGuardError, UsageError
 from validator.files import Candidate
 from validator.inventory import inventory_data
 from validator.kinds import arm_template
 from validator.loading import DEFAULT_MAX_BYTES
 from validator.policy import PolicyData, load_pack
+from validator.report.paths import ReportOptions, repository_root
 
 if TYPE_CHECKING:
     from validator import bundle, change_view, verify
@@ -54,6 +55,7 @@ class _Ordered(argparse.Action):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="asr-guard",
+        allow_abbrev=False,
         description="Stop changes and restores that silently break Azure Site Recovery "
         "replication.",
     )
@@ -62,9 +64,12 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check",
+        allow_abbrev=False,
         help="evaluate plans against the policies",
-        description="Exit 0: no denials. Exit 1: at least one denial (or warning with "
-        "--fail-on warn). Exit 2: usage, input or engine error; never 0 without evaluation.",
+        description="Exit 0: no denials and nothing left undecided. Exit 1: at least one "
+        "denial or value the policies could not decide (ASR020; only denials with --fail-on "
+        "deny; every warning with --fail-on warn). Exit 2: usage, input or engine error; never "
+        "0 without evaluation.",
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="file, directory, or - for stdin")
     check.add_argument(
@@ -87,7 +92,14 @@ def _parser() -> argparse.ArgumentParser:
         action=_Ordered,
         help="write the report of the --format before it to FILE, not to stdout",
     )
-    check.add_argument("--fail-on", choices=["deny", "warn"], default="deny")
+    check.add_argument(
+        "--fail-on",
+        choices=["deny", "undecided", "warn"],
+        default="undecided",
+        help="what fails the run: denials; denials and what the policies could not decide "
+        "(default: the gate fails closed); every warning",
+    )
+    _report_options(check)
     _engine_options(check)
     check.add_argument(
         "--color", choices=["auto", "always", "never"], default="auto", help="colour text output"
@@ -141,6 +153,7 @@ def _parser() -> argparse.ArgumentParser:
         "show each Terraform fix applied as its remediation expects",
     )
     _fix_parser(commands)
+    ci.parser(commands)
 
     commands.add_parser("verify", help="run the policy pack's Rego unit tests")
 
@@ -255,6 +268,32 @@ def _fix(args: argparse.Namespace) -> int:
     return EXIT_PASS if fix.fix_passed(entries) else EXIT_DENY
 
 
+def _report_options(check: argparse.ArgumentParser) -> None:
+    group = check.add_argument_group("reports and CI (see validator/report/)")
+    group.add_argument(
+        "--require-inventory",
+        action="store_true",
+        help="exit 2 when no --inventory is given and an input names no replicated VM itself "
+        "(replication known only from the input); the CI recipes and hooks set it",
+    )
+    group.add_argument(
+        "--path-base",
+        metavar="DIR",
+        help="the repository root report paths are relative to (default: $GITHUB_WORKSPACE, "
+        "$BUILD_SOURCESDIRECTORY, or the git work tree's top)",
+    )
+    group.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        help="the name reports give the input read from - (e.g. infra/plan.json)",
+    )
+    group.add_argument(
+        "--title",
+        help="names this run in the markdown report and its hidden marker, so a workflow "
+        "updates one pull-request comment per root module (e.g. --title infra/app)",
+    )
+
+
 def _engine_options(check: argparse.ArgumentParser) -> None:
     group = check.add_argument_group("engine (see validator/engines/__init__.py)")
     group.add_argument(
@@ -349,14 +388,34 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
         max_bytes=args.max_bytes,
         jobs=args.jobs,
     )
+    if args.stdin_filename is not None and not args.stdin_filename.strip():
+        raise UsageError("--stdin-filename is empty")
+    report.refuse_inputs_as_outputs(
+        [output for _, output in targets if output], [*args.paths, *args.inventory, *args.waivers]
+    )
     result = resources.enter_context(Checker(options)).run()
     if any(f.remediation and f.remediation.get("params", {}).get("item") for f in result.findings):
         result = fix.with_patches(result, args.tf_dir)
     unmet = (
         fix.expectation_problems(result, args.expect_remediation) if args.expect_remediation else []
     )
+    if args.require_inventory and result.blind_inputs:
+        raise UsageError(
+            f"{report.NO_INVENTORY} ({', '.join(result.blind_inputs)}): no --inventory given "
+            "and the input names no replicated VM (--require-inventory)"
+        )
+    base = repository_root(args.path_base)
     for fmt, output in targets:
-        text = report.render(fmt, result, _use_color(args.color, output is not None))
+        text = report.render(
+            fmt,
+            result,
+            ReportOptions(
+                base=base if args.path_base or fmt not in report.PATHS_AS_GIVEN else None,
+                stdin_name=args.stdin_filename,
+                color=_use_color(args.color, output is not None),
+                title=args.title,
+            ),
+        )
         if output:
             report.write(output, text)
         else:
@@ -468,6 +527,8 @@ def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
     try:
         if args.command == "check":
             return _check(args, resources)
+        if args.command == "ci":
+            return ci.run(args)
         if args.command == "verify":
             return _verify()
         if args.command == "fix":

@@ -7,6 +7,9 @@ from typing import Any
 
 from validator.findings import Finding, Rule
 
+# The policies' scenario for a value they read but cannot know (rule ASR020).
+UNDECIDED = "undecided"
+
 
 @dataclass(frozen=True)
 class InputResult:
@@ -16,6 +19,10 @@ class InputResult:
     unresolved: tuple[str, ...] = ()  # template values known only at deployment
     notes: tuple[str, ...] = ()  # what asr-guard could not do for this input (locations)
     decision_id: str | None = None  # an OPA server's id of the decision (its decision log's)
+    # What the policies knew of replication (data.asr_guard.main.report.replication):
+    # whether the input itself names replicated VMs, and how many the inventory lists.
+    named_by_input: bool = False
+    inventory_vms: int = 0
 
 
 @dataclass(frozen=True)
@@ -42,15 +49,24 @@ class RunResult:
     engine: str
     inputs: tuple[InputResult, ...]
     skipped: tuple[str, ...]
-    fail_on: str = "deny"
+    fail_on: str = "undecided"
     rules: tuple[Rule, ...] = ()
     waivers: WaiverReport | None = None
+    inventory_given: bool = False  # an inventory was named (--inventory)
 
     def fails(self, finding: Finding) -> bool:
-        """Whether this finding fails the run (--fail-on); a waived one never does."""
+        """Whether this finding fails the run (--fail-on); a waived one never does.
+
+        --fail-on deny: denials only; undecided (the default, fail closed): denials and what
+        the policies could not decide (their `undecided` scenario, ASR020); warn: every warning.
+        """
         if finding.waived:
             return False
-        return finding.severity == "deny" or (self.fail_on == "warn" and finding.severity == "warn")
+        if finding.severity == "deny":
+            return True
+        if finding.scenario == UNDECIDED and self.fail_on in ("undecided", "warn"):
+            return True
+        return self.fail_on == "warn" and finding.severity == "warn"
 
     @property
     def findings(self) -> list[Finding]:
@@ -59,6 +75,35 @@ class RunResult:
     @property
     def passed(self) -> bool:
         return not any(self.fails(finding) for finding in self.findings)
+
+    @property
+    def undecided_rules(self) -> frozenset[str]:
+        """The rules that say the policies could not decide (status "undecided")."""
+        return frozenset(rule.rule_id for rule in self.rules if rule.status == UNDECIDED)
+
+    def undecided(self, item: InputResult | None = None) -> list[Finding]:
+        """Findings (not waived) of values the policies could not decide."""
+        rules = self.undecided_rules
+        findings = item.findings if item is not None else self.findings
+        return [f for f in findings if f.rule_id in rules and not f.waived]
+
+    def known_only_from_input(self, item: InputResult) -> bool:
+        """No inventory was given, none was loaded in the policies' data, and the input
+        names no replicated VM itself: what is replicated is known only from the input."""
+        return not self.inventory_given and not item.inventory_vms and not item.named_by_input
+
+    @property
+    def blind_inputs(self) -> list[str]:
+        """The inputs whose replication is known only from the input (no inventory)."""
+        return [item.path for item in self.inputs if self.known_only_from_input(item)]
+
+    @property
+    def verdict(self) -> str:
+        """failed (the run fails), undecided (it does not, but a value could not be decided)
+        or passed. A run with undecided values is never called passed."""
+        if not self.passed:
+            return "failed"
+        return "undecided" if self.undecided() else "passed"
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity and not f.waived)
@@ -70,5 +115,7 @@ class RunResult:
             "warn": self.count("warn"),
             "info": self.count("info"),
             "waived": sum(1 for finding in self.findings if finding.waived),
+            "undecided": len(self.undecided()),
             "passed": self.passed,
+            "verdict": self.verdict,
         }

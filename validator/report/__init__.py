@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING
 
 from validator import lazy
 from validator.errors import OutputError, UsageError
+from validator.report.paths import ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.result import RunResult
+
+__all__ = [
+    "NO_INVENTORY",
+    "ReportOptions",
+    "no_inventory_note",
+    "undecided_headline",
+]
 
 if TYPE_CHECKING:
     import tempfile
@@ -33,11 +42,27 @@ FORMATS: dict[str, tuple[ModuleType, str]] = {
 }
 
 
-def render(fmt: str, result: RunResult, color: bool = False) -> str:
+# The format an --output file's extension asks for, when no --format is given.
+EXTENSIONS = {
+    ".sarif": "sarif",
+    ".json": "json",
+    ".xml": "junit",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+}
+
+# Formats read where the run happened (a terminal, a script given the same paths): their
+# paths are as given unless --path-base asks otherwise. The others are read by CI systems
+# and code hosts, which want paths from the repository root (validator.report.paths).
+PATHS_AS_GIVEN = frozenset({"text", "json"})
+
+
+def render(fmt: str, result: RunResult, options: ReportOptions | None = None) -> str:
     """The whole report in one format."""
     module, function = FORMATS[fmt]
-    renderer: Callable[[RunResult, bool], str] = getattr(module, function)
-    return renderer(result, color)
+    renderer: Callable[[RunResult, ReportOptions], str] = getattr(module, function)
+    return renderer(result, options or ReportOptions())
 
 
 def targets(events: Sequence[tuple[str, str]]) -> list[tuple[str, str | None]]:
@@ -60,14 +85,35 @@ def targets(events: Sequence[tuple[str, str]]) -> list[tuple[str, str | None]]:
         else:
             raise UsageError("two --output before any --format")
     if not pairs:
-        pairs.append(["text", None])
+        guessed = EXTENSIONS.get(Path(leading).suffix.lower(), "text") if leading else "text"
+        pairs.append([guessed, None])
     if leading is not None:
         if pairs[0][1] is not None:
             raise UsageError(f"two --output for one --format {pairs[0][0]}")
         pairs[0][1] = leading
+    for pair in pairs:
+        if pair[1] is not None and not pair[1].strip():
+            raise UsageError(f"--output for --format {pair[0]} is empty: name a file")
     if sum(1 for _, output in pairs if output is None) > 1:
         raise UsageError("only one --format can write to standard output: give the others --output")
     return [(str(fmt), output) for fmt, output in pairs]
+
+
+def refuse_inputs_as_outputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:
+    """An --output that is one of the inputs (the same file) would replace it: refused."""
+    named = []
+    for path in inputs:
+        try:
+            named.append(Path(path).stat())
+        except OSError:
+            continue
+    for output in outputs:
+        try:
+            status = Path(output).stat()
+        except OSError:
+            continue
+        if any(status.st_ino == s.st_ino and status.st_dev == s.st_dev for s in named):
+            raise UsageError(f"--output {output} is an input: it would be overwritten")
 
 
 def write(path: str, content: str) -> None:
@@ -81,6 +127,11 @@ def write(path: str, content: str) -> None:
     except OSError as exc:
         raise OutputError(path, str(exc.strerror)) from None
     try:
+        # mkstemp makes the file 0600; a report is created as any file is (the umask),
+        # so a CI step running as another user can read and upload it.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(handle, 0o666 & ~umask)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(content)
         Path(temporary).replace(target)

@@ -1,35 +1,64 @@
-"""`--format json`: one document, described by schemas/report.schema.json."""
+"""`--format json`: one document, described by schemas/report.schema.json.
+
+Paths are as the other formats show them (relative to the repository root); strings are
+JSON strings, which escape every control character.
+"""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from validator.findings import Finding
+from validator.report.escape import json_text
+from validator.report.paths import ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note
 from validator.result import InputResult, RunResult
 
 
-def _input(item: InputResult) -> dict[str, Any]:
-    entry: dict[str, Any] = {"path": item.path, "kind": item.kind}
+def _input(item: InputResult, result: RunResult, options: ReportOptions) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": options.name(item.path), "kind": item.kind}
     if item.unresolved:
         entry["unresolved"] = list(item.unresolved)
-    if item.notes:
-        entry["notes"] = list(item.notes)
+    notes = list(item.notes)
+    if result.known_only_from_input(item):
+        notes.insert(0, no_inventory_note(options.name(item.path)))
+    if notes:
+        entry["notes"] = notes
     if item.decision_id:
         entry["decision_id"] = item.decision_id
+    entry["replication"] = {
+        "named_by_input": item.named_by_input,
+        "inventory_vms": item.inventory_vms,
+        "known_only_from_input": result.known_only_from_input(item),
+    }
+    entry["undecided"] = len(result.undecided(item))
     return entry
 
 
-def as_document(result: RunResult) -> dict[str, Any]:
+def _finding(finding: Finding, options: ReportOptions) -> dict[str, Any]:
+    document = finding.as_dict()
+    document["path"] = options.name(finding.path)
+    if "location" in document:
+        document["location"]["file"] = options.name(document["location"]["file"])
+    return document
+
+
+def as_document(result: RunResult, options: ReportOptions | None = None) -> dict[str, Any]:
+    options = options or ReportOptions()
+    summary = result.summary()
+    if result.blind_inputs:
+        summary["replication"] = NO_INVENTORY
     return {
         "version": result.version,
         "policy_version": result.policy_version,
         "engine": result.engine,
-        "inputs": [_input(item) for item in result.inputs],
-        "findings": [finding.as_dict() for finding in result.findings],
+        "inputs": [_input(item, result, options) for item in result.inputs],
+        "findings": [_finding(finding, options) for finding in result.findings],
         **({"waivers": result.waivers.as_dict()} if result.waivers else {}),
-        "summary": result.summary(),
+        "summary": summary,
     }
 
 
-def render(result: RunResult, color: bool = False) -> str:
-    return json.dumps(as_document(result), indent=2, sort_keys=False) + "\n"
+def render(result: RunResult, options: ReportOptions) -> str:
+    return json_text(json.dumps(as_document(result, options), indent=2, sort_keys=False)) + "\n"

@@ -1,44 +1,94 @@
-"""`--format junit`: JUnit XML, one test case per input and rule."""
+"""`--format junit`: JUnit XML, one test case per input and rule that can apply to it.
+
+Restore requests are read by their own rules, plans, templates and what-if results by the
+change rules (policies/asr_guard/main/main.rego): a rule that cannot apply to an input's
+kind is not a test of it. Values the policies could not decide are skipped test cases, and
+an input whose replication is known only from the input (no inventory) has a skipped
+"inventory" case saying so. Text XML 1.0 forbids is escaped.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from validator.result import RunResult
+from validator.findings import Rule
+from validator.report.escape import xml, xml_text
+from validator.report.paths import ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note
+from validator.result import InputResult, RunResult
+
+RESTORE_KIND = "backup-restore-request"
+# The scenarios of policies/asr_guard/restore (tests/test_formats.py holds this to it).
+RESTORE_SCENARIOS = frozenset({"file_restore", "disk_restore", "vm_restore", "restore_unprotected"})
+CHANGE_ONLY_EXCLUDED = RESTORE_SCENARIOS - {"disk_restore"}
 
 
-def render(result: RunResult, color: bool = False) -> str:
-    suites = ET.Element("testsuites", name="asr-guard")
-    for item in result.inputs:
-        suite = ET.SubElement(suites, "testsuite", name=item.path)
-        failures = 0
-        for rule in result.rules:
-            case = ET.SubElement(
-                suite, "testcase", name=f"{rule.rule_id} {rule.title}", classname=item.path
+def applicable(rules: tuple[Rule, ...], kind: str) -> list[Rule]:
+    if kind == RESTORE_KIND:
+        return [rule for rule in rules if rule.scenario in RESTORE_SCENARIOS]
+    return [rule for rule in rules if rule.scenario not in CHANGE_ONLY_EXCLUDED]
+
+
+def _suite(
+    suites: ET.Element, item: InputResult, result: RunResult, options: ReportOptions
+) -> None:
+    name = xml(options.name(item.path))
+    suite = ET.SubElement(suites, "testsuite", name=name)
+    failures = skipped = 0
+    rules = applicable(result.rules, item.kind)
+    undecided = result.undecided_rules
+    for rule in rules:
+        case = ET.SubElement(
+            suite, "testcase", name=xml(f"{rule.rule_id} {rule.title}"), classname=name
+        )
+        mine = [finding for finding in item.findings if finding.rule_id == rule.rule_id]
+        failing = [finding for finding in mine if result.fails(finding)]
+        if failing:
+            failures += 1
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=xml(f"{len(failing)} finding(s): {failing[0].message}"),
+                type=rule.severity,
             )
-            mine = [finding for finding in item.findings if finding.rule_id == rule.rule_id]
-            failing = [finding for finding in mine if result.fails(finding)]
-            if failing:
-                failures += 1
-                failure = ET.SubElement(
-                    case,
-                    "failure",
-                    message=f"{len(failing)} finding(s): {failing[0].message}",
-                    type=rule.severity,
-                )
-                failure.text = "\n".join(
+            failure.text = xml(
+                "\n".join(
                     f"{finding.resource}: {finding.message}\nworkaround: {finding.workaround}"
                     for finding in failing
                 )
-            others = [finding for finding in mine if not result.fails(finding)]
-            if others:
-                out = ET.SubElement(case, "system-out")
-                out.text = "\n".join(
+            )
+        elif rule.rule_id in undecided and any(not finding.waived for finding in mine):
+            skipped += 1
+            skip = ET.SubElement(
+                case, "skipped", message=xml(f"{len(mine)} value(s) could not be decided")
+            )
+            skip.text = xml("\n".join(f"{f.resource}: {f.message}" for f in mine))
+        others = [finding for finding in mine if not result.fails(finding)]
+        if others and not (rule.rule_id in undecided and not failing):
+            out = ET.SubElement(case, "system-out")
+            out.text = xml(
+                "\n".join(
                     f"{finding.severity}: {finding.resource}: {finding.message}"
                     for finding in others
                 )
-        suite.set("tests", str(len(result.rules)))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
+            )
+    tests = len(rules)
+    if result.known_only_from_input(item):
+        tests += 1
+        skipped += 1
+        case = ET.SubElement(suite, "testcase", name="inventory", classname=name)
+        ET.SubElement(case, "skipped", message=NO_INVENTORY).text = xml(
+            no_inventory_note(options.name(item.path))
+        )
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", str(skipped))
+
+
+def render(result: RunResult, options: ReportOptions) -> str:
+    suites = ET.Element("testsuites", name="asr-guard")
+    for item in result.inputs:
+        _suite(suites, item, result, options)
     ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+    return xml_text(ET.tostring(suites, encoding="unicode", xml_declaration=True)) + "\n"

@@ -1,13 +1,26 @@
-"""`--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers."""
+"""`--format sarif`: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+
+As GitHub ingests it ("SARIF support for code scanning"): every result has a location with
+a `region` (line 1 of the input when nothing better is known, as trivy and PSRule do), so
+the upload computes its fingerprint; URIs are percent-encoded and relative to the
+repository root (`uriBaseId` SRCROOT, in `originalUriBaseIds`); `partialFingerprints` are
+unique per rule, resource and file; rules carry `problem.severity`, `precision` and
+`security-severity`; at most MAX_RESULTS results a run (GitHub keeps 25,000), with a
+notification saying how many were left out.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 from validator import rule_docs
 from validator.findings import Finding, Rule
 from validator.remediation.render import sarif_fixes, sarif_properties
+from validator.report.escape import json_text
+from validator.report.paths import ROOT_ID, ReportOptions
+from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
 from validator.result import RunResult
 
 SCHEMA = (
@@ -17,6 +30,12 @@ INFORMATION_URI = (
     "https://learn.microsoft.com/azure/site-recovery/site-recovery-backup-interoperability"
 )
 LEVELS = {"deny": "error", "warn": "warning", "info": "note"}
+# GitHub: problem.severity error/warning/recommendation; security-severity buckets
+# (over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low). A denial breaks disaster
+# recovery of a VM: high; a warning: medium; information: low.
+PROBLEM_SEVERITY = {"deny": "error", "warn": "warning", "info": "recommendation"}
+SECURITY_SEVERITY = {"deny": "8.0", "warn": "5.0", "info": "2.0"}
+MAX_RESULTS = 5_000  # GitHub keeps 25,000 results a run and shows the top 5,000
 
 
 def _help(rule: Rule) -> tuple[str, str]:
@@ -43,17 +62,28 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         },
         "helpUri": help_uri,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"tags": ["azure", "site-recovery", "backup", rule.scenario]},
+        "properties": {
+            "tags": ["azure", "site-recovery", "backup", "reliability", rule.scenario],
+            "problem.severity": PROBLEM_SEVERITY[rule.severity],
+            # documented scenarios are certain; the policies' own readings are high
+            "precision": "very-high" if rule.status != "undecided" else "medium",
+            "security-severity": SECURITY_SEVERITY[rule.severity],
+        },
     }
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
-    location = finding.location
-    physical: dict[str, Any] = {
-        "artifactLocation": {"uri": location.file if location else finding.path}
-    }
-    if location:
-        physical["region"] = {"startLine": location.line, "startColumn": location.column}
+def _artifact(path: str, options: ReportOptions) -> dict[str, Any]:
+    uri, base = options.uri(path)
+    return {"uri": uri, "uriBaseId": base} if base else {"uri": uri}
+
+
+def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> dict[str, Any]:
+    file, line, column = options.where(finding)
+    region = {"startLine": line or 1}
+    if column:
+        region["startColumn"] = column
+    artifact = _artifact(file, options)
+    identity = f"{finding.rule_id}\0{finding.resource}\0{artifact['uri']}"
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": index[finding.rule_id],
@@ -61,19 +91,26 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "message": {"text": f"{finding.message}. Workaround: {finding.workaround}"},
         "locations": [
             {
-                "physicalLocation": physical,
+                "physicalLocation": {"artifactLocation": artifact, "region": region},
                 "logicalLocations": [{"fullyQualifiedName": finding.resource, "kind": "resource"}],
             }
         ],
-        "partialFingerprints": {"asrGuard/v1": f"{finding.rule_id}:{finding.resource}"},
+        "partialFingerprints": {
+            "asrGuard/v2": hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+        },
     }
+    properties: dict[str, Any] = {}
     if finding.pointer:
-        result["properties"] = {"pointer": finding.pointer, "input": finding.path}
+        properties = {"pointer": finding.pointer, "input": options.name(finding.path)}
+    if line is None:
+        properties["lineKnown"] = False  # line 1 stands for the file
     if finding.remediation:
         fixes = sarif_fixes(finding.remediation)
         if fixes:
             result["fixes"] = fixes
-        result.setdefault("properties", {})["remediation"] = sarif_properties(finding.remediation)
+        properties["remediation"] = sarif_properties(finding.remediation)
+    if properties:
+        result["properties"] = properties
     if finding.waived:
         result["suppressions"] = [
             {
@@ -86,10 +123,42 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     return result
 
 
-def _invocation(result: RunResult) -> dict[str, Any]:
-    invocation: dict[str, Any] = {"executionSuccessful": True}
+def _notification(
+    level: str, text: str, path: str | None, options: ReportOptions
+) -> dict[str, Any]:
+    notification: dict[str, Any] = {"level": level, "message": {"text": text}}
+    if path is not None:
+        notification["locations"] = [
+            {"physicalLocation": {"artifactLocation": _artifact(path, options)}}
+        ]
+    return notification
+
+
+def _invocation(
+    result: RunResult, options: ReportOptions, left_out: int, successful: bool
+) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": successful}
+    notifications = [
+        _notification("warning", no_inventory_note(options.name(path)), path, options)
+        for path in result.blind_inputs
+    ]
+    undecided = len(result.undecided())
+    if result.verdict == "undecided":
+        notifications.append(_notification("warning", undecided_headline(undecided), None, options))
+    if left_out:
+        notifications.append(
+            _notification(
+                "warning",
+                f"{left_out} more result(s) were left out: a run holds at most {MAX_RESULTS} "
+                "(denials first); the JSON report has all of them",
+                None,
+                options,
+            )
+        )
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
     decisions = [
-        {"input": item.path, "decisionId": item.decision_id}
+        {"input": options.name(item.path), "decisionId": item.decision_id}
         for item in result.inputs
         if item.decision_id
     ]
@@ -98,29 +167,55 @@ def _invocation(result: RunResult) -> dict[str, Any]:
     return invocation
 
 
-def as_document(result: RunResult) -> dict[str, Any]:
+def as_document(
+    result: RunResult,
+    options: ReportOptions | None = None,
+    successful: bool = True,
+    max_results: int = MAX_RESULTS,
+) -> dict[str, Any]:
+    """The SARIF log; `successful` False for a run that could not evaluate its inputs."""
+    options = options or ReportOptions()
     index = {rule.rule_id: i for i, rule in enumerate(result.rules)}
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
+    findings = sorted(result.findings, key=lambda f: (bool(f.waived), f.severity_rank))
+    kept = findings[:max_results]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "asr-guard",
+                "version": result.version,
+                "semanticVersion": result.version,
+                "informationUri": INFORMATION_URI,
+                "rules": [_descriptor(rule) for rule in result.rules],
+                "properties": {"policyVersion": result.policy_version},
+            }
+        },
+        "results": [_result(finding, index, options) for finding in kept],
+        "invocations": [_invocation(result, options, len(findings) - len(kept), successful)],
+        "columnKind": "unicodeCodePoints",
+        "properties": {"verdict": result.verdict}
+        | ({"replication": NO_INVENTORY} if result.blind_inputs else {}),
+    }
+    if options.base is not None:
+        run["originalUriBaseIds"] = {ROOT_ID: {"uri": options.base.as_uri() + "/"}}
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def failed(message: str, options: ReportOptions | None = None) -> str:
+    """The SARIF log of a run that could not evaluate (exit 2): no results, the reason."""
+    options = options or ReportOptions()
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "asr-guard", "informationUri": INFORMATION_URI}},
+        "results": [],
+        "invocations": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "asr-guard",
-                        "version": result.version,
-                        "semanticVersion": result.version,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [_descriptor(rule) for rule in result.rules],
-                        "properties": {"policyVersion": result.policy_version},
-                    }
-                },
-                "results": [_result(finding, index) for finding in result.findings],
-                "invocations": [_invocation(result)],
+                "executionSuccessful": False,
+                "toolExecutionNotifications": [{"level": "error", "message": {"text": message}}],
             }
         ],
     }
+    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json_text(json.dumps(document, indent=2)) + "\n"
 
 
-def render(result: RunResult, color: bool = False) -> str:
-    return json.dumps(as_document(result), indent=2) + "\n"
+def render(result: RunResult, options: ReportOptions) -> str:
+    return json_text(json.dumps(as_document(result, options), indent=2)) + "\n"

@@ -1,0 +1,325 @@
+"""Reports that say what the gate could not know, that no input text can steer, and that fit
+where they are read (issue 11; issue 15, "When the gate cannot know")."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import stat
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, MODULE_PLAN, ROOT, SAFE_PLAN
+from validator import report
+from validator.cli import main
+from validator.findings import Finding, Rule
+from validator.report import markdown, sarif
+from validator.report.paths import ReportOptions
+from validator.result import InputResult, RunResult
+
+HOSTILE = FIXTURES / "reports"
+INVENTORY_ARGS = ["--inventory", str(INVENTORY / "replicated-vms.yaml")]
+FORMATS = ["text", "json", "sarif", "junit", "github", "azure", "markdown"]
+REPORT_SCHEMA = json.loads((ROOT / "schemas" / "report.schema.json").read_text())
+
+
+def produce(
+    fmt: str, paths: list[str], extra: list[str], tmp_path: Path, base: Path = ROOT
+) -> tuple[int, str]:
+    target = tmp_path / f"report.{fmt}.out"
+    args = ["check", *paths, *extra, "--path-base", str(base)]
+    code = main([*args, "--format", fmt, "--output", str(target)])
+    return code, target.read_text(encoding="utf-8") if target.exists() else ""
+
+
+def undecided_template(tmp_path: Path) -> str:
+    """A template whose VM name is a parameter without a value: ASR020 (could not decide)."""
+    target = tmp_path / "undecided" / "azuredeploy.json"
+    target.parent.mkdir()
+    shutil.copy(EXAMPLES / "arm" / "attach-restored-disk.json", target)
+    return str(target)
+
+
+# -- could not decide -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_shows_undecided_values_and_never_says_passed(
+    fmt: str, tmp_path: Path
+) -> None:
+    code, text = produce(fmt, [undecided_template(tmp_path)], INVENTORY_ARGS, tmp_path)
+    assert code == 0  # a warning: the run does not fail (--fail-on deny)
+    assert "ASR020" in text or (fmt == "text" and "UNDECIDED" in text)
+    if fmt != "json":  # its summary has a "passed" key (false-free: the exit code's view)
+        assert not re.search(r"\bpass(ed)?\b", text, re.IGNORECASE), text
+    if fmt == "text":
+        assert text.splitlines()[-1].endswith("UNDECIDED (no denials, but 3 value(s) could not be "
+                                              "decided)")  # fmt: skip
+    elif fmt == "json":
+        document = json.loads(text)
+        jsonschema.validate(document, REPORT_SCHEMA)
+        assert document["summary"]["verdict"] == "undecided"
+        assert document["summary"]["undecided"] == 3
+    elif fmt == "markdown":
+        assert "## asr-guard: undecided" in text
+        assert "could not be decided" in text
+    elif fmt == "sarif":
+        notes = json.loads(text)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        assert any("could not be decided" in n["message"]["text"] for n in notes)
+    elif fmt == "junit":
+        skipped = ET.fromstring(text).findall(".//testcase/skipped")
+        assert skipped and "could not be decided" in (skipped[0].get("message") or "")
+    else:
+        assert "could not be decided" in text.splitlines()[-1]
+
+
+def test_fail_on_warn_fails_on_undecided_values(tmp_path: Path) -> None:
+    code, text = produce("text", [undecided_template(tmp_path)], [*INVENTORY_ARGS,
+                         "--fail-on", "warn"], tmp_path)  # fmt: skip
+    assert code == 1
+    assert text.splitlines()[-1].endswith(": FAILED")
+
+
+def test_a_passing_summary_line_has_no_fail_in_it(tmp_path: Path) -> None:
+    code, text = produce("text", [str(SAFE_PLAN)], INVENTORY_ARGS, tmp_path)
+    assert code == 0
+    assert text.splitlines()[-1].endswith(": PASSED")
+    assert "fail" not in text.lower()  # Atlantis' custom policy check reads "fail" as failure
+
+
+# -- no inventory -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_says_replication_is_known_only_from_the_input(
+    fmt: str, tmp_path: Path
+) -> None:
+    code, text = produce(fmt, [str(MODULE_PLAN)], [], tmp_path)
+    assert code == 0
+    assert "replication known only from the input" in text.lower()
+    if fmt == "json":
+        document = json.loads(text)
+        jsonschema.validate(document, REPORT_SCHEMA)
+        assert document["inputs"][0]["replication"]["known_only_from_input"] is True
+    _, informed = produce(fmt, [str(MODULE_PLAN)], INVENTORY_ARGS, tmp_path)
+    assert "replication known only from the input" not in informed.lower()
+
+
+def test_require_inventory_exits_2_without_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", str(MODULE_PLAN), "--require-inventory"]) == 2
+    error = capsys.readouterr().err
+    assert "replication known only from the input" in error
+    assert "\n" not in error.rstrip("\n")
+    assert main(["check", str(MODULE_PLAN), "--require-inventory", *INVENTORY_ARGS]) == 1
+
+
+def test_an_input_naming_its_replicated_items_needs_no_inventory(tmp_path: Path) -> None:
+    """A plan that declares the replicated item of its VM says itself what is replicated."""
+    plan = EXAMPLES / "terraform" / "replace-replicated-vm.plan.json"
+    assert main(["check", str(plan), "--require-inventory"]) == 1
+
+
+# -- no input text steers the runner or the reader -------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize(
+    "name", ["newline-address-deny.plan.json", "unresolved-note.template.json"]
+)
+def test_no_input_text_starts_a_ci_command_or_renders(fmt: str, name: str, tmp_path: Path) -> None:
+    _, text = produce(fmt, [str(HOSTILE / name)], INVENTORY_ARGS, tmp_path)
+    assert text or fmt in ("github", "azure")  # no finding, nothing to annotate
+    if fmt in ("json", "sarif"):  # the same document, parsed: nothing lost
+        kept = "##vso[" in json.dumps(json.loads(text))
+        assert kept or (fmt == "sarif" and name.startswith("unresolved"))  # SARIF: no notes
+    assert "\x1b" not in text and "\r" not in text
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if fmt == "github":
+            assert re.match(r"::(error|warning|notice) [^:]*::", stripped), line
+            assert "::" not in stripped.split("::", 2)[2], line
+        else:
+            assert not stripped.startswith("::"), line
+        if fmt == "azure" and stripped.startswith("##vso["):
+            assert "##vso[" not in stripped[6:] and "##[" not in stripped[6:], line
+        else:
+            assert "##vso[" not in line and "##[" not in line, line
+    if fmt == "markdown":
+        for danger in ("<img", "![", "](", "`", "onerror=alert"):
+            assert danger not in text.replace("(https://learn.microsoft.com", ""), danger
+    if fmt == "junit":
+        ET.fromstring(text)
+
+
+def test_markdown_neutralises_mentions_html_and_links() -> None:
+    from validator.report.escape import markdown as md
+
+    escaped = md("@octo-org/admins <img src=x> `a|b` x](https://evil.example)")
+    assert "@octo" not in escaped and "<img" not in escaped and "|" not in escaped
+    assert "](" not in escaped and "`" not in escaped
+
+
+def test_junit_drops_characters_xml_forbids() -> None:
+    from validator.report.escape import xml
+
+    assert xml("a\x00b\x1bc\ufffe") == "a\\x00b\\x1bc\\ufffe"
+
+
+# -- places reports are read: caps and budgets ----------------------------------------------
+
+
+def _synthetic(count: int, severity: str = "deny") -> RunResult:
+    rule = Rule("ASR005", "vm_delete", "Replicated VM is deleted", severity, "documented",
+                "Disable replication first.", "https://learn.microsoft.com/x")  # fmt: skip
+    findings = tuple(
+        Finding(
+            path="plan.json",
+            severity_rank=0 if severity == "deny" else 1,
+            resource=f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/"
+            f"virtualMachines/vm-{i:05d}",
+            rule_id="ASR005",
+            message=f"vm-{i:05d} is deleted but replication of it is not removed " + "x" * 200,
+            severity=severity,
+            scenario="vm_delete",
+            title="Replicated VM is deleted",
+            workaround="Disable replication first.",
+            docs="https://learn.microsoft.com/x",
+        )
+        for i in range(count)
+    )
+    return RunResult("0", "0", "embedded", (InputResult("plan.json", "terraform-plan",
+                     findings, inventory_vms=1),), (), rules=(rule,))  # fmt: skip
+
+
+def test_github_annotations_are_capped_with_a_notice() -> None:
+    text = report.render("github", _synthetic(25))
+    lines = text.splitlines()
+    assert sum(line.startswith("::error ") for line in lines) == 10
+    assert lines[-1].startswith("::notice title=asr-guard%3A more findings::15 error(s) more")
+
+
+def test_markdown_stays_within_a_pull_request_comment() -> None:
+    text = markdown.render(_synthetic(3000), ReportOptions())
+    assert len(text) < 65_536
+    assert re.search(r"\*\*\d+ more finding\(s\)\*\* in the report files", text)
+    shown = text.count("\n| <code>")
+    left = int(re.search(r"\*\*(\d+) more", text).group(1))  # type: ignore[union-attr]
+    assert shown + left == 3000
+
+
+def test_markdown_marker_and_title_tell_matrix_jobs_apart() -> None:
+    text = markdown.render(_synthetic(1), ReportOptions(title="infra/app <b>"))
+    assert text.splitlines()[0] == "<!-- asr-guard-report: infra/app-b- -->"
+    assert "<b>" not in text
+
+
+def test_sarif_is_capped_with_a_notification() -> None:
+    document = sarif.as_document(_synthetic(30), max_results=20)
+    run = document["runs"][0]
+    assert len(run["results"]) == 20
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert any("10 more result(s) were left out" in n["message"]["text"] for n in notes)
+
+
+def test_sarif_results_always_have_a_region_and_unique_fingerprints(tmp_path: Path) -> None:
+    paths = [str(EXAMPLES / "whatif" / "attach-restored-disk.whatif.json"),
+             str(EXAMPLES / "restore" / "disks-restore-in-place.yaml"), str(MODULE_PLAN)]  # fmt: skip
+    _, text = produce("sarif", paths, INVENTORY_ARGS, tmp_path)  # the plan: no --tf-dir
+    run = json.loads(text)["runs"][0]
+    prints = [result["partialFingerprints"]["asrGuard/v2"] for result in run["results"]]
+    assert len(prints) == len(set(prints)) >= 3
+    for result in run["results"]:
+        location = result["locations"][0]["physicalLocation"]
+        assert location["region"]["startLine"] >= 1
+        assert location["artifactLocation"]["uriBaseId"] == "SRCROOT"
+        assert not location["artifactLocation"]["uri"].startswith("/")
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["properties"]["problem.severity"] in {"error", "warning", "recommendation"}
+        assert float(rule["properties"]["security-severity"]) > 0
+        assert rule["properties"]["precision"] in {"very-high", "high", "medium", "low"}
+
+
+def test_sarif_uris_are_percent_encoded_and_outside_the_root_absolute(tmp_path: Path) -> None:
+    folder = tmp_path / "my infra#1"
+    folder.mkdir()
+    shutil.copy(MODULE_PLAN, folder / "plan 1.json")
+    _, text = produce("sarif", [str(folder / "plan 1.json")], INVENTORY_ARGS, tmp_path,
+                      base=tmp_path)  # fmt: skip
+    artifact = json.loads(text)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert artifact["artifactLocation"] == {"uri": "my%20infra%231/plan%201.json",
+                                            "uriBaseId": "SRCROOT"}  # fmt: skip
+    _, text = produce("sarif", [str(folder / "plan 1.json")], INVENTORY_ARGS, tmp_path)
+    artifact = json.loads(text)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert artifact["artifactLocation"]["uri"].startswith("file:///")
+
+
+def test_stdin_gets_the_name_given(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(MODULE_PLAN.read_bytes())))
+    args = ["check", "-", *INVENTORY_ARGS, "--stdin-filename", "infra/plan.json"]
+    assert main([*args, "--path-base", str(ROOT), "--format", "github"]) == 1
+    assert capsys.readouterr().out.startswith("::error file=infra/plan.json,")
+
+
+def test_paths_are_relative_to_the_repository_root_from_a_sub_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    infra = tmp_path / "infra"
+    shutil.copytree(FIXTURES / "tfconfig", infra)
+    shutil.copy(MODULE_PLAN, infra / "plan.json")
+    monkeypatch.chdir(infra)
+    monkeypatch.setenv("GITHUB_WORKSPACE", str(tmp_path))
+    assert main(["check", "plan.json", *INVENTORY_ARGS, "--format", "github"]) == 1
+    assert capsys.readouterr().out.startswith(
+        "::error file=infra/modules/data_disks/main.tf,line=30,"
+    )
+    monkeypatch.delenv("GITHUB_WORKSPACE")
+    monkeypatch.setenv("BUILD_SOURCESDIRECTORY", str(tmp_path))
+    assert main(["check", "plan.json", *INVENTORY_ARGS, "--format", "azure"]) == 1
+    expected = f"sourcepath={tmp_path.resolve()}/infra/modules/data_disks/main.tf;linenumber=30;"
+    assert expected in capsys.readouterr().out
+
+
+# -- outputs ----------------------------------------------------------------------------
+
+
+def test_output_is_created_with_the_umask_and_its_format_follows_the_extension(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "results.sarif"
+    previous = os.umask(0o022)
+    try:
+        assert main(["check", str(SAFE_PLAN), *INVENTORY_ARGS, "--output", str(target)]) == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert json.loads(target.read_text())["version"] == "2.1.0"
+
+
+def test_output_that_is_an_input_or_empty_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.json"
+    shutil.copy(SAFE_PLAN, plan)
+    before = plan.read_bytes()
+    assert main(["check", str(plan), "--format", "json", "--output", str(plan)]) == 2
+    assert plan.read_bytes() == before
+    assert "is an input" in capsys.readouterr().err
+    assert main(["check", str(plan), "--format", "json", "--output", ""]) == 2
+    assert "--output for --format json is empty" in capsys.readouterr().err
+
+
+def test_options_are_not_abbreviated(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["check", str(SAFE_PLAN), "--form", "json"])
+    assert exited.value.code == 2

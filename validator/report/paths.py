@@ -1,0 +1,102 @@
+"""Where reports say files are: relative to the repository root, as the readers want them.
+
+GitHub interprets a relative SARIF URI and an annotation's `file=` as relative to the root of
+the repository; Azure Pipelines wants an absolute `sourcepath` in `##vso[task.logissue]`. The
+run works in some directory of the checkout (a matrix over root modules runs in `infra/x`),
+so a path as given (`modules/disks/main.tf`) points nowhere. The root is, in this order,
+`--path-base`, `$GITHUB_WORKSPACE` (GitHub Actions), `$BUILD_SOURCESDIRECTORY` (Azure
+Pipelines), or the top of the git work tree the working directory is in.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
+
+from validator.findings import Finding
+from validator.loading import STDIN
+
+# The SARIF uriBaseId of the repository root (originalUriBaseIds says where it is).
+ROOT_ID = "SRCROOT"
+
+
+def repository_root(path_base: str | None = None, cwd: Path | None = None) -> Path | None:
+    """The repository root the reports' paths are relative to; None: the working directory."""
+    if path_base:
+        return Path(path_base).resolve()
+    for variable in ("GITHUB_WORKSPACE", "BUILD_SOURCESDIRECTORY"):
+        value = os.environ.get(variable)
+        if value:
+            return Path(value).resolve()
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    top = done.stdout.strip()
+    return Path(top).resolve() if done.returncode == 0 and top else None
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What every format needs beyond the result: where files are, what stdin is called."""
+
+    base: Path | None = None  # the repository root (None: paths as given)
+    stdin_name: str | None = None  # --stdin-filename: the name of the input read from "-"
+    color: bool = False
+    title: str | None = None  # --title: which run this is (a root module of a matrix)
+
+    def name(self, path: str) -> str:
+        """A path as the user should read it: relative to the repository root when inside
+        it, `/`-separated; standard input under its --stdin-filename."""
+        if path == STDIN:
+            return self.stdin_name or STDIN
+        absolute = self.absolute(path)
+        if self.base is not None:
+            try:
+                return absolute.relative_to(self.base).as_posix()
+            except ValueError:
+                pass  # outside the repository: absolute
+            return absolute.as_posix()
+        return Path(path).as_posix()
+
+    def absolute(self, path: str) -> Path:
+        if path == STDIN and self.stdin_name:
+            path = self.stdin_name  # like every path given, relative to the working directory
+        return Path(os.path.normpath(Path.cwd() / path))
+
+    def inside(self, path: str) -> bool:
+        """Whether the file is in the repository (a relative path names it)."""
+        if self.base is None or (path == STDIN and not self.stdin_name):
+            return False
+        try:
+            self.absolute(path).relative_to(self.base)
+        except ValueError:
+            return False
+        return True
+
+    def uri(self, path: str) -> tuple[str, str | None]:
+        """(SARIF uri, its uriBaseId): percent-encoded, relative to the root when inside it,
+        else a file: URI; standard input without a name is "stdin"."""
+        if path == STDIN and not self.stdin_name:
+            return "stdin", None
+        if self.inside(path):
+            return quote(self.name(path), safe="/"), ROOT_ID
+        if self.base is None and not Path(path).is_absolute() and path != STDIN:
+            return quote(PurePosixPath(Path(path).as_posix()).as_posix(), safe="/"), None
+        return self.absolute(path).as_uri(), None
+
+    def where(self, finding: Finding) -> tuple[str, int | None, int | None]:
+        """(file, line, column) a finding points at, the file as given."""
+        if finding.location:
+            return finding.location.file, finding.location.line, finding.location.column
+        return finding.path, None, None
