@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import EXAMPLES, INVENTORY, REPLACED_PLAN, ROOT, SAFE_PLAN
+from tests.conftest import EXAMPLES, INVENTORY, MODULE_PLAN, REPLACED_PLAN, ROOT, SAFE_PLAN
 
 WHEELHOUSE = ROOT / ".wheelhouse"
 
@@ -44,6 +44,7 @@ def infra(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     shutil.copy(REPLACED_PLAN, repo / "bad.plan.json")
     shutil.copy(SAFE_PLAN, repo / "good.plan.json")
+    shutil.copy(MODULE_PLAN, repo / "disk.plan.json")  # names no replicated VM itself
     shutil.copy(EXAMPLES / "restore" / "vm-restore-in-place.json", repo / "restore-app.json")
     shutil.copy(INVENTORY / "replicated-vms.yaml", repo / "replicated-vms.yaml")
     (repo / "package.json").write_text('{"name": "infra-tools", "plan": "not a plan"}')
@@ -101,7 +102,7 @@ def test_hook_passes_on_a_good_plan(infra: Path) -> None:
 
 
 def test_hook_without_an_inventory_fails_on_a_plan_naming_no_replicated_vm(infra: Path) -> None:
-    done = try_repo(infra, "asr-guard-terraform-plan", "good.plan.json")
+    done = try_repo(infra, "asr-guard-terraform-plan", "disk.plan.json")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "replication known only from the input" in done.stdout
     assert "Failed" in done.stdout
