@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from validator import ci, engines, inputs, kinds, lazy, report
+from validator import ci, config, engines, inputs, kinds, lazy, report
 from validator.__version__ import __version__
 from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
@@ -66,6 +66,14 @@ def _parser() -> argparse.ArgumentParser:
         help="evaluate plans against the policies",
         description="Exit 0: no denials. Exit 1: at least one denial (or warning with "
         "--fail-on warn). Exit 2: usage, input or engine error; never 0 without evaluation.",
+        epilog="examples:\n"
+        "  asr-guard check plan.json --inventory dr/replicated-vms.yaml --tf-dir .\n"
+        "  asr-guard check infra/arm --scope /subscriptions/<id>/resourceGroups/rg-app "
+        "--fail-on warn\n"
+        "  asr-guard check plan.json --output results.sarif --format markdown\n"
+        "Options can also come from .asr-guard.yaml or [tool.asr-guard] in pyproject.toml "
+        "(nearest upward) and ASR_GUARD_<OPTION> variables (validator/config.py).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="file, directory, or - for stdin")
     check.add_argument(
@@ -143,6 +151,8 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     ci.parser(commands)
+
+    config.apply(check)
 
     commands.add_parser("verify", help="run the policy pack's Rego unit tests")
 
@@ -229,6 +239,12 @@ def _report_options(check: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="the name reports give the input read from - (e.g. infra/plan.json)",
     )
+    group.add_argument(
+        "--soft-fail",
+        action="store_true",
+        help="exit 0 whatever the findings (reports unchanged); exit 2 still fails",
+    )
+    group.add_argument("--quiet", action="store_true", help="text format: only the summary line")
     group.add_argument(
         "--title",
         help="names this run in the markdown report and its hidden marker, so a workflow "
@@ -363,13 +379,14 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
                 stdin_name=args.stdin_filename,
                 color=_use_color(args.color, output is not None),
                 title=args.title,
+                quiet=args.quiet,
             ),
         )
         if output:
             report.write(output, text)
         else:
             sys.stdout.write(text)
-    return EXIT_PASS if result.passed else EXIT_DENY
+    return EXIT_PASS if result.passed or args.soft_fail else EXIT_DENY
 
 
 def _verify() -> int:
@@ -457,7 +474,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        parser = _parser()
+    except AsrGuardError as exc:  # a config file or ASR_GUARD_* variable
+        return _error(str(exc))
+    args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return _check(args, resources)
