@@ -101,3 +101,23 @@ def test_the_growth_test_sees_a_quadratic_step(tmp_path: Path) -> None:
 
     ratio = cpu_seconds(quadratic(DEFAULT_BASE * FACTOR)) / cpu_seconds(quadratic(DEFAULT_BASE))
     assert ratio > ALLOWED
+
+
+@settings(max_examples=3, deadline=None)
+@given(argument=st.sampled_from(["'a'", "1", "variables('v')", "'it''s'", "[1, 2]"]))
+def test_an_arm_expression_is_read_in_time_linear_in_its_length(argument: str) -> None:
+    """Issue 13: the tokenizer sliced the rest of the text for every token (quadratic)."""
+    from validator.arm_expressions import parse
+
+    def parse_of(n: int) -> Callable[[], int]:
+        texts = iter(range(10**9))  # a new text each run: parse keeps a cache
+
+        def run() -> int:
+            parse(f"concat('{next(texts)}'," + f"{argument}," * n + "'a')")
+            return 0
+
+        return run
+
+    n = 300  # 8 n arguments stay under ARM's 24,576 characters
+    ratio = cpu_seconds(parse_of(n * FACTOR)) / cpu_seconds(parse_of(n))
+    assert ratio <= ALLOWED, f"{FACTOR}x the expression took {ratio:.1f}x"
