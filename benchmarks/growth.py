@@ -7,6 +7,7 @@ with n, and returns the `asr-guard check` arguments that check it. What grows, p
     plan       n resources (VMs, disks, attachments; some in nested modules), and
                address keys of n / 10 characters
     template   n ARM resources, names and ids expressions; a variable chain of n / 10 links
+               (at most 200: ARM takes 256 variables)
     whatif     n what-if changes
     restore    a YAML restore request with n comment lines and an inline waiver whose
                reason is padded with 20 n spaces (the quadratic pattern of issue 13)
@@ -152,7 +153,7 @@ def template(n: int, shape: Shape) -> dict[str, Any]:
                 },
             }
         )
-    chain = max(1, n // 10)
+    chain = max(1, min(n // 10, 200))  # ARM takes 256 variables
     variables: dict[str, Any] = {"v0": shape.text}
     for i in range(1, chain):
         variables[f"v{i}"] = f"[concat(variables('v{i - 1}'), '{shape.text}')]"
