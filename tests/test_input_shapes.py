@@ -190,3 +190,104 @@ def test_d1_unsupported_whatif(capsys: pytest.CaptureFixture[str]) -> None:
     code, document = report(["check", str(FIELD / "d1-unsupported.whatif.json")], capsys)
     assert code == 0
     assert "Unsupported" in document["inputs"][0]["unresolved"][0]
+
+
+# --- restore requests: read where Azure reads them ---------------------------------------
+
+TESTVM_INVENTORY = FIELD / "inv-testvm.yaml"
+
+
+def _request(recovery_type: str = "OriginalLocation", **extra: Any) -> dict[str, Any]:
+    return {
+        "objectType": "IaasVMRestoreRequest",
+        "recoveryPointId": "1",
+        "recoveryType": recovery_type,
+        "sourceResourceId": VM,
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"properties": _request(targetVirtualMachineId=None, targetResourceGroupId=None)},
+        {"properties": _request(restoreDiskLunList=None)},
+        {
+            "crossRegionRestoreAccessDetails": {"objectType": "CrrAccessToken"},
+            "restoreRequest": _request(),
+        },
+        {"objectType": "ValidateIaasVMRestoreOperationRequest", "restoreRequest": _request()},
+        {
+            "properties": {
+                "objectType": "ValidateIaasVMRestoreOperationRequest",
+                "restoreRequest": _request(),
+            }
+        },
+        {"parameters": {"parameters": {"properties": _request()}}},
+        _request(),
+    ],
+)
+def test_restore_request_is_read_where_azure_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: Any
+) -> None:
+    code, report_document = report(
+        ["check", write(tmp_path, document), "--inventory", REPLICATED], capsys
+    )
+    assert code == 1
+    assert rule_ids(report_document) == ["ASR003"]
+
+
+@pytest.mark.parametrize(
+    ("document", "places"),
+    [
+        (
+            {"parameters": {"properties": _request("RestoreDisks")}, "properties": _request()},
+            "/parameters/properties and /properties",
+        ),
+        (
+            {"restoreRequest": _request(), "properties": _request()},
+            "/properties and /restoreRequest",
+        ),
+        ({"properties": _request("RestoreDisks"), **_request()}, "/properties and (document root)"),
+    ],
+)
+def test_a_document_with_two_requests_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: Any, places: str
+) -> None:
+    line = refused(["check", write(tmp_path, document), "--inventory", REPLICATED], capsys)
+    assert f"restore requests at {places}" in line and "refused rather than guessed" in line
+
+
+def test_keys_that_differ_only_in_case_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = {"properties": _request("RestoreDisks", RecoveryType="OriginalLocation")}
+    line = refused(["check", write(tmp_path, document), "--inventory", REPLICATED], capsys)
+    assert "at /properties: keys 'recoveryType' and 'RecoveryType' differ only in case" in line
+
+
+def test_a_request_type_in_another_case_is_a_bad_request_not_another_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = {"properties": _request() | {"objectType": "IaaSVMRestoreRequest"}}
+    path = write(tmp_path, document)
+    line = refused(["check", "--skip-unsupported", path, "--inventory", REPLICATED], capsys)
+    assert "at /properties/objectType" in line
+
+
+def test_a_bad_request_is_reported_at_its_own_pointer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = {"parameters": {"parameters": {"properties": _request(targetVirtualMachineId=3)}}}
+    line = refused(["check", write(tmp_path, document)], capsys)
+    assert "at /parameters/parameters/properties/targetVirtualMachineId" in line
+    assert len(line) < 300
+
+
+@needs_field
+@pytest.mark.parametrize(
+    ("name", "rule"), [("d6-olr-with-nulls.json", "ASR003"), ("d7-crr.json", "ASR010")]
+)
+def test_field_restore_bodies(capsys: pytest.CaptureFixture[str], name: str, rule: str) -> None:
+    _, document = report(["check", str(FIELD / name), "--inventory", str(TESTVM_INVENTORY)], capsys)
+    assert rule_ids(document) == [rule]
