@@ -291,3 +291,45 @@ def test_a_bad_request_is_reported_at_its_own_pointer(
 def test_field_restore_bodies(capsys: pytest.CaptureFixture[str], name: str, rule: str) -> None:
     _, document = report(["check", str(FIELD / name), "--inventory", str(TESTVM_INVENTORY)], capsys)
     assert rule_ids(document) == [rule]
+
+
+# --- Terraform: not a usable plan ---------------------------------------------------------
+
+
+def _plan(**extra: Any) -> dict[str, Any]:
+    return {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": [], **extra}
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        (
+            {"format_version": "1.0", "terraform_version": "1.9.8", "values": {"root_module": {}}},
+            "not a plan: a Terraform state",
+        ),
+        (_plan(errored=True), "not a usable plan: errored: true"),
+        (_plan(complete=False, applyable=True), "not a usable plan: complete: false"),
+        (_plan(errored=True, complete=False), "errored: true"),
+    ],
+)
+def test_not_a_usable_plan_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], document: Any, expected: str
+) -> None:
+    path = write(tmp_path, document, "plan.json")
+    line = refused(["check", path], capsys)
+    assert path in line and expected in line, line
+
+
+def test_a_finished_plan_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = _plan(
+        errored=False, complete=True, applyable=True, planned_values={"root_module": {}}
+    )
+    code, _, err = run(["check", write(tmp_path, document, "plan.json")], capsys)
+    assert code == 0, err
+
+
+@needs_field
+@pytest.mark.parametrize("name", ["state-not-plan.json", "errored-incomplete.plan.json"])
+def test_redteam_unusable_plans(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    path = str(FIELD / "redteam" / "tf" / name)
+    assert "not a" in refused(["check", path, "--inventory", REPLICATED], capsys)
