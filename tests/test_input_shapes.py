@@ -333,3 +333,54 @@ def test_a_finished_plan_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_redteam_unusable_plans(capsys: pytest.CaptureFixture[str], name: str) -> None:
     path = str(FIELD / "redteam" / "tf" / name)
     assert "not a" in refused(["check", path, "--inventory", REPLICATED], capsys)
+
+
+# --- every field reproduction of 2026-12-02 gives its expected result ---------------------
+
+_QS = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-qs"
+_WEU = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-app-weu"
+FIELD_CASES = {
+    # file: (inventory, extra arguments, exit code, rules (sorted))
+    "d1-unsupported.whatif.json": (None, [], 0, []),
+    "d3-duplicate.whatif.json": (None, [], 0, []),
+    "d6-olr-with-nulls.json": ("inv-testvm.yaml", [], 1, ["ASR003"]),
+    "d7-crr.json": ("inv-testvm.yaml", [], 0, ["ASR010"]),
+    "d8-comments.json": (None, [], 0, []),
+    "d9-nested-copyindex.json": ("inv-vm1.yaml", ["--scope", _WEU], 1, ["ASR002", "ASR007"]),
+    "d10-nested-deployment-scope.json": ("inv-vm1.yaml", [], 1, ["ASR002"]),
+    "d12-attach-external-disk.json": (
+        "inv-newvm-protects-disk.json",
+        ["--scope", _QS],
+        0,
+        ["ASR007"],
+    ),
+    "d13-nullable-param.json": ("inv-newvm-protects-disk.json", ["--scope", _QS], 0, []),
+    "d14-module-output.plan.json": (None, [], 0, ["ASR009"]),
+}
+
+
+@needs_field
+@pytest.mark.parametrize("name", sorted(FIELD_CASES))
+def test_field_reproduction(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    inventory, extra, exit_code, rules = FIELD_CASES[name]
+    args = ["check", str(FIELD / name), *extra]
+    if inventory:
+        args += ["--inventory", str(FIELD / inventory)]
+    code, document = report(args, capsys)
+    assert (code, sorted(rule_ids(document))) == (exit_code, rules)
+    if name != "d1-unsupported.whatif.json":
+        assert "unresolved" not in document["inputs"][0]
+
+
+@needs_field
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs a Rego change outside this helper's files: rules/events.rego, the rule"
+    " 'A template puts a restored OS disk on a replicated VM', add"
+    " `not protected_now(vm.after.os_disk)` (the inventory lists the disk as protected)",
+)
+def test_field_d11_redeploy_of_a_protected_import_disk(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["check", str(FIELD / "d11-redeploy-import-disk.json"), "--scope", _QS]
+    args += ["--inventory", str(FIELD / "inv-newvm-protects-disk.json")]
+    code, document = report(args, capsys)
+    assert (code, rule_ids(document)) == (0, [])
