@@ -22,6 +22,10 @@ package asr_guard.lib
 
 _request := input.asr_guard_request if is_object(input.asr_guard_request)
 
+# METADATA
+# title: Document
+# description: >-
+#   The document under evaluation, wherever the envelope (a request with its own data, a platform input) puts it.
 document := _request.document if {
 	_request
 } else := input.plan if {

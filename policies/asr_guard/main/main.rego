@@ -18,6 +18,11 @@ _kinds contains "arm-whatif" if data.asr_guard.whatif.is_whatif
 
 _kinds contains "arm-template" if data.asr_guard.arm.is_template
 
+# METADATA
+# title: Kind
+# description: >-
+#   The kind of the input ("terraform-plan", "arm-whatif", "arm-template", "backup-restore-request"), or "unknown".
+# scope: document
 kind := k if {
 	count(_kinds) == 1
 	some k in _kinds
@@ -35,9 +40,17 @@ _kind_findings := data.asr_guard.restore.findings if kind == "backup-restore-req
 
 _kind_findings := set() if kind == "unknown"
 
-# Every finding, waived ones marked "waived" (they are reported, not dropped).
+# METADATA
+# title: Findings
+# description: >-
+#   Every finding, waived ones marked "waived" (they are reported, not dropped).
 findings := data.asr_guard.lib.apply_waivers(_kind_findings)
 
+# METADATA
+# title: Report
+# description: >-
+#   The documented entrypoint: the policy version, the input kind, every finding (waived ones marked),
+#   the waivers applied and expired, and where replication is known from.
 report := {
 	"policy_version": data.asr_guard.matrix.policy_version,
 	"kind": kind,
@@ -58,18 +71,30 @@ _input_names_replication := count(data.asr_guard.view.input_vm_ids) > 0 if {
 	kind in _change_kinds
 } else := false
 
+# METADATA
+# title: Deny
+# description: >-
+#   conftest-style messages of the findings that deny and are not waived.
 deny contains f.message if {
 	some f in findings
 	f.severity == "deny"
 	not f.waived
 }
 
+# METADATA
+# title: Warn
+# description: >-
+#   conftest-style messages of the findings that warn and are not waived.
 warn contains f.message if {
 	some f in findings
 	f.severity == "warn"
 	not f.waived
 }
 
+# METADATA
+# title: Info
+# description: >-
+#   conftest-style messages of the informational findings.
 info contains f.message if {
 	some f in findings
 	f.severity == "info"

@@ -18,7 +18,12 @@ _events contains ev if {
 	vm.action == "replace"
 	not _moved(vm)
 	some m in _replicated(vm.before.id)
-	detail := concat("", [_entry_vm_label(vm, m), " is replaced (", _action_text(vm), "); the replicated item keeps pointing at the old VM id"])
+	detail := concat("", [
+		_entry_vm_label(vm, m),
+		" is replaced (",
+		_action_text(vm),
+		"); the replicated item keeps pointing at the old VM id",
+	])
 	ev := _event("vm_replace", vm, m, detail)
 }
 
@@ -27,7 +32,14 @@ _events contains ev if {
 	vm.action == "create"
 	is_string(vm.after.id)
 	some m in _replicated(vm.after.id)
-	detail := concat("", [vm.label, " is created, but a VM with its id is replicated: the VM is re-created and its replicated item points at the old one"])
+	detail := concat(
+		"",
+		[
+			vm.label,
+			" is created, but a VM with its id is replicated: the VM is re-created",
+			" and its replicated item points at the old one",
+		],
+	)
 	ev := _event("vm_replace", vm, m, detail)
 }
 
@@ -64,7 +76,13 @@ _events contains ev if {
 	some m in _replicated(vm.after.id)
 	restored := _link_restored_options(vm.after.os_disk)
 	count(restored) > 0
-	detail := concat("", ["the OS disk of replicated VM ", _entry_vm_label(vm, m), " is ", _disk_label(vm.after.os_disk, null), _created_with(restored)])
+	detail := concat("", [
+		"the OS disk of replicated VM ",
+		_entry_vm_label(vm, m),
+		" is ",
+		_disk_label(vm.after.os_disk, null),
+		_created_with(restored),
+	])
 	ev := _event("disk_restore", vm, m, detail)
 }
 
@@ -160,7 +178,11 @@ _os_disk_changes(before, after) if {
 
 _swap_scenario(restored) := "disk_restore" if count(restored) > 0 else := "os_disk_swap"
 
-_created_with(options) := concat("", [" (created with createOption ", concat(", ", sort(options)), ")"]) if count(options) > 0 else := ""
+_created_with(options) := concat("", [
+	" (created with createOption ",
+	concat(", ", sort(options)),
+	")",
+]) if count(options) > 0 else := ""
 
 # ASR011 / ASR012: a data disk taken off a replicated VM that stays (Hot remove disk).
 _events contains ev if {
@@ -181,7 +203,13 @@ _events contains ev if {
 	vm.action == "deploy"
 	some m in _replicated(vm.after.id)
 	some disk in _omitted_disks(vm, m)
-	detail := concat("", ["the protected data disk ", disk, " is not among the data disks of replicated VM ", _entry_vm_label(vm, m), " any more"])
+	detail := concat("", [
+		"the protected data disk ",
+		disk,
+		" is not among the data disks of replicated VM ",
+		_entry_vm_label(vm, m),
+		" any more",
+	])
 	ev := _event("protected_disk_removed", vm, m, detail)
 }
 
@@ -192,7 +220,15 @@ _events contains ev if {
 	not _moved(disk)
 	id := disk.before.id
 	id in data.asr_guard.view.protected_disk_ids
-	detail := concat("", ["the protected disk ", disk.label, " is ", _destroyed_text(disk), " (", _action_text(disk), ")"])
+	detail := concat("", [
+		"the protected disk ",
+		disk.label,
+		" is ",
+		_destroyed_text(disk),
+		" (",
+		_action_text(disk),
+		")",
+	])
 	ev := _event("protected_disk_removed", disk, "", detail)
 }
 
@@ -228,7 +264,10 @@ _events contains ev if {
 	not _was_true(a.before, "write_accelerator")
 	some m in _replicated_of(_link_ids(a.after.vm))
 	detail := concat("", [
-		"write accelerator is switched on for the data disk ", _disk_label(a.after.disk, a.after.lun), " of replicated VM ",
+		"write accelerator is switched on for the data disk ", _disk_label(
+			a.after.disk,
+			a.after.lun,
+		), " of replicated VM ",
 		_vm_label(a.after.vm, m), _by_text(a),
 	])
 	ev := _event("unsupported_feature", a, m, detail)
@@ -244,7 +283,10 @@ _events contains ev if {
 	is_number(side.max_shares)
 	side.max_shares > 1
 	detail := concat("", [
-		"the shared disk ", disk.label, " (maxShares ", format_int(side.max_shares, 10), ") is attached to replicated VM ",
+		"the shared disk ", disk.label, " (maxShares ", format_int(
+			side.max_shares,
+			10,
+		), ") is attached to replicated VM ",
 		_vm_label(a.after.vm, m), _by_text(a),
 	])
 	ev := _event("shared_disk_attached", a, m, detail)
@@ -299,7 +341,14 @@ _events contains ev if {
 	is_array(nics)
 	nic.before.id in nics
 	some m in _replicated(vm.before.id)
-	detail := concat("", ["the NIC ", nic.label, " of replicated VM ", _entry_vm_label(vm, m), " moves", _moved_to_text(nic)])
+	detail := concat("", [
+		"the NIC ",
+		nic.label,
+		" of replicated VM ",
+		_entry_vm_label(vm, m),
+		" moves",
+		_moved_to_text(nic),
+	])
 	ev := _event("resource_moved", nic, m, detail)
 }
 
@@ -311,7 +360,12 @@ _events contains ev if {
 	is_array(vm.after.nics)
 	vm.before.nics != vm.after.nics
 	some m in _replicated(vm.before.id)
-	detail := concat("", ["the NICs of replicated VM ", _entry_vm_label(vm, m), " change", _nics_text(vm.before.nics, vm.after.nics)])
+	detail := concat("", [
+		"the NICs of replicated VM ",
+		_entry_vm_label(vm, m),
+		" change",
+		_nics_text(vm.before.nics, vm.after.nics),
+	])
 	ev := _event("nic_changed", vm, m, detail)
 }
 
@@ -328,7 +382,10 @@ _unprotected_scenario(m) := "data_disk_auto_protected" if {
 	m in data.asr_guard.view.auto_protect_vm_ids
 } else := "data_disk_unprotected"
 
-_unprotected_text("data_disk_auto_protected") := ", and its replicated item protects new data disks itself (autoProtectionOfDataDisk Enabled)"
+_unprotected_text("data_disk_auto_protected") := concat("", [
+	", and its replicated item protects new data disks itself",
+	" (autoProtectionOfDataDisk Enabled)",
+])
 
 _unprotected_text("data_disk_unprotected") := " but is not among the disks its replicated item protects"
 
@@ -386,7 +443,12 @@ _reenable_events contains ev if {
 	some item in _items
 	item.action == "forget"
 	some id in _link_ids(item.before.vm)
-	detail := concat("", [item.label, " is removed from the Terraform state but not destroyed: replication of VM ", _vm_label(item.before.vm, id), " stays on in Azure, out of Terraform's hands"])
+	detail := concat("", [
+		item.label,
+		" is removed from the Terraform state but not destroyed: replication of VM ",
+		_vm_label(item.before.vm, id),
+		" stays on in Azure, out of Terraform's hands",
+	])
 	ev := _event("unsafe_removal", item, id, detail)
 }
 
@@ -395,7 +457,12 @@ _reenable_events contains ev if {
 	item.action == "delete"
 	lower(item.source_type) == data.asr_guard.azure.replicated_item_type
 	some id in _link_ids(item.before.vm)
-	detail := concat("", [item.label, " is deleted through ARM: a purge (a forced delete) of the replication of VM ", _vm_label(item.before.vm, id), ", not a clean disable"])
+	detail := concat("", [
+		item.label,
+		" is deleted through ARM: a purge (a forced delete) of the replication of VM ",
+		_vm_label(item.before.vm, id),
+		", not a clean disable",
+	])
 	ev := _event("unsafe_removal", item, id, detail)
 }
 
@@ -411,6 +478,14 @@ _names(d, address) if d == address
 
 _names(d, address) if startswith(address, concat("", [d, "."]))
 
+# METADATA
+# title: Events
+# description: >-
+#   The scenarios the change view shows, each with its resource, VM and detail, before the matrix words them.
 events := (_events | _item_events) | _reenable_events
 
+# METADATA
+# title: Findings
+# description: >-
+#   The findings of the input: its events worded by the support matrix.
 findings := data.asr_guard.lib.resolve(events, _removed_vm_ids, _reenabled_vm_ids)

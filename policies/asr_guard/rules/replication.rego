@@ -123,6 +123,10 @@ _disk_label(link, lun) := label if {
 } else := "a disk known only after apply"
 
 # The action as a message says it, with Terraform's reason where it gives one.
-_action_text(e) := concat("", [concat(", ", e.actions), ", ", e.reason]) if is_string(e.reason) else := concat(", ", e.actions)
+_action_text(e) := concat("", [
+	concat(", ", e.actions),
+	", ",
+	e.reason,
+]) if is_string(e.reason) else := concat(", ", e.actions)
 
 _reason_text(e) := concat("", [", ", e.reason]) if is_string(e.reason) else := ""

@@ -207,7 +207,11 @@ _link(value, rc, path, _) := link if {
 	followed := _followed(rc, refs)
 	keys := (_direct_targets(rc, refs) | _each_targets(rc, refs)) | followed.keys
 	ids := {id | some k in keys; id := _id_of_key(k)}
-	link := {"ids": sort(ids), "keys": sort(keys), "unresolved": sort({_unfollowed(r) | some r in followed.open; count(keys) == 0})}
+	link := {
+		"ids": sort(ids),
+		"keys": sort(keys),
+		"unresolved": sort({_unfollowed(r) | some r in followed.open; count(keys) == 0}),
+	}
 }
 
 _unfollowed(ref) := concat("", [ref, ", a local value (plans do not carry local values)"]) if {

@@ -18,12 +18,23 @@ view := {
 	},
 } if is_plan
 
-# The mapping's parts, each a rule of its own: the rules read only the parts they need.
+# METADATA
+# title: Undecided
+# description: >-
+#   What the plan leaves unknown on a path the rules read (the mapping's parts are each a
+#   rule of its own: the rules read only the parts they need).
 undecided := []
 
+# METADATA
+# title: Auto protect VM ids
+# description: >-
+#   Canonical ids of the VMs whose replicated item protects new data disks itself (autoProtectionOfDataDisk).
 auto_protect_vm_ids := set()
 
-# The entries of the changes that act.
+# METADATA
+# title: Changes
+# description: >-
+#   The entries of the changes that act.
 changes := [entry |
 	some [i, rc] in _acting
 	some entry in _entries_of(i, rc)
@@ -31,7 +42,10 @@ changes := [entry |
 
 _acting_keys := {e.key | some e in changes}
 
-# The entries of the resources the changes' links point at (that do not act themselves).
+# METADATA
+# title: Linked
+# description: >-
+#   The entries of the resources the changes' links point at (that do not act themselves).
 linked := [entry |
 	some key in _linked_keys
 	not key in _acting_keys
@@ -86,7 +100,14 @@ _entry(i, rc, type, before, after, unknown) := {
 	"unknown": unknown,
 }
 
-_entries_of(i, rc) := [_entry(i, rc, "vm", _vm(rc, _before(rc), false), _vm(rc, _after(rc), true), _unknown(rc, _vm_paths(rc)))] if {
+_entries_of(i, rc) := [_entry(
+	i,
+	rc,
+	"vm",
+	_vm(rc, _before(rc), false),
+	_vm(rc, _after(rc), true),
+	_unknown(rc, _vm_paths(rc)),
+)] if {
 	rc.type in {"azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine"}
 }
 
@@ -104,14 +125,28 @@ _entries_of(i, rc) := [_entry(i, rc, "disk", _disk(_before(rc)), _disk(_after(rc
 _entries_of(i, rc) := [
 	_entry(i, rc, "disk", _disk(_before(rc)), _disk(_after(rc)), _unknown(rc, _disk_paths)),
 	object.union(
-		_entry(i, rc, "attachment", _implicit_attachment(rc, _before(rc), false), _implicit_attachment(rc, _after(rc), true), []),
+		_entry(
+			i,
+			rc,
+			"attachment",
+			_implicit_attachment(rc, _before(rc), false),
+			_implicit_attachment(rc, _after(rc), true),
+			[],
+		),
 		{"key": concat("", [_key(rc), " (attachment)"]), "parent": _key(rc)},
 	),
 ] if {
 	rc.type == _implicit_type
 }
 
-_entries_of(i, rc) := [_entry(i, rc, "attachment", _attachment(rc, _before(rc), false), _attachment(rc, _after(rc), true), _unknown(rc, _attachment_paths))] if {
+_entries_of(i, rc) := [_entry(
+	i,
+	rc,
+	"attachment",
+	_attachment(rc, _before(rc), false),
+	_attachment(rc, _after(rc), true),
+	_unknown(rc, _attachment_paths),
+)] if {
 	rc.type == _attachment_type
 }
 
@@ -130,7 +165,14 @@ _entries_of(i, rc) := [_entry(i, rc, "nic", _nic(_before(rc)), _nic(_after(rc)),
 	rc.type == _nic_type
 }
 
-_entries_of(i, rc) := [_entry(i, rc, "extension", _extension(rc, _before(rc), false), _extension(rc, _after(rc), true), [])] if {
+_entries_of(i, rc) := [_entry(
+	i,
+	rc,
+	"extension",
+	_extension(rc, _before(rc), false),
+	_extension(rc, _after(rc), true),
+	[],
+)] if {
 	rc.type == _extension_type
 }
 
@@ -157,7 +199,11 @@ _ids_or_null(xs) := ids if {
 
 # --- VMs -----------------------------------------------------------------------------------
 
-_os_disk_path(rc) := ["storage_os_disk", 0, "managed_disk_id"] if rc.type == "azurerm_virtual_machine" else := ["os_managed_disk_id"]
+_os_disk_path(rc) := [
+	"storage_os_disk",
+	0,
+	"managed_disk_id",
+] if rc.type == "azurerm_virtual_machine" else := ["os_managed_disk_id"]
 
 _vm_paths(rc) := {"id": ["id"], "os_disk": _os_disk_path(rc), "nics": ["network_interface_ids"]}
 
@@ -378,7 +424,10 @@ _json_or_null(x) := json.unmarshal(x) if {
 	is_string(x)
 	json.is_valid(x)
 } else := null
-# The findings of this kind of input (empty for any other input).
+# METADATA
+# title: Findings
+# description: >-
+#   The findings of this kind of input (empty for any other input).
 findings := f if {
 	is_plan
 	f := data.asr_guard.rules.findings

@@ -7,6 +7,14 @@
 #   is input.plan (https://developer.hashicorp.com/terraform/cloud-docs/policy-enforcement/define-policies/opa).
 package asr_guard.platforms.hcp_terraform
 
+# METADATA
+# title: Deny
+# description: >-
+#   The denials of the pack on the plan this platform gives, as messages: the platform fails the run on them.
 deny contains message if some message in data.asr_guard.platforms.plan.deny
 
+# METADATA
+# title: Warn
+# description: >-
+#   The warnings of the pack on the plan this platform gives, as messages.
 warn contains message if some message in data.asr_guard.platforms.plan.warn

@@ -9,6 +9,11 @@
 #   Without the pack it denies: it never passes a plan it did not evaluate.
 package spacelift
 
+# METADATA
+# title: Deny
+# description: >-
+#   The denials of the pack on the plan this platform gives, as messages: the platform fails the run on them.
+# scope: document
 deny contains message if some message in data.asr_guard.platforms.plan.deny
 
 deny contains message if {
@@ -16,6 +21,10 @@ deny contains message if {
 	message := "asr-guard's policy pack is not loaded beside this policy: nothing was evaluated"
 }
 
+# METADATA
+# title: Warn
+# description: >-
+#   The warnings of the pack on the plan this platform gives, as messages.
 warn contains message if some message in data.asr_guard.platforms.plan.warn
 
 _pack if data.asr_guard.platforms.plan.read
