@@ -9,6 +9,13 @@
 #   template, so what is replicated comes from the inventory.
 #   Sources: Microsoft.Compute virtualMachines and disks REST/ARM reference; Site Recovery
 #   replicationProtectedItems (A2A fabricObjectId, vmManagedDisks).
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/azure-resource-manager/templates/syntax
+#     description: ARM template structure and syntax
+#   - ref: https://learn.microsoft.com/rest/api/compute/virtual-machines/create-or-update
+#     description: Virtual Machines - Create Or Update (storageProfile)
+#   - ref: https://learn.microsoft.com/rest/api/site-recovery/replication-protected-items/create
+#     description: Replication Protected Items - Create (enable replication)
 package asr_guard.arm
 
 _doc := data.asr_guard.lib.document

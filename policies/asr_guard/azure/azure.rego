@@ -10,6 +10,15 @@
 #   protectedManagedDisks[] in an existing item's details; autoProtectionOfDataDisk),
 #   Microsoft.Storage storageAccounts (allowSharedKeyAccess, networkAcls) and blobServices
 #   (deleteRetentionPolicy), Microsoft.Network networkInterfaces, VM extensions.
+# related_resources:
+#   - ref: https://learn.microsoft.com/rest/api/compute/virtual-machines/create-or-update
+#     description: Virtual Machines - Create Or Update
+#   - ref: https://learn.microsoft.com/rest/api/compute/disks/create-or-update
+#     description: Disks - Create Or Update (creationData)
+#   - ref: https://learn.microsoft.com/rest/api/site-recovery/replication-protected-items/get
+#     description: Replication Protected Items - Get (A2A details)
+#   - ref: https://github.com/Azure/bicep/pull/11457
+#     description: Bicep, type property names are case-insensitive in ARM (Azure/bicep#11457)
 package asr_guard.azure
 
 # METADATA

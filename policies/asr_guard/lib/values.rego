@@ -4,6 +4,11 @@
 #   Value helpers, the replication inventory, the support matrix's wording of findings and
 #   waivers: what every package shares. Every input-kind package maps its input; this
 #   package alone decides wording and severity (findings.rego).
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/site-recovery/site-recovery-backup-interoperability
+#     description: Site Recovery and Backup interoperability (the support matrix)
+#   - ref: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+#     description: Azure resource names are case-insensitive unless noted
 package asr_guard.lib
 
 # METADATA

@@ -4,6 +4,11 @@
 #   The documented entrypoint: data.asr_guard.main.report. It only collects the
 #   findings of the input-kind packages; it classifies nothing itself.
 #   deny / warn / info are conftest-style views of the same findings.
+# related_resources:
+#   - ref: https://www.openpolicyagent.org/docs/policy-language
+#     description: OPA policy language
+#   - ref: https://www.conftest.dev/
+#     description: conftest, deny and warn rules
 package asr_guard.main
 
 # Other packages are referred to by full path, not through imports: the embedded

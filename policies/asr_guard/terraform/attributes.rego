@@ -229,11 +229,3 @@ _json_or_null(x) := json.unmarshal(x) if {
 	is_string(x)
 	json.is_valid(x)
 } else := null
-# METADATA
-# title: Findings
-# description: >-
-#   The findings of this kind of input (empty for any other input).
-findings := f if {
-	is_plan
-	f := data.asr_guard.rules.findings
-} else := set()

@@ -7,6 +7,11 @@
 #   is replicated now. Addresses, configuration references and unknown values stay here.
 #   Sources: HashiCorp "JSON Output Format" (resource_changes, prior_state, planned_values,
 #   configuration references); azurerm provider docs for the resource types below.
+# related_resources:
+#   - ref: https://developer.hashicorp.com/terraform/internals/json-format
+#     description: Terraform JSON output format (plan representation)
+#   - ref: https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/site_recovery_replicated_vm
+#     description: azurerm_site_recovery_replicated_vm
 package asr_guard.terraform
 
 # Performance (see policies/README.md): the plan is read once into _doc; each pass over

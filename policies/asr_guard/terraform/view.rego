@@ -196,3 +196,12 @@ _ids_or_null(xs) := ids if {
 	is_array(xs)
 	ids := sort({data.asr_guard.lib.canonical_id(x) | some x in xs; is_string(x)})
 } else := null
+
+# METADATA
+# title: Findings
+# description: >-
+#   The findings of this kind of input (empty for any other input).
+findings := f if {
+	is_plan
+	f := data.asr_guard.rules.findings
+} else := set()

@@ -8,6 +8,9 @@
 #   a JSON pointer back into the input and a label; and what is replicated now, from the
 #   input and the inventory. Each input-kind package only maps its input into this shape;
 #   the scenario rules (package asr_guard.rules) are written once, over it.
+# related_resources:
+#   - ref: https://www.openpolicyagent.org/docs/policy-language
+#     description: OPA policy language
 package asr_guard.view
 
 _kind := data.asr_guard.main.kind

@@ -7,6 +7,11 @@
 #   resourceId, changeType (Create, Delete, Modify, Deploy, NoChange, Ignore, Unsupported)
 #   and the before / after resource payloads. Sources: Azure Resource Manager "Template
 #   deployment what-if operation"; Deployments - What If (REST), WhatIfChange.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/azure-resource-manager/templates/deploy-what-if
+#     description: ARM template deployment what-if operation
+#   - ref: https://learn.microsoft.com/rest/api/resources/deployments/what-if
+#     description: Deployments - What If (REST)
 package asr_guard.whatif
 
 _doc := data.asr_guard.lib.document

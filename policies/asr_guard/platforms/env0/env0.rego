@@ -5,6 +5,9 @@
 #   deployment, a pending waits for a person's approval
 #   (https://docs.envzero.com/guides/policies-governance/approval-policies). asr-guard's
 #   denials deny; its warnings ask for approval (docs/platforms/env0.md).
+# related_resources:
+#   - ref: https://docs.envzero.com/guides/policies-governance/approval-policies
+#     description: env0 approval policies
 package env0
 
 # METADATA

@@ -5,6 +5,9 @@
 #   data.asr_guard.platforms.hcp_terraform.deny (mandatory) and .warn (advisory). Each is
 #   an array of messages, empty when the plan passes, as HCP Terraform expects; the plan
 #   is input.plan (https://developer.hashicorp.com/terraform/cloud-docs/policy-enforcement/define-policies/opa).
+# related_resources:
+#   - ref: https://developer.hashicorp.com/terraform/cloud-docs/policy-enforcement/define-policies/opa
+#     description: HCP Terraform OPA policies
 package asr_guard.platforms.hcp_terraform
 
 # METADATA

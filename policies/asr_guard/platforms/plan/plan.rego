@@ -6,6 +6,9 @@
 #   plan could not be read as a plan or the pack is incomplete (its support matrix not
 #   loaded), so that a platform never passes a plan asr-guard did not evaluate.
 #   The plan is found where each platform puts it by lib/envelope.rego.
+# related_resources:
+#   - ref: https://developer.hashicorp.com/terraform/internals/json-format
+#     description: Terraform JSON output format
 package asr_guard.platforms.plan
 
 # METADATA

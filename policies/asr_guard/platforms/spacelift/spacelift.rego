@@ -7,6 +7,9 @@
 #   so this module works where the pack is loaded beside it (opa eval, opa test, a
 #   policy bundle); docs/platforms/spacelift.md says how to run asr-guard on Spacelift.
 #   Without the pack it denies: it never passes a plan it did not evaluate.
+# related_resources:
+#   - ref: https://docs.spacelift.io/concepts/policy/terraform-plan-policy
+#     description: Spacelift plan policies
 package spacelift
 
 # METADATA
