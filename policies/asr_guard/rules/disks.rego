@@ -52,7 +52,12 @@ _protected_now(link) if {
 }
 
 # Where the disk comes from, as a message says it: " (created with createOption Copy from /x)".
-_origin(attachment) := concat("", [" (created with createOption ", concat(", ", sort(_restored_options(attachment))), _source(attachment), ")"])
+_origin(attachment) := concat("", [
+	" (created with createOption ",
+	concat(", ", sort(_restored_options(attachment))),
+	_source(attachment),
+	")",
+])
 
 _source(attachment) := concat("", [" from ", sources[0]]) if {
 	sources := sort({s |
