@@ -15,6 +15,16 @@ test_a_template_leaving_out_a_protected_data_disk_is_denied if {
 	rules(findings_with([vm([attach("d1")])], replicated)) == []
 }
 
+# A VM created from an image names no OS disk: one protected disk not listed may be it.
+from_image(data_disks) := json.remove(vm(data_disks), ["properties/storageProfile/osDisk"])
+
+test_a_vm_naming_no_os_disk_leaves_one_unlisted_disk_as_its_os_disk if {
+	both := [attach("d1"), object.union(attach("d2"), {"lun": 2})]
+	rules(findings_with([from_image(both)], with_disks)) == []
+	# Two protected disks not listed: at least one data disk is left out (each is named).
+	rules(findings_with([from_image([attach("d1")])], with_disks)) == [["ASR011", "deny"], ["ASR011", "deny"]]
+}
+
 test_a_redeployed_disk_among_the_protected_ones_is_not_a_restore if {
 	# A re-PUT cannot change an existing disk's creationData.
 	imported := disk("d1", "Import")

@@ -35,8 +35,11 @@ kind := k if {
 
 kind := "unknown" if count(_kinds) != 1
 
-# Change kinds are read through the change view, by one set of scenario rules; restore
-# requests are operations, not resource changes, and have rules of their own.
+# METADATA
+# title: Change kinds
+# description: >-
+#   The input kinds read through the change view, by one set of scenario rules; restore
+#   requests are operations, not resource changes, and have rules of their own.
 change_kinds := {"terraform-plan", "arm-whatif", "arm-template"}
 
 _kind_findings := data.asr_guard.rules.findings if kind in change_kinds
