@@ -45,6 +45,12 @@ _protected(link) if {
 	side.id in data.asr_guard.view.enabled_disk_ids
 }
 
+# Whether the disk an attachment puts on a VM is protected: by the disk itself, or by a
+# replicated item whose managed_disk block references the attachment (its managed_disk_id).
+_attachment_protected(a) if _protected(a.after.disk)
+
+_attachment_protected(a) if a.key in data.asr_guard.view.protected_disk_keys
+
 # Whether a disk link points at a disk protected before the change.
 _protected_now(link) if {
 	some id in link.ids

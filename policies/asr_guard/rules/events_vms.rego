@@ -97,13 +97,30 @@ _events contains ev if {
 	count(_restored_options(a)) == 0
 	count(a.after.disk.unresolved) == 0
 	_knows_protection(a)
-	not _protected(a.after.disk)
+	not _attachment_protected(a)
 	scenario := _unprotected_scenario(m)
 	detail := concat("", [
 		"the data disk ", _disk_label(a.after.disk, a.after.lun), " is attached to replicated VM ",
 		_vm_label(a.after.vm, m), _by_text(a), _unprotected_text(scenario),
 	])
 	ev := _event(scenario, a, m, detail)
+}
+
+# ASR007 on a workaround: a restored disk put on a VM whose replication is enabled again in
+# the same change, but the new replicated item does not protect the disk.
+_events contains ev if {
+	some a in _new_attachments
+	some m in _replicated_of(_link_ids(a.after.vm))
+	m in _reenabled_vm_ids
+	count(_restored_options(a)) > 0
+	_knows_protection(a)
+	not _attachment_protected(a)
+	detail := concat("", [
+		"the data disk ", _disk_label(a.after.disk, a.after.lun), _origin(a), " is attached to replicated VM ",
+		_vm_label(a.after.vm, m), _by_text(a), " and replication is enabled again,",
+		" but the new replicated item does not protect it",
+	])
+	ev := _event("data_disk_unprotected", a, m, detail)
 }
 
 # ASR008: replication removed from a VM that stays.

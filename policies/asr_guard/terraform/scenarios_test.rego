@@ -465,3 +465,52 @@ test_an_item_forgotten_but_not_destroyed_warns if {
 	rules(findings_of([vm(["no-op"]), forgotten])) == [["ASR028", "warn"]]
 	rules(findings_of([vm(["no-op"]), item(["delete"])])) == [["ASR008", "warn"]]
 }
+
+# The workaround re-creates the item: it must protect the restored disk too (else ASR007).
+reenabled_with_copied_disk(item_disks) := p if {
+	copied := change(
+		"azurerm_managed_disk.c",
+		"azurerm_managed_disk",
+		["no-op"],
+		{"id": other_disk_id, "create_option": "Copy"},
+		{"id": other_disk_id, "create_option": "Copy"},
+	)
+	attach := change(
+		"azurerm_virtual_machine_data_disk_attachment.c",
+		"azurerm_virtual_machine_data_disk_attachment",
+		["create"],
+		null,
+		{"virtual_machine_id": vm_id, "managed_disk_id": other_disk_id, "lun": 2},
+	)
+	recreated := change(
+		"azurerm_site_recovery_replicated_vm.app",
+		"azurerm_site_recovery_replicated_vm",
+		["delete", "create"],
+		{"id": "item", "source_vm_id": vm_id, "managed_disk": [{"disk_id": disk_id}]},
+		{"source_vm_id": vm_id, "managed_disk": [{"disk_id": id} | some id in item_disks]},
+	)
+	p := plan([vm(["no-op"]), copied, attach, recreated])
+}
+
+test_a_reenable_that_leaves_out_the_restored_disk_does_not_protect_it if {
+	missing := data.asr_guard.terraform.findings with input as reenabled_with_copied_disk([disk_id])
+	"ASR007" in {f.rule_id | some f in missing}
+	covered := data.asr_guard.terraform.findings with input as reenabled_with_copied_disk([disk_id, other_disk_id])
+	not "ASR007" in {f.rule_id | some f in covered}
+	"ASR009" in {f.rule_id | some f in covered}
+}
+
+test_a_reenable_protecting_the_restored_disk_through_its_attachment_holds if {
+	base := reenabled_with_copied_disk([disk_id])
+	by_attachment := with_config(base, [{
+		"address": "azurerm_site_recovery_replicated_vm.app",
+		"mode": "managed",
+		"expressions": {"managed_disk": [{}, {"disk_id": {"references": [
+			"azurerm_virtual_machine_data_disk_attachment.c.managed_disk_id",
+			"azurerm_virtual_machine_data_disk_attachment.c",
+		]}}]},
+	}])
+	findings := data.asr_guard.terraform.findings with input as by_attachment
+	not "ASR007" in {f.rule_id | some f in findings}
+	"ASR009" in {f.rule_id | some f in findings}
+}
