@@ -373,12 +373,6 @@ def test_field_reproduction(capsys: pytest.CaptureFixture[str], name: str) -> No
 
 
 @needs_field
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs a Rego change outside this helper's files: rules/events.rego, the rule"
-    " 'A template puts a restored OS disk on a replicated VM', add"
-    " `not protected_now(vm.after.os_disk)` (the inventory lists the disk as protected)",
-)
 def test_field_d11_redeploy_of_a_protected_import_disk(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["check", str(FIELD / "d11-redeploy-import-disk.json"), "--scope", _QS]
     args += ["--inventory", str(FIELD / "inv-newvm-protects-disk.json")]

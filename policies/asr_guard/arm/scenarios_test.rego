@@ -102,3 +102,12 @@ test_auto_protection_in_the_inventory_makes_a_new_disk_information if {
 	auto := object.union(replicated, {"auto_protected_vms": [vm_id]})
 	rules(findings_with([vm([attach("e")]), disk("e", "Empty")], auto)) == [["ASR025", "info"]]
 }
+
+test_a_redeployed_os_disk_among_the_protected_ones_is_not_a_restore if {
+	# The VM's own OS disk, already protected, declares createOption Import (a re-PUT).
+	both := [attach("d1"), object.union(attach("d2"), {"lun": 2})]
+	imported_os := disk("os", "Import")
+	rules(findings_with([vm(both), imported_os], with_disks)) == []
+	# Not known to be protected: a restored OS disk put on a replicated VM.
+	"ASR002" in {f.rule_id | some f in findings_with([vm(both), imported_os], replicated)}
+}

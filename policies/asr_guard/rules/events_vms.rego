@@ -66,6 +66,8 @@ _events contains ev if {
 	some vm in _vms
 	vm.action == "deploy"
 	some m in _replicated(vm.after.id)
+	# A re-PUT cannot change an existing disk's creationData: the item's own OS disk is no restore.
+	not _protected_now(vm.after.os_disk)
 	restored := _link_restored_options(vm.after.os_disk)
 	count(restored) > 0
 	detail := concat("", [
