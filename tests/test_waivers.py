@@ -198,7 +198,9 @@ def test_inline_waivers_of_a_configuration_shared_by_two_plans(
         ("module.app[*].x.logs", "module.app[0].module.m.x.logs", False),
         ("module.app[?].x.logs", "module.app[7].x.logs", True),
         ("module.app[?].x.logs", "module.app[.].x.logs", False),
-        ("*", "azurerm_vm.a", False),  # two segments
+        ("*", 'module.a[0].module.b["x"].azurerm_vm.a', True),  # alone: every resource
+        ("*", "/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/disks/d", True),
+        ("*.a", "module.m.azurerm_vm.a", False),  # with more: one segment
         ("*.*", "azurerm_vm.a", True),
         ("**", 'module.a[0].module.b["x"].azurerm_vm.a', True),
         ("module.app[*].**", "module.app[0].module.m.x.logs", True),

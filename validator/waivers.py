@@ -79,8 +79,11 @@ def glob_to_regex(pattern: str) -> str:
     A segment of a Terraform address is what lies between dots outside quoted keys, so
     `module.app[*].x.y` covers `module.app[0].x.y` and `module.app["a.b"].x.y` but not
     `module.app[0].module.inner.x.y`: `*` does not cross module boundaries. A pattern that
-    starts with `/` is an Azure resource id, whose segments lie between slashes.
+    starts with `/` is an Azure resource id, whose segments lie between slashes. `*` alone is
+    every resource (a rule waived wherever it fires), as a user writing it means.
     """
+    if pattern == "*":
+        return "^.*$"
     is_id = pattern.startswith("/")
     segment = _ID_SEGMENT if is_id else _ADDRESS_SEGMENT
     character = _ID_CHARACTER if is_id else _ADDRESS_CHARACTER
