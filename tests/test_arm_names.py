@@ -103,7 +103,7 @@ def test_a_whatif_payload_is_read_whatever_the_case_of_its_names(
     swapped = json.loads(json.dumps(body).replace("-os", "-os2"))
     inventory = tmp_path / "inv.yaml"
     inventory.write_text(f"replicated_vms: [{VM}]\n")
-    result = {
+    result: dict[str, Any] = {
         "status": "Succeeded",
         "changes": [{"resourceId": VM, "changeType": "Modify", "before": body, "after": swapped}],
     }

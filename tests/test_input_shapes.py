@@ -106,7 +106,11 @@ def test_succeeded_or_statusless_whatif_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     unchanged = {"resourceId": VM, "changeType": "NoChange"}
-    for result in ({"status": "succeeded", "error": None, "changes": []}, {"changes": [unchanged]}):
+    results: list[dict[str, Any]] = [
+        {"status": "succeeded", "error": None, "changes": []},
+        {"changes": [unchanged]},
+    ]
+    for result in results:
         code, _, err = run(["check", write(tmp_path, result)], capsys)
         assert code == 0, err
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,8 +56,8 @@ def show_item(**details: object) -> dict[str, object]:
     }
 
 
-def inventory(path: Path) -> dict[str, list[str]]:
-    data: dict[str, list[str]] = inventory_data([str(path)])
+def inventory(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = inventory_data([str(path)])
     return data
 
 

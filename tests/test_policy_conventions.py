@@ -111,7 +111,9 @@ def test_metadata_blocks_are_valid(path: Path) -> None:
         assert set(block) <= METADATA_KEYS, (
             f"{name(path)}:{line}: {sorted(set(block) - METADATA_KEYS)}"
         )
-        for resource in block.get("related_resources", []) or []:
+        related = block.get("related_resources") or []
+        assert isinstance(related, list), f"{name(path)}:{line}: related_resources"
+        for resource in related:
             ref = resource["ref"] if isinstance(resource, dict) else resource
             assert str(ref).startswith("https://"), f"{name(path)}:{line}: {ref}"
 
