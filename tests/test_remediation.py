@@ -155,11 +155,6 @@ def test_a_fix_without_the_order_fails(tmp_path: Path) -> None:
     assert fix.unmet([_finding(r) for r in rules], finding.remediation["expect"][0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="part 1 gap: a re-created item that leaves out the restored disk still gives "
-    "ASR009 (ASR007 skips restored disks, events.rego), so the re-check cannot see it yet",
-)
 def test_a_fix_that_misses_the_disk_fails(tmp_path: Path) -> None:
     finding, plan = _copy_denial()
     assert finding.remediation is not None

@@ -10,11 +10,12 @@ import shutil
 import stat
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 
-from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, MODULE_PLAN, ROOT, SAFE_PLAN
+from tests.conftest import CORPUS, EXAMPLES, FIXTURES, INVENTORY, MODULE_PLAN, ROOT, SAFE_PLAN
 from validator import report
 from validator.cli import main
 from validator.findings import Finding, Rule
@@ -323,3 +324,83 @@ def test_options_are_not_abbreviated(capsys: pytest.CaptureFixture[str]) -> None
     with pytest.raises(SystemExit) as exited:
         main(["check", str(SAFE_PLAN), "--form", "json"])
     assert exited.value.code == 2
+
+
+# -- GitHub's SARIF ingestion rules ("SARIF support for code scanning"), on every example ---
+
+
+def _github_ingestion_problems(document: dict[str, Any]) -> list[str]:
+    """What GitHub's documented rules for an uploaded SARIF file would refuse or misread."""
+    problems = []
+    runs = document["runs"]
+    if len(runs) > 20:
+        problems.append("more than 20 runs")
+    for run in runs:
+        rules = run["tool"]["driver"].get("rules", [])
+        if len(run["results"]) > 25_000 or len(rules) > 25_000:
+            problems.append("more than 25,000 results or rules in a run")
+        bases = run.get("originalUriBaseIds", {})
+        for rule in rules:
+            properties = rule.get("properties", {})
+            if len(properties.get("tags", [])) > 20:
+                problems.append(f"{rule['id']}: more than 20 tags")
+            severity = properties.get("security-severity")
+            if severity is not None and not 0 < float(severity) <= 10:
+                problems.append(f"{rule['id']}: security-severity out of range")
+            if not rule.get("shortDescription", {}).get("text"):
+                problems.append(f"{rule['id']}: no shortDescription")
+        for result in run["results"]:
+            if not result.get("message", {}).get("text"):
+                problems.append("a result without message text")
+            locations = result.get("locations", [])
+            if not 1 <= len(locations) <= 10:
+                problems.append("a result without a location, or with more than 10")
+            for location in locations:
+                physical = location["physicalLocation"]
+                artifact = physical["artifactLocation"]
+                if "startLine" not in physical.get("region", {}):
+                    problems.append(f"{artifact['uri']}: no region.startLine (required)")
+                if artifact["uri"].startswith("/") or " " in artifact["uri"]:
+                    problems.append(f"{artifact['uri']}: not a relative, encoded URI")
+                base = artifact.get("uriBaseId")
+                if base is not None and base not in bases:
+                    problems.append(f"{base}: uriBaseId not in originalUriBaseIds")
+            if not result.get("partialFingerprints"):
+                problems.append("a result without partialFingerprints")
+    return problems
+
+
+def _example_cases() -> list[tuple[str, list[str]]]:
+    import yaml
+
+    cases = yaml.safe_load((EXAMPLES / "expected.yaml").read_text())
+    return [
+        (name, [str(EXAMPLES / case.get("plan", name)),
+                *(a for i in case.get("inventory", []) for a in ("--inventory", str(INVENTORY / i))),
+                *(str(ROOT / a) if a.startswith(("examples/", "tests/")) else a
+                  for a in case.get("args", []))])
+        for name, case in cases.items()
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "args"), _example_cases(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_the_sarif_of_every_example_meets_the_schema_and_github_rules(
+    name: str, args: list[str], tmp_path: Path
+) -> None:
+    code, text = produce("sarif", args, [], tmp_path)
+    assert code in (0, 1), name
+    document = json.loads(text)
+    schema = json.loads((CORPUS / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(document)
+    assert _github_ingestion_problems(document) == []
+
+
+def test_the_ingestion_check_finds_what_github_refuses() -> None:
+    document = sarif.as_document(_synthetic(1), ReportOptions(base=ROOT))
+    assert _github_ingestion_problems(document) == []
+    location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    del location["region"]
+    location["artifactLocation"] = {"uri": "/abs/plan.json", "uriBaseId": "NOPE"}
+    assert len(_github_ingestion_problems(document)) == 3

@@ -34,6 +34,19 @@ from validator.report.paths import repository_root
 
 EXIT_ERROR = 2
 SYSTEMS = ("github", "azure", "text")
+CONSUMED = frozenset(
+    {
+        "PATHS",
+        "TF_PLAN",
+        "INVENTORY",
+        "WAIVERS",
+        "ARGS",
+        "OUT",
+        "CI",
+        "TITLE",
+        "NO_REQUIRE_INVENTORY",
+    }
+)
 
 
 def _env(name: str) -> str:
@@ -186,7 +199,10 @@ def run(args: argparse.Namespace) -> int:
         part for fmt, path in reports.items() for part in ("--format", fmt, "--output", str(path))
     ]
     command = [*check, *paths, *extra, *user, "--title", title, *formats, "--format", system]
-    done = subprocess.run(command, input=stdin, capture_output=True, check=False)
+    # What this command read from ASR_GUARD_* is passed as options; the check must not
+    # read it again (an inventory or waivers file twice).
+    env = {k: v for k, v in os.environ.items() if k.removeprefix("ASR_GUARD_") not in CONSUMED}
+    done = subprocess.run(command, input=stdin, capture_output=True, check=False, env=env)
     sys.stdout.write(done.stdout.decode("utf-8", "replace"))
     sys.stdout.flush()
     status = done.returncode

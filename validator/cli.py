@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from validator import ci, engines, inputs, kinds, lazy, report, rule_docs
+from validator import ci, config, engines, inputs, kinds, lazy, report, rule_docs
 from validator.__version__ import __version__
 from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
@@ -70,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
         "denial or value the policies could not decide (ASR020; only denials with --fail-on "
         "deny; every warning with --fail-on warn). Exit 2: usage, input or engine error; never "
         "0 without evaluation.",
+        epilog="examples:\n"
+        "  asr-guard check plan.json --inventory dr/replicated-vms.yaml --tf-dir .\n"
+        "  asr-guard check infra/arm --scope /subscriptions/<id>/resourceGroups/rg-app "
+        "--fail-on warn\n"
+        "  asr-guard check plan.json --output results.sarif --format markdown\n"
+        "Options can also come from .asr-guard.yaml or [tool.asr-guard] in pyproject.toml "
+        "(nearest upward) and ASR_GUARD_<OPTION> variables (validator/config.py).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     check.add_argument("paths", nargs="*", metavar="PATH", help="file, directory, or - for stdin")
     check.add_argument(
@@ -154,6 +162,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _fix_parser(commands)
     ci.parser(commands)
+
+    config.apply(check)
 
     commands.add_parser("verify", help="run the policy pack's Rego unit tests")
 
@@ -288,6 +298,12 @@ def _report_options(check: argparse.ArgumentParser) -> None:
         help="the name reports give the input read from - (e.g. infra/plan.json)",
     )
     group.add_argument(
+        "--soft-fail",
+        action="store_true",
+        help="exit 0 whatever the findings (reports unchanged); exit 2 still fails",
+    )
+    group.add_argument("--quiet", action="store_true", help="text format: only the summary line")
+    group.add_argument(
         "--title",
         help="names this run in the markdown report and its hidden marker, so a workflow "
         "updates one pull-request comment per root module (e.g. --title infra/app)",
@@ -414,6 +430,7 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
                 stdin_name=args.stdin_filename,
                 color=_use_color(args.color, output is not None),
                 title=args.title,
+                quiet=args.quiet,
             ),
         )
         if output:
@@ -422,7 +439,7 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
             sys.stdout.write(text)
     for problem in unmet:
         print(f"asr-guard: remediation not applied: {one_line(problem)}", file=sys.stderr)
-    return EXIT_PASS if result.passed and not unmet else EXIT_DENY
+    return EXIT_PASS if (result.passed or args.soft_fail) and not unmet else EXIT_DENY
 
 
 def _verify() -> int:
@@ -523,7 +540,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        parser = _parser()
+    except AsrGuardError as exc:  # a config file or ASR_GUARD_* variable
+        return _error(str(exc))
+    args = parser.parse_args(argv)
     try:
         if args.command == "check":
             return _check(args, resources)

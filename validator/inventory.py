@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from validator import lazy, loading, schemas
+from validator.arm_names import NameTwinError
 from validator.errors import InputError
 from validator.kinds import arm_template, arm_whatif
 
@@ -232,6 +233,7 @@ def _whatif_changes(value: Any) -> Any:
 
 def _from_whatif(source: str, value: Any, inventory: Inventory) -> None:
     arm_whatif.validate(source, value)
+    value = arm_whatif.canonical(value)
     for i, change in enumerate(_whatif_changes(value)):
         if PROTECTED_ITEM_TYPE.split("/")[-1] not in change["resourceId"].lower():
             continue
@@ -249,6 +251,10 @@ def _from_template(source: str, value: Any, inventory: Inventory) -> None:
         raise InputError(source, f"refused: {exc}") from None
     except RecursionError:
         raise InputError(source, "refused: the template is nested too deeply") from None
+    except NameTwinError as exc:
+        raise InputError(source, f"refused: {exc}") from None
+    except arm_expressions.ExpressionError as exc:
+        raise InputError(source, f"cannot resolve the template: {exc}") from None
     for resource in resources:
         if str(resource.get("type", "")).lower() == PROTECTED_ITEM_TYPE and not resource.get(
             "existing"

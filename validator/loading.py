@@ -73,7 +73,7 @@ def read_bytes(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
                 raise InputError(source, f"file is {size} bytes, over the limit of {max_bytes}")
             if _NONBLOCK:
                 os.set_blocking(descriptor, True)
-            data = _read_bounded(descriptor, max_bytes)
+            data = _read_bounded(descriptor, max_bytes, size)
         except OSError as exc:
             raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
         finally:
@@ -83,12 +83,16 @@ def read_bytes(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
-def _read_bounded(descriptor: int, max_bytes: int) -> bytes:
-    """What the descriptor gives up to its end, or max_bytes + 1 bytes if it has more."""
+def _read_bounded(descriptor: int, max_bytes: int, expected: int = 0) -> bytes:
+    """What the descriptor gives up to its end, or max_bytes + 1 bytes if it has more.
+    The first read asks for the size expected and one byte more (one copy of a file that
+    did not change); the limit holds whatever the reads give."""
     chunks = []
     left = max_bytes + 1
+    want = expected + 1
     while left > 0:
-        chunk = os.read(descriptor, min(left, bounds.READ_CHUNK))
+        chunk = os.read(descriptor, min(left, max(want, bounds.READ_CHUNK)))
+        want = 0
         if not chunk:
             break
         chunks.append(chunk)

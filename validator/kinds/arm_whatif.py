@@ -7,6 +7,8 @@ error). A resource listed twice (Azure does so, e.g. a resource group a subscrip
 deployment creates and also deploys into): identical entries give one finding, differing
 ones are each evaluated. A change what-if could not evaluate (Unsupported) may name its
 resource by the unevaluated expression; the policies list it as not checked (ASR020).
+The property names of the before / after payloads are read as ARM reads them, without
+regard to case (validator.arm_names).
 """
 
 from __future__ import annotations
@@ -14,18 +16,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from validator.arm_names import NameTwinError, canonical_names
 from validator.documents import InputDocument
 from validator.errors import InputError
 from validator.findings import Finding
 from validator.kinds import base
 from validator.kinds.base import RunContext
+from validator.loading import Loaded
 
 NAME = "arm-whatif"
 DESCRIPTION = "ARM what-if result"
 SCHEMA = "arm-whatif.schema.json"
 NEEDS_DOCUMENT = True
 
-prepare = base.as_json_text
 inline_waivers = base.no_inline_waivers
 
 
@@ -52,8 +55,41 @@ def _short(value: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def canonical(value: Any) -> Any:
+    """The result with the property names of each payload in the spelling the policies
+    read; the same object when nothing changes. NameTwinError for two names that are one."""
+    listed, pointer = changes(value)
+    new_changes = []
+    for i, change in enumerate(listed):
+        new_change = change
+        for side in ("before", "after"):
+            payload = change.get(side)
+            new = canonical_names(payload, f"{pointer}/{i}/{side}")
+            if new is not payload:
+                new_change = {**new_change, side: new}
+        new_changes.append(new_change)
+    if all(a is b for a, b in zip(new_changes, listed, strict=True)):
+        return value
+    if pointer == "/changes":
+        return {**value, "changes": new_changes}
+    return {**value, "properties": {**value["properties"], "changes": new_changes}}
+
+
+def prepare(loaded: Loaded, context: RunContext) -> tuple[str, Any]:
+    """The result as the policies read it: property names as ARM reads them."""
+    value = canonical(loaded.value)
+    if value is loaded.value:
+        return base.as_json_text(loaded, context)
+    return json.dumps(value), value
+
+
 def validate(source: str, value: Any) -> None:
-    """What-if succeeded: its status (when it says one) is Succeeded and it has no error."""
+    """What-if succeeded: its status (when it says one) is Succeeded and it has no error;
+    no payload has two property names that are one to ARM."""
+    try:
+        canonical(value)
+    except NameTwinError as exc:
+        raise InputError(source, f"not a valid {DESCRIPTION}: {exc}") from None
     status = value.get("status")
     error = value.get("error")
     if status is None and error is None:

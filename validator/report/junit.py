@@ -1,10 +1,10 @@
 """`--format junit`: JUnit XML, one test case per input and rule that can apply to it.
 
 Restore requests are read by their own rules, plans, templates and what-if results by the
-change rules (policies/asr_guard/main/main.rego): a rule that cannot apply to an input's
-kind is not a test of it. Values the policies could not decide are skipped test cases, and
-an input whose replication is known only from the input (no inventory) has a skipped
-"inventory" case saying so. Text XML 1.0 forbids is escaped.
+change rules (validator.report.applicability reads which from the policy pack): a rule that
+cannot apply to an input's kind is not a test of it. Values the policies could not decide
+are skipped test cases, and an input whose replication is known only from the input (no
+inventory) has a skipped "inventory" case saying so. Text XML 1.0 forbids is escaped.
 """
 
 from __future__ import annotations
@@ -12,21 +12,16 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from validator.findings import Rule
+from validator.report.applicability import scenarios
 from validator.report.escape import xml, xml_text
 from validator.report.paths import ReportOptions
 from validator.report.wording import NO_INVENTORY, no_inventory_note
 from validator.result import InputResult, RunResult
 
-RESTORE_KIND = "backup-restore-request"
-# The scenarios of policies/asr_guard/restore (tests/test_formats.py holds this to it).
-RESTORE_SCENARIOS = frozenset({"file_restore", "disk_restore", "vm_restore", "restore_unprotected"})
-CHANGE_ONLY_EXCLUDED = RESTORE_SCENARIOS - {"disk_restore"}
-
 
 def applicable(rules: tuple[Rule, ...], kind: str) -> list[Rule]:
-    if kind == RESTORE_KIND:
-        return [rule for rule in rules if rule.scenario in RESTORE_SCENARIOS]
-    return [rule for rule in rules if rule.scenario not in CHANGE_ONLY_EXCLUDED]
+    named = scenarios(kind)
+    return list(rules) if named is None else [rule for rule in rules if rule.scenario in named]
 
 
 def _suite(

@@ -54,6 +54,7 @@ class ReportOptions:
     stdin_name: str | None = None  # --stdin-filename: the name of the input read from "-"
     color: bool = False
     title: str | None = None  # --title: which run this is (a root module of a matrix)
+    quiet: bool = False  # --quiet: the text format gives only its summary line
 
     def name(self, path: str) -> str:
         """A path as the user should read it: relative to the repository root when inside

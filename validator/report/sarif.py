@@ -134,10 +134,8 @@ def _notification(
     return notification
 
 
-def _invocation(
-    result: RunResult, options: ReportOptions, left_out: int, successful: bool
-) -> dict[str, Any]:
-    invocation: dict[str, Any] = {"executionSuccessful": successful}
+def _invocation(result: RunResult, options: ReportOptions, left_out: int) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": True}
     notifications = [
         _notification("warning", no_inventory_note(options.name(path)), path, options)
         for path in result.blind_inputs
@@ -170,10 +168,10 @@ def _invocation(
 def as_document(
     result: RunResult,
     options: ReportOptions | None = None,
-    successful: bool = True,
     max_results: int = MAX_RESULTS,
 ) -> dict[str, Any]:
-    """The SARIF log; `successful` False for a run that could not evaluate its inputs."""
+    """The SARIF log. A run that could not evaluate (exit 2) writes none: an upload of an
+    empty run would close every open alert."""
     options = options or ReportOptions()
     index = {rule.rule_id: i for i, rule in enumerate(result.rules)}
     findings = sorted(result.findings, key=lambda f: (bool(f.waived), f.severity_rank))
@@ -190,7 +188,7 @@ def as_document(
             }
         },
         "results": [_result(finding, index, options) for finding in kept],
-        "invocations": [_invocation(result, options, len(findings) - len(kept), successful)],
+        "invocations": [_invocation(result, options, len(findings) - len(kept))],
         "columnKind": "unicodeCodePoints",
         "properties": {"verdict": result.verdict}
         | ({"replication": NO_INVENTORY} if result.blind_inputs else {}),
@@ -198,23 +196,6 @@ def as_document(
     if options.base is not None:
         run["originalUriBaseIds"] = {ROOT_ID: {"uri": options.base.as_uri() + "/"}}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-
-
-def failed(message: str, options: ReportOptions | None = None) -> str:
-    """The SARIF log of a run that could not evaluate (exit 2): no results, the reason."""
-    options = options or ReportOptions()
-    run: dict[str, Any] = {
-        "tool": {"driver": {"name": "asr-guard", "informationUri": INFORMATION_URI}},
-        "results": [],
-        "invocations": [
-            {
-                "executionSuccessful": False,
-                "toolExecutionNotifications": [{"level": "error", "message": {"text": message}}],
-            }
-        ],
-    }
-    document = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json_text(json.dumps(document, indent=2)) + "\n"
 
 
 def render(result: RunResult, options: ReportOptions) -> str:

@@ -86,4 +86,4 @@ def render(result: RunResult, options: ReportOptions) -> str:
         + _paint(VERDICTS[verdict], _COLORS[_VERDICT_COLORS[verdict]], color)
         + (f" ({undecided_headline(undecided)})" if verdict == "undecided" else "")
     )
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines[-1:] if options.quiet else lines) + "\n"

@@ -15,6 +15,16 @@ test_a_template_leaving_out_a_protected_data_disk_is_denied if {
 	rules(findings_with([vm([attach("d1")])], replicated)) == []
 }
 
+# A VM created from an image names no OS disk: one protected disk not listed may be it.
+from_image(data_disks) := json.remove(vm(data_disks), ["properties/storageProfile/osDisk"])
+
+test_a_vm_naming_no_os_disk_leaves_one_unlisted_disk_as_its_os_disk if {
+	both := [attach("d1"), object.union(attach("d2"), {"lun": 2})]
+	rules(findings_with([from_image(both)], with_disks)) == []
+	# Two protected disks not listed: at least one data disk is left out (each is named).
+	rules(findings_with([from_image([attach("d1")])], with_disks)) == [["ASR011", "deny"], ["ASR011", "deny"]]
+}
+
 test_a_redeployed_disk_among_the_protected_ones_is_not_a_restore if {
 	# A re-PUT cannot change an existing disk's creationData.
 	imported := disk("d1", "Import")
@@ -23,7 +33,16 @@ test_a_redeployed_disk_among_the_protected_ones_is_not_a_restore if {
 }
 
 test_every_restored_create_option_is_a_restore if {
-	some option in ["Copy", "CopyStart", "Restore", "Import", "ImportSecure", "Upload", "UploadPreparedSecure", "CopyFromSanSnapshot"]
+	some option in [
+		"Copy",
+		"CopyStart",
+		"Restore",
+		"Import",
+		"ImportSecure",
+		"Upload",
+		"UploadPreparedSecure",
+		"CopyFromSanSnapshot",
+	]
 	rules(findings_with([vm([attach("r")]), disk("r", option)], replicated)) == [["ASR002", "deny"]]
 }
 
@@ -61,15 +80,34 @@ test_azure_disk_encryption_on_a_replicated_vm_warns if {
 cache_id := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/cache"
 
 test_a_cache_storage_account_deployed_unusable_warns if {
-	account := {"type": "Microsoft.Storage/storageAccounts", "name": "cache", "id": cache_id, "properties": {"allowSharedKeyAccess": false}}
+	account := {
+		"type": "Microsoft.Storage/storageAccounts",
+		"name": "cache",
+		"id": cache_id,
+		"properties": {"allowSharedKeyAccess": false},
+	}
 	with_cache := object.union(replicated, {"cache_storage_accounts": [cache_id]})
 	rules(findings_with([account], with_cache)) == [["ASR024", "warn"]]
 	rules(findings_with([account], replicated)) == []
-	usable := {"type": "Microsoft.Storage/storageAccounts", "name": "cache", "id": cache_id, "properties": {"allowSharedKeyAccess": true}}
+	usable := {
+		"type": "Microsoft.Storage/storageAccounts",
+		"name": "cache",
+		"id": cache_id,
+		"properties": {"allowSharedKeyAccess": true},
+	}
 	rules(findings_with([usable], with_cache)) == []
 }
 
 test_auto_protection_in_the_inventory_makes_a_new_disk_information if {
 	auto := object.union(replicated, {"auto_protected_vms": [vm_id]})
 	rules(findings_with([vm([attach("e")]), disk("e", "Empty")], auto)) == [["ASR025", "info"]]
+}
+
+test_a_redeployed_os_disk_among_the_protected_ones_is_not_a_restore if {
+	# The VM's own OS disk, already protected, declares createOption Import (a re-PUT).
+	both := [attach("d1"), object.union(attach("d2"), {"lun": 2})]
+	imported_os := disk("os", "Import")
+	rules(findings_with([vm(both), imported_os], with_disks)) == []
+	# Not known to be protected: a restored OS disk put on a replicated VM.
+	"ASR002" in {f.rule_id | some f in findings_with([vm(both), imported_os], replicated)}
 }

@@ -10,13 +10,37 @@
 #   protectedManagedDisks[] in an existing item's details; autoProtectionOfDataDisk),
 #   Microsoft.Storage storageAccounts (allowSharedKeyAccess, networkAcls) and blobServices
 #   (deleteRetentionPolicy), Microsoft.Network networkInterfaces, VM extensions.
+# related_resources:
+#   - ref: https://learn.microsoft.com/rest/api/compute/virtual-machines/create-or-update
+#     description: Virtual Machines - Create Or Update
+#   - ref: https://learn.microsoft.com/rest/api/compute/disks/create-or-update
+#     description: Disks - Create Or Update (creationData)
+#   - ref: https://learn.microsoft.com/rest/api/site-recovery/replication-protected-items/get
+#     description: Replication Protected Items - Get (A2A details)
+#   - ref: https://github.com/Azure/bicep/pull/11457
+#     description: Bicep, type property names are case-insensitive in ARM (Azure/bicep#11457)
 package asr_guard.azure
 
+# METADATA
+# title: VM type
+# description: >-
+#   The lower-case ARM type of virtual machines.
 vm_type := "microsoft.compute/virtualmachines"
 
+# METADATA
+# title: Disk type
+# description: >-
+#   The lower-case ARM type of managed disks.
 disk_type := "microsoft.compute/disks"
 
-replicated_item_type := "microsoft.recoveryservices/vaults/replicationfabrics/replicationprotectioncontainers/replicationprotecteditems"
+# METADATA
+# title: Replicated item type
+# description: >-
+#   The lower-case ARM type of Site Recovery replicated (protected) items.
+replicated_item_type := concat("/", [
+	"microsoft.recoveryservices/vaults/replicationfabrics",
+	"replicationprotectioncontainers/replicationprotecteditems",
+])
 
 _account_type := "microsoft.storage/storageaccounts"
 
@@ -28,7 +52,10 @@ _extension_type := "microsoft.compute/virtualmachines/extensions"
 
 _deployment_type := "microsoft.resources/deployments"
 
-# The view's resource type of an ARM resource type (lower case).
+# METADATA
+# title: View type
+# description: >-
+#   The view's resource type of an ARM resource type (lower case).
 view_type := {
 	vm_type: "vm",
 	disk_type: "disk",
@@ -39,14 +66,20 @@ view_type := {
 	_extension_type: "extension",
 }
 
-# The resource type of a resource id, lower-cased: ".../providers/NS/t1/n1/t2/n2" -> "ns/t1/t2".
+# METADATA
+# title: Type of id
+# description: >-
+#   The resource type of a resource id, lower-cased: ".../providers/NS/t1/n1/t2/n2" -> "ns/t1/t2".
 type_of_id(id) := type if {
 	is_string(id)
 	contains(lower(id), "/providers/")
 	parts := split(lower(id), "/providers/")
 	segments := split(parts[count(parts) - 1], "/")
 	count(segments) >= 3
-	type := concat("/", array.concat([segments[0]], [segments[i] | some i in numbers.range(1, count(segments) - 1); i % 2 == 1]))
+	type := concat("/", array.concat([segments[0]], [segments[i] |
+		some i in numbers.range(1, count(segments) - 1)
+		i % 2 == 1
+	]))
 }
 
 # The resource group of a resource id, lower-cased.
@@ -65,36 +98,56 @@ _parent_id(id) := concat("/", array.slice(parts, 0, count(parts) - 2)) if {
 	count(parts) > 2
 } else := null
 
-# A resolved id, canonical; null for a value that is not a string or was left unresolved
-# (`asr-guard resolve` writes "<unresolved: reason>").
+# METADATA
+# title: Id
+# description: >-
+#   A resolved id, canonical; null for a value that is not a string or was left unresolved
+#   (`asr-guard resolve` writes "<unresolved: reason>").
 id(x) := data.asr_guard.lib.canonical_id(x) if {
 	is_string(x)
 	not startswith(x, "<unresolved")
 } else := null
 
-# Why a value was left unresolved: the reason inside "<unresolved: reason>".
+# METADATA
+# title: Reason
+# description: >-
+#   Why a value was left unresolved: the reason inside "<unresolved: reason>".
 reason(x) := trim_suffix(trim_prefix(x, "<unresolved: "), ">") if unresolved(x) else := x
 
+# METADATA
+# title: Unresolved
+# description: >-
+#   The value is one asr-guard resolve left unresolved ("<unresolved: reason>").
 unresolved(x) if {
 	is_string(x)
 	startswith(x, "<unresolved")
 }
 
-# A link to the resource with this id: {"ids", "keys", "unresolved"}; keys where the input
-# has that resource (keys: the set of ids the input has).
+# METADATA
+# title: Link
+# description: >-
+#   A link to the resource with this id: {"ids", "keys", "unresolved"}; keys where the input
+#   has that resource (keys: the set of ids the input has).
 link(x, keys) := value if {
 	i := id(x)
 	i != null
 	value := {"ids": [i], "keys": [k | k := i; k in keys], "unresolved": []}
-} else := {"ids": [], "keys": [], "unresolved": [concat("", ["an id not known before deployment (", reason(x), ")"])]} if {
+} else := {
+	"ids": [],
+	"keys": [],
+	"unresolved": [concat("", ["an id not known before deployment (", reason(x), ")"])],
+} if {
 	unresolved(x)
 } else := null
 
-# The value at path (a key or an array of keys) of an ARM payload; null where there is none.
-# Property names are compared without regard to case, as Azure Resource Manager binds them
-# ("DataDisks" is dataDisks); an object with two keys that differ only in case has no value
-# there (which one Azure reads is not known). The exact spelling is tried first: it is the
-# usual case, and costs one lookup.
+# METADATA
+# title: Get
+# description: >-
+#   The value at path (a key or an array of keys) of an ARM payload; null where there is none.
+#   Property names are compared without regard to case, as Azure Resource Manager binds them
+#   ("DataDisks" is dataDisks); an object with two keys that differ only in case has no value
+#   there (which one Azure reads is not known). The exact spelling is tried first: it is the
+#   usual case, and costs one lookup.
 get(x, path) := value if {
 	is_object(x)
 	value := object.get(x, path, null)
@@ -152,169 +205,3 @@ _array_at(x, path) := value if {
 _bool_or_null(x) := x if is_boolean(x) else := null
 
 _string_or_null(x) := x if is_string(x) else := null
-
-# --- VMs -----------------------------------------------------------------------------------
-
-_vm(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"name": _string_or_null(get(payload, "name")),
-	"resource_group": _resource_group_of(resource_id),
-	"os_disk": link(get(_properties(payload), ["storageProfile", "osDisk", "managedDisk", "id"]), keys),
-	"nics": nics,
-	"encryption_at_host": _bool_or_null(get(_properties(payload), ["securityProfile", "encryptionAtHost"])),
-	"disk_controller": _string_or_null(get(_properties(payload), ["storageProfile", "diskControllerType"])),
-	"os_write_accelerator": _bool_or_null(get(_properties(payload), ["storageProfile", "osDisk", "writeAcceleratorEnabled"])),
-	"data_disk_count": _count_or_null(get(_properties(payload), ["storageProfile", "dataDisks"])),
-} if {
-	is_object(payload)
-	nics := sort({i | some n in _array_at(_properties(payload), ["networkProfile", "networkInterfaces"]); i := id(get(n, "id")); i != null})
-} else := null
-
-# Data disk entries of a VM payload, as attachments: {"lun", "disk", "create_option",
-# "source_id", "write_accelerator", "vm"}.
-data_disks(payload, vm_link, keys) := [attachment |
-	some entry in _array_at(_properties(payload), ["storageProfile", "dataDisks"])
-	is_object(entry)
-	attachment := {
-		"vm": vm_link,
-		"lun": get(entry, "lun"),
-		"disk": _entry_disk(entry, keys),
-		"create_option": _string_or_null(get(entry, "createOption")),
-		"source_id": id(get(entry, ["sourceResource", "id"])),
-		"write_accelerator": _bool_or_null(get(entry, "writeAcceleratorEnabled")),
-	}
-]
-
-_entry_disk(entry, keys) := link(get(entry, ["managedDisk", "id"]), keys) if {
-	get(entry, ["managedDisk", "id"]) != null
-} else := {"ids": [], "keys": [], "unresolved": []}
-
-# --- disks -----------------------------------------------------------------------------------
-
-_disk(payload, resource_id) := {
-	"id": id(resource_id),
-	"name": _string_or_null(get(payload, "name")),
-	"resource_group": _resource_group_of(resource_id),
-	"create_option": _string_or_null(get(_properties(payload), ["creationData", "createOption"])),
-	"source_id": id(get(_properties(payload), ["creationData", "sourceResourceId"])),
-	"size_gb": _number_or_null(get(_properties(payload), "diskSizeGB")),
-	"sku": _string_or_null(get(payload, ["sku", "name"])),
-	"max_shares": _number_or_null(get(_properties(payload), "maxShares")),
-	"encryption": {
-		"disk_encryption_set_id": id(get(_properties(payload), ["encryption", "diskEncryptionSetId"])),
-		"settings": get(_properties(payload), "encryptionSettingsCollection"),
-	},
-} if is_object(payload) else := null
-
-_number_or_null(x) := x if is_number(x) else := null
-
-_count_or_null(x) := count(x) if is_array(x) else := null
-
-# --- replicated items ------------------------------------------------------------------------
-
-# The protected disks of an item: vmManagedDisks in the enable input (a template, a
-# what-if `after` of a create), protectedManagedDisks in an existing item's details (a GET,
-# a what-if `before`).
-item(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"name": _string_or_null(get(payload, "name")),
-	"vm": link(get(details, "fabricObjectId"), keys),
-	"disks": disks,
-	"auto_protect": _auto_protect(get(details, "autoProtectionOfDataDisk")),
-	"policy_id": id(get(_properties(payload), "policyId")),
-	"target_resource_group": id(_first_string([
-		get(details, "recoveryAzureResourceGroupId"),
-		get(details, "recoveryResourceGroupId"),
-	])),
-} if {
-	is_object(payload)
-	details := _object_or_empty(get(_properties(payload), "providerSpecificDetails"))
-	disks := [{"disk": link(get(d, "diskId"), keys), "cache": link(get(d, "primaryStagingAzureStorageAccountId"), keys)} |
-		some field in ["vmManagedDisks", "protectedManagedDisks"]
-		some d in _array_at(details, [field])
-		is_object(d)
-	]
-} else := null
-
-_auto_protect(x) := lower(x) == "enabled" if is_string(x) else := null
-
-_first_string(xs) := value if {
-	strings := [x | some x in xs; is_string(x)]
-	count(strings) > 0
-	value := strings[0]
-} else := null
-
-# --- storage accounts, NICs, extensions ------------------------------------------------------
-
-_account(payload, resource_id) := {
-	"id": id(resource_id),
-	"name": _string_or_null(get(payload, "name")),
-	"resource_group": _resource_group_of(resource_id),
-	"shared_key": _bool_or_null(get(_properties(payload), "allowSharedKeyAccess")),
-	"default_action": _string_or_null(get(_properties(payload), ["networkAcls", "defaultAction"])),
-	"azure_services_bypass": _bypass(get(_properties(payload), ["networkAcls", "bypass"])),
-	"blob_soft_delete": null,
-} if is_object(payload) else := null
-
-# A blobServices child: its soft delete setting, on the account it belongs to.
-_blob_services(payload, resource_id) := {
-	"id": id(_parent_id(resource_id)),
-	"name": null,
-	"resource_group": _resource_group_of(resource_id),
-	"shared_key": null,
-	"default_action": null,
-	"azure_services_bypass": null,
-	"blob_soft_delete": _bool_or_null(get(_properties(payload), ["deleteRetentionPolicy", "enabled"])),
-} if is_object(payload) else := null
-
-_bypass(x) := contains(lower(x), "azureservices") if is_string(x) else := null
-
-_nic(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"name": _string_or_null(get(payload, "name")),
-	"resource_group": _resource_group_of(resource_id),
-	"vm": link(get(_properties(payload), ["virtualMachine", "id"]), keys),
-} if is_object(payload) else := null
-
-_extension(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"vm": link(_parent_id(resource_id), keys),
-	"publisher": _string_or_null(get(_properties(payload), "publisher")),
-	"extension_type": _string_or_null(get(_properties(payload), "type")),
-	"settings": get(_properties(payload), "settings"),
-} if is_object(payload) else := null
-
-# The attributes of a payload of an ARM type, as the view has them.
-attributes(type, payload, resource_id, keys) := _vm(payload, resource_id, keys) if type == vm_type
-
-attributes(type, payload, resource_id, _) := _disk(payload, resource_id) if type == disk_type
-
-attributes(type, payload, resource_id, keys) := item(payload, resource_id, keys) if type == replicated_item_type
-
-attributes(type, payload, resource_id, _) := _account(payload, resource_id) if type == _account_type
-
-attributes(type, payload, resource_id, _) := _blob_services(payload, resource_id) if type == _blob_services_type
-
-attributes(type, payload, resource_id, keys) := _nic(payload, resource_id, keys) if type == _nic_type
-
-attributes(type, payload, resource_id, keys) := _extension(payload, resource_id, keys) if type == _extension_type
-
-# Attachments a VM change makes or ends: data disks in `after` and not in `before` are
-# attached, those in `before` and not in `after` detached (matched by managed disk id, or by
-# LUN for an entry with no id).
-attachment_changes(before, after) := array.concat(
-	[["create", d] | some d in after; not _among(d, before)],
-	[["delete", d] | some d in before; not _among(d, after)],
-)
-
-_among(d, others) if {
-	count(d.disk.ids) > 0
-	some o in others
-	o.disk.ids == d.disk.ids
-}
-
-_among(d, others) if {
-	count(d.disk.ids) == 0
-	some o in others
-	o.lun == d.lun
-}

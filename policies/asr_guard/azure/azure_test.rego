@@ -22,7 +22,11 @@ vm := {
 }
 
 test_type_of_a_nested_resource_id if {
-	data.asr_guard.azure.type_of_id("/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/i") == data.asr_guard.azure.replicated_item_type
+	item_id := concat("", [
+		"/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v",
+		"/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/i",
+	])
+	data.asr_guard.azure.type_of_id(item_id) == data.asr_guard.azure.replicated_item_type
 	data.asr_guard.azure.type_of_id(vm_id) == data.asr_guard.azure.vm_type
 	not data.asr_guard.azure.type_of_id("/subscriptions/s")
 }
@@ -40,20 +44,36 @@ test_vm_payload_in_view_attributes if {
 
 test_data_disks_of_a_vm_payload if {
 	link := {"ids": [lower(vm_id)], "keys": [], "unresolved": []}
-	[[d.lun, d.disk.ids, d.create_option, d.source_id] | some d in data.asr_guard.azure.data_disks(vm, link, set())] == [
+	[[
+		d.lun,
+		d.disk.ids,
+		d.create_option,
+		d.source_id,
+	] | some d in data.asr_guard.azure.data_disks(vm, link, set())] == [
 		[0, ["/disks/d0"], "Attach", null],
 		[1, [], "Copy", "/snapshots/s"],
 	]
-	data.asr_guard.azure.data_disks({"properties": {"storageProfile": {"dataDisks": "<unresolved: x>"}}}, link, set()) == []
+	data.asr_guard.azure.data_disks(
+		{"properties": {"storageProfile": {"dataDisks": "<unresolved: x>"}}},
+		link,
+		set(),
+	) == []
 }
 
 test_unresolved_ids_are_links_to_nothing_known if {
-	data.asr_guard.azure.link("<unresolved: parameter 'x' has no value>", set()) == {"ids": [], "keys": [], "unresolved": ["an id not known before deployment (parameter 'x' has no value)"]}
+	data.asr_guard.azure.link("<unresolved: parameter 'x' has no value>", set()) == {
+		"ids": [],
+		"keys": [],
+		"unresolved": ["an id not known before deployment (parameter 'x' has no value)"],
+	}
 	data.asr_guard.azure.link(null, set()) == null
 }
 
 test_item_protected_disks_in_either_shape if {
-	enable := {"properties": {"providerSpecificDetails": {"fabricObjectId": vm_id, "vmManagedDisks": [{"diskId": "/Disks/D0"}]}}}
+	enable := {"properties": {"providerSpecificDetails": {
+		"fabricObjectId": vm_id,
+		"vmManagedDisks": [{"diskId": "/Disks/D0"}],
+	}}}
 	existing := {"properties": {"providerSpecificDetails": {
 		"fabricObjectId": vm_id,
 		"protectedManagedDisks": [{"diskId": "/Disks/D1", "primaryStagingAzureStorageAccountId": "/Accounts/Cache"}],
@@ -69,14 +89,27 @@ test_item_protected_disks_in_either_shape if {
 }
 
 test_disk_payload if {
-	d := data.asr_guard.azure._disk({"sku": {"name": "PremiumV2_LRS"}, "properties": {"creationData": {"createOption": "Restore", "sourceResourceId": "/RP"}, "diskSizeGB": 512, "maxShares": 2}}, "/x/disks/d")
+	d := data.asr_guard.azure._disk({"sku": {"name": "PremiumV2_LRS"}, "properties": {
+		"creationData": {"createOption": "Restore", "sourceResourceId": "/RP"},
+		"diskSizeGB": 512,
+		"maxShares": 2,
+	}}, "/x/disks/d")
 	[d.create_option, d.source_id, d.size_gb, d.sku, d.max_shares] == ["Restore", "/rp", 512, "PremiumV2_LRS", 2]
 }
 
 test_storage_account_and_blob_services if {
-	a := data.asr_guard.azure._account({"properties": {"allowSharedKeyAccess": false, "networkAcls": {"defaultAction": "Deny", "bypass": "Logging, AzureServices"}}}, "/x/storageAccounts/a")
+	a := data.asr_guard.azure._account(
+		{"properties": {
+			"allowSharedKeyAccess": false,
+			"networkAcls": {"defaultAction": "Deny", "bypass": "Logging, AzureServices"},
+		}},
+		"/x/storageAccounts/a",
+	)
 	[a.shared_key, a.default_action, a.azure_services_bypass] == [false, "Deny", true]
-	b := data.asr_guard.azure._blob_services({"properties": {"deleteRetentionPolicy": {"enabled": true}}}, "/x/storageAccounts/a/blobServices/default")
+	b := data.asr_guard.azure._blob_services(
+		{"properties": {"deleteRetentionPolicy": {"enabled": true}}},
+		"/x/storageAccounts/a/blobServices/default",
+	)
 	[b.id, b.blob_soft_delete] == ["/x/storageaccounts/a", true]
 }
 

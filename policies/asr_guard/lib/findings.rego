@@ -18,14 +18,17 @@ _finding(scenario, resource, detail) := {
 	row := matrix.scenarios[scenario]
 }
 
-# Turns classified events into findings.
+# METADATA
+# title: Resolve
+# description: >-
+#   Turns classified events into findings.
 #   events: set of {"scenario", "resource", "vm_id", "detail", "pointer"}
-#     (pointer: where the input says it, as a JSON pointer; "" when unknown)
+#   (pointer: where the input says it, as a JSON pointer; "" when unknown)
 #   removed: ids of VMs whose replication this input removes
 #   reenabled: ids of VMs whose replication this input removes and adds again
-# A VM whose replication is being removed is not broken silently: the event
-# is either covered by the documented workaround (re-enabled: info) or by the
-# replication_disabled warning that the input package raises.
+#   A VM whose replication is being removed is not broken silently: the event
+#   is either covered by the documented workaround (re-enabled: info) or by the
+#   replication_disabled warning that the input package raises.
 resolve(events, removed, reenabled) := {f |
 	some event in events
 	resolved := _resolved_finding(event, removed, reenabled)
@@ -44,5 +47,10 @@ _resolved_finding(event, removed, _) := _finding(event.scenario, event.resource,
 _resolved_finding(event, _, reenabled) := _finding("protection_reenabled", event.resource, detail) if {
 	event.vm_id in reenabled
 	matrix.scenarios[event.scenario].resolved_by_reenable
-	detail := concat("", [event.detail, " (", matrix.scenarios[event.scenario].rule_id, " would apply, but replication is disabled and enabled again in the same change)"])
+	detail := concat("", [
+		event.detail,
+		" (",
+		matrix.scenarios[event.scenario].rule_id,
+		" would apply, but replication is disabled and enabled again in the same change)",
+	])
 }

@@ -37,7 +37,10 @@ test_event_not_resolved_by_reenable_is_kept if {
 }
 
 test_inventory_ids_are_lower_cased if {
-	ids := data.asr_guard.lib.inventory_vm_ids with data.asr_guard.inventory as {"replicated_vms": ["/Subscriptions/S1/VM", 3]}
+	ids := data.asr_guard.lib.inventory_vm_ids with data.asr_guard.inventory as {"replicated_vms": [
+		"/Subscriptions/S1/VM",
+		3,
+	]}
 	ids == {"/subscriptions/s1/vm"}
 }
 
@@ -74,7 +77,12 @@ waiver(id, rule, match, expires) := {
 deny_finding := {"rule_id": "ASR004", "resource": "Module.Web.azurerm_vm.app", "severity": "deny"}
 
 test_active_waiver_marks_the_finding if {
-	findings := data.asr_guard.lib.apply_waivers({deny_finding}) with data.asr_guard.waivers as waivers([waiver("w1", "ASR004", "^module\\.web\\..*$", "2026-11-24")])
+	findings := data.asr_guard.lib.apply_waivers({deny_finding}) with data.asr_guard.waivers as waivers([waiver(
+		"w1",
+		"ASR004",
+		"^module\\.web\\..*$",
+		"2026-11-24",
+	)])
 	[f.waived.waiver | some f in findings] == ["w1"]
 }
 

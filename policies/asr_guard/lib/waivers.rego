@@ -19,7 +19,10 @@ _covering(f) := sort([w.id |
 
 _waiver_by_id[w.id] := w if some w in _waiver_entries
 
-# Findings with "waived" set where an active waiver covers them (the first by id).
+# METADATA
+# title: Apply waivers
+# description: >-
+#   Findings with "waived" set where an active waiver covers them (the first by id).
 apply_waivers(findings) := {_annotated(f) | some f in findings}
 
 _annotated(f) := object.union(f, {"waived": waived}) if {
@@ -31,5 +34,8 @@ _annotated(f) := object.union(f, {"waived": waived}) if {
 
 _annotated(f) := f if count(_covering(f)) == 0
 
-# Waivers past their expiry day: they no longer apply.
+# METADATA
+# title: Expired waivers
+# description: >-
+#   Waivers past their expiry day: they no longer apply.
 expired_waivers := sort([w.id | some w in _waiver_entries; not _active_waiver(w)])

@@ -4,6 +4,11 @@
 #   The documented entrypoint: data.asr_guard.main.report. It only collects the
 #   findings of the input-kind packages; it classifies nothing itself.
 #   deny / warn / info are conftest-style views of the same findings.
+# related_resources:
+#   - ref: https://www.openpolicyagent.org/docs/policy-language
+#     description: OPA policy language
+#   - ref: https://www.conftest.dev/
+#     description: conftest, deny and warn rules
 package asr_guard.main
 
 # Other packages are referred to by full path, not through imports: the embedded
@@ -18,6 +23,11 @@ _kinds contains "arm-whatif" if data.asr_guard.whatif.is_whatif
 
 _kinds contains "arm-template" if data.asr_guard.arm.is_template
 
+# METADATA
+# title: Kind
+# description: >-
+#   The kind of the input ("terraform-plan", "arm-whatif", "arm-template", "backup-restore-request"), or "unknown".
+# scope: document
 kind := k if {
 	count(_kinds) == 1
 	some k in _kinds
@@ -25,8 +35,11 @@ kind := k if {
 
 kind := "unknown" if count(_kinds) != 1
 
-# Change kinds are read through the change view, by one set of scenario rules; restore
-# requests are operations, not resource changes, and have rules of their own.
+# METADATA
+# title: Change kinds
+# description: >-
+#   The input kinds read through the change view, by one set of scenario rules; restore
+#   requests are operations, not resource changes, and have rules of their own.
 change_kinds := {"terraform-plan", "arm-whatif", "arm-template"}
 
 _kind_findings := data.asr_guard.rules.findings if kind in change_kinds
@@ -35,10 +48,18 @@ _kind_findings := data.asr_guard.restore.findings if kind == "backup-restore-req
 
 _kind_findings := set() if kind == "unknown"
 
-# Every finding, waived ones marked "waived" (they are reported, not dropped), each denial
-# with its remediation (rules/remediation.rego).
+# METADATA
+# title: Findings
+# description: >-
+#   Every finding, waived ones marked "waived" (they are reported, not dropped), each denial
+#   with its remediation (rules/remediation.rego).
 findings := data.asr_guard.remediation.attach(data.asr_guard.lib.apply_waivers(_kind_findings))
 
+# METADATA
+# title: Report
+# description: >-
+#   The documented entrypoint: the policy version, the input kind, every finding (waived ones marked),
+#   the waivers applied and expired, and where replication is known from.
 report := {
 	"policy_version": data.asr_guard.matrix.policy_version,
 	"kind": kind,
@@ -59,18 +80,30 @@ _input_names_replication := count(data.asr_guard.view.input_vm_ids) > 0 if {
 	kind in change_kinds
 } else := false
 
+# METADATA
+# title: Deny
+# description: >-
+#   conftest-style messages of the findings that deny and are not waived.
 deny contains f.message if {
 	some f in findings
 	f.severity == "deny"
 	not f.waived
 }
 
+# METADATA
+# title: Warn
+# description: >-
+#   conftest-style messages of the findings that warn and are not waived.
 warn contains f.message if {
 	some f in findings
 	f.severity == "warn"
 	not f.waived
 }
 
+# METADATA
+# title: Info
+# description: >-
+#   conftest-style messages of the informational findings.
 info contains f.message if {
 	some f in findings
 	f.severity == "info"

@@ -45,6 +45,12 @@ _protected(link) if {
 	side.id in data.asr_guard.view.enabled_disk_ids
 }
 
+# Whether the disk an attachment puts on a VM is protected: by the disk itself, or by a
+# replicated item whose managed_disk block references the attachment (its managed_disk_id).
+_attachment_protected(a) if _protected(a.after.disk)
+
+_attachment_protected(a) if a.key in data.asr_guard.view.protected_disk_keys
+
 # Whether a disk link points at a disk protected before the change.
 _protected_now(link) if {
 	some id in link.ids
@@ -52,7 +58,12 @@ _protected_now(link) if {
 }
 
 # Where the disk comes from, as a message says it: " (created with createOption Copy from /x)".
-_origin(attachment) := concat("", [" (created with createOption ", concat(", ", sort(_restored_options(attachment))), _source(attachment), ")"])
+_origin(attachment) := concat("", [
+	" (created with createOption ",
+	concat(", ", sort(_restored_options(attachment))),
+	_source(attachment),
+	")",
+])
 
 _source(attachment) := concat("", [" from ", sources[0]]) if {
 	sources := sort({s |
@@ -153,9 +164,22 @@ _omitted_disks(vm, m) := disks if {
 		count(a.after.disk.ids) == 0
 	]
 	count(unknown) == 0
-	os_disks := {id | some id in data.asr_guard.lib.get(data.asr_guard.lib.get(vm.after, "os_disk", {}), "ids", [])}
+	os_disks := _os_disk_ids(vm.after)
 	disks := (data.asr_guard.lib.inventory_vm_disks(m) - present) - os_disks
+	_some_data_disk_omitted(disks, os_disks)
 } else := set()
+
+_os_disk_ids(after) := {id | some id in after.os_disk.ids} if is_object(after.os_disk) else := set()
+
+# The inventory lists a VM's protected disks, its OS disk among them. A VM that does not name
+# its OS disk (created from an image) leaves one of the disks not listed as possibly the OS
+# disk: only two or more of them say a protected data disk is left out.
+_some_data_disk_omitted(disks, os_disks) if count(os_disks) > 0
+
+_some_data_disk_omitted(disks, os_disks) if {
+	count(os_disks) == 0
+	count(disks) > 1
+}
 
 _destroyed_text(disk) := "replaced" if disk.action == "replace" else := "deleted"
 

@@ -35,7 +35,14 @@ _is_ade(values) if {
 	lower(values.extension_type) in {"azurediskencryption", "azurediskencryptionforlinux"}
 }
 
-_ade_keys := ["KeyVaultURL", "KeyVaultResourceId", "KeyEncryptionKeyURL", "KekVaultResourceId", "EncryptionOperation", "VolumeType"]
+_ade_keys := [
+	"KeyVaultURL",
+	"KeyVaultResourceId",
+	"KeyEncryptionKeyURL",
+	"KekVaultResourceId",
+	"EncryptionOperation",
+	"VolumeType",
+]
 
 _ade_changes(ext) if ext.action in {"create", "replace", "deploy"}
 
@@ -74,7 +81,13 @@ _cache_account_problems(account) := {reason |
 		["deleted", "it is deleted"],
 		["replaced", "it is replaced"],
 		["moved", "it moves to another resource group"],
-		["shared_key_off", "shared key access is turned off (Site Recovery writes to it with the shared key unless the vault's managed identity has been given access first)"],
+		[
+			"shared_key_off",
+			concat("", [
+				"shared key access is turned off (Site Recovery writes to it with the shared key",
+				" unless the vault's managed identity has been given access first)",
+			]),
+		],
 		["firewall", "its firewall denies access by default without allowing trusted Microsoft services"],
 		["soft_delete", "blob soft delete is turned on"],
 	]

@@ -4,6 +4,13 @@
 #   Each support-matrix scenario, written once over the Azure change view
 #   (data.asr_guard.view), whichever input kind it came from. events.rego raises the
 #   events; lib.resolve turns them into findings with the matrix's wording.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/site-recovery/site-recovery-backup-interoperability
+#     description: Site Recovery and Backup interoperability
+#   - ref: https://learn.microsoft.com/azure/site-recovery/azure-to-azure-support-matrix
+#     description: Azure-to-Azure disaster recovery support matrix
+#   - ref: https://learn.microsoft.com/azure/site-recovery/azure-to-azure-enable-replication-added-disk
+#     description: Enable replication for an added disk
 package asr_guard.rules
 
 _resources := data.asr_guard.view.changes
@@ -123,6 +130,10 @@ _disk_label(link, lun) := label if {
 } else := "a disk known only after apply"
 
 # The action as a message says it, with Terraform's reason where it gives one.
-_action_text(e) := concat("", [concat(", ", e.actions), ", ", e.reason]) if is_string(e.reason) else := concat(", ", e.actions)
+_action_text(e) := concat("", [
+	concat(", ", e.actions),
+	", ",
+	e.reason,
+]) if is_string(e.reason) else := concat(", ", e.actions)
 
 _reason_text(e) := concat("", [", ", e.reason]) if is_string(e.reason) else := ""

@@ -1,0 +1,78 @@
+"""Configured once: a config file found upward, ASR_GUARD_* variables, --soft-fail, --quiet."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import INVENTORY, MODULE_PLAN
+from validator.cli import main
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A repository with its inventory in dr/ and a plan in infra/, run from infra/."""
+    (tmp_path / "dr").mkdir()
+    shutil.copy(INVENTORY / "replicated-vms.yaml", tmp_path / "dr" / "vms.yaml")
+    (tmp_path / "infra").mkdir()
+    shutil.copy(MODULE_PLAN, tmp_path / "infra" / "plan.json")
+    monkeypatch.chdir(tmp_path / "infra")
+    for variable in ("ASR_GUARD_INVENTORY", "ASR_GUARD_FAIL_ON", "ASR_GUARD_SOFT_FAIL"):
+        monkeypatch.delenv(variable, raising=False)
+    return tmp_path
+
+
+def test_a_yaml_config_above_the_working_directory_names_the_inventory(project: Path) -> None:
+    assert main(["check", "plan.json", "--require-inventory"]) == 2  # no inventory: refused
+    (project / ".asr-guard.yaml").write_text("inventory: [dr/vms.yaml]\nrequire-inventory: true\n")
+    assert main(["check", "plan.json"]) == 1  # its files are relative to the config file
+
+
+def test_pyproject_table(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[tool.asr-guard]\ninventory = ["dr/vms.yaml"]\n')
+    assert main(["check", "plan.json"]) == 1
+
+
+def test_the_environment_overrides_the_file_and_the_command_line_both(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".asr-guard.yaml").write_text("inventory: [dr/vms.yaml]\nsoft-fail: true\n")
+    assert main(["check", "plan.json"]) == 0  # soft fail: the denial is reported, exit 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("FAILED")
+    monkeypatch.setenv("ASR_GUARD_SOFT_FAIL", "false")
+    assert main(["check", "plan.json"]) == 1
+    capsys.readouterr()
+    monkeypatch.setenv("ASR_GUARD_INVENTORY", str(project / "dr" / "vms.yaml"))
+    assert main(["check", "plan.json", "--soft-fail", "--quiet"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1  # --quiet: the summary line
+
+
+def test_soft_fail_never_hides_exit_2(project: Path) -> None:
+    (project / "bad.json").write_text("{")
+    assert main(["check", "../bad.json", "--soft-fail"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("inventry: [x]\n", "unknown option 'inventry'"),
+        ("fail-on: sometimes\n", "--fail-on: 'sometimes' is not one of deny, warn"),
+        ("inventory: 3\n", "--inventory: a list of strings"),
+        ("- a\n", "not a mapping"),
+    ],
+)
+def test_a_bad_config_is_exit_2_naming_the_file(
+    project: Path, text: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".asr-guard.yaml").write_text(text)
+    assert main(["check", "plan.json"]) == 2
+    error = capsys.readouterr().err
+    assert str(project / ".asr-guard.yaml") in error and message in error
+
+
+def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    assert "asr-guard check plan.json --inventory dr/replicated-vms.yaml" in capsys.readouterr().out
