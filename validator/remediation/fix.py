@@ -255,7 +255,11 @@ def _scripts(finding: Finding, out: Path, base: str) -> list[str]:
             f"# asr-guard remediation {remediation['id']}",
             "set -euo pipefail",
         ]
-        pwsh = [f"# asr-guard remediation {remediation['id']}", "$ErrorActionPreference = 'Stop'"]
+        pwsh = [
+            "#Requires -Version 7.0",  # '>' writes UTF-8 (Windows PowerShell 5.1: UTF-16)
+            f"# asr-guard remediation {remediation['id']}",
+            "$ErrorActionPreference = 'Stop'",
+        ]
         for step in remediation["steps"]:
             bash.append(f"# {step['kind']}: {step['text']}")
             pwsh.append(f"# {step['kind']}: {step['text']}")
@@ -267,15 +271,10 @@ def _scripts(finding: Finding, out: Path, base: str) -> list[str]:
                     "if ($LASTEXITCODE -ne 0) { throw 'failed: " + argv[0] + " " + argv[1] + "' }"
                 )
             if step["op"] == "expect_remediation":
-                check = [
-                    "asr-guard",
-                    "check",
-                    "plan.json",
-                    "--expect-remediation",
-                    "remediation.json",
-                ]
-                bash.append(quoting.bash(check))
-                pwsh.append("& " + " ".join(quoting.pwsh(a) for a in check))
+                # Run from the Terraform directory: remediation.json is beside the script.
+                check = "asr-guard check plan.json --expect-remediation"
+                bash.append(f'{check} "$(dirname "$0")/remediation.json"')
+                pwsh.append(f'& {check} "$PSScriptRoot/remediation.json"')
                 pwsh.append("if ($LASTEXITCODE -ne 0) { throw 'the plan does not show the fix' }")
         if not commands:
             return []

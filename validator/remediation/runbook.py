@@ -33,7 +33,10 @@ _VM_DISKS_QUERY = (
     "data: storageProfile.dataDisks[].{lun: lun, id: managedDisk.id}}"
 )
 _API = "2022-10-01"  # Site Recovery REST api-version the PowerShell runbook reads the item with
-PS_MODULES = "Az.Accounts, Az.Compute, Az.ResourceGraph, Az.RecoveryServices (help pinned: 7.x)"
+PS_MODULES = (
+    "Az.Accounts, Az.Compute, Az.ResourceGraph, Az.RecoveryServices (parameters as in its help "
+    "at Azure/azure-powershell 63bec00c and 39b2a8f1)"
+)
 
 RUNBOOK_OPS = {
     "find_item",
