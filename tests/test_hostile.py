@@ -260,7 +260,12 @@ def test_a_read_stops_at_the_limit_whatever_the_size_said(
     monkeypatch.setattr(os, "fstat", lambda fd: SmallStat(real_fstat(fd)))
     reads: list[int] = []
     real_read = os.read
-    monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+
+    def counted_read(fd: int, n: int) -> bytes:
+        reads.append(n)
+        return real_read(fd, n)
+
+    monkeypatch.setattr(os, "read", counted_read)
     with pytest.raises(InputError, match="input is over the limit of 1000 bytes"):
         loading.read_bytes(str(path), 1000)
     assert sum(reads) <= 1001
