@@ -141,7 +141,7 @@ _events contains ev if {
 	_replication_in_play
 	some u in data.asr_guard.view.undecided
 	detail := concat("", [u.label, ": ", u.reason])
-	ev := {"scenario": "undecided", "resource": u.label, "vm_id": "", "detail": detail, "pointer": u.pointer}
+	ev := _event("undecided", {"resource": u.label, "pointer": u.pointer}, "", detail)
 }
 
 # A disk put on a replicated VM that cannot be followed to its resource: it may be restored.

@@ -58,10 +58,9 @@ _disk_ids(values_list, attr) := data.asr_guard.lib.canonical_ids({lower(id) |
 # description: >-
 #   Disks the configuration of a replicated item links to (their ids may be known only after apply).
 protected_disk_keys := {key |
-	some rc in _item_changes
-	is_object(rc.change.after)
-	some i, _ in object.get(_expression(rc, []), "managed_disk", [])
-	some key in _direct_targets(rc, _refs(_expression(rc, ["managed_disk", i, "disk_id"])))
+	some [rc, blocks] in _item_disk_blocks
+	some block in blocks
+	some key in _direct_targets(rc, _refs(object.get(block, "disk_id", {})))
 }
 
 # METADATA
@@ -69,8 +68,18 @@ protected_disk_keys := {key |
 # description: >-
 #   Keys of view entries for cache storage accounts that replicated items link to by reference.
 cache_account_keys := {key |
+	some [rc, blocks] in _item_disk_blocks
+	some block in blocks
+	some key in _direct_targets(rc, _refs(object.get(block, "staging_storage_account_id", {})))
+}
+
+# [change, its configuration's managed_disk blocks] of each replicated item the plan keeps or
+# creates, read once for both rules above.
+_item_disk_blocks := [[rc, blocks] |
+	count(_config_block) > 0
 	some rc in _item_changes
 	is_object(rc.change.after)
-	some i, _ in object.get(_expression(rc, []), "managed_disk", [])
-	some key in _direct_targets(rc, _refs(_expression(rc, ["managed_disk", i, "staging_storage_account_id"])))
-}
+	expression := _expression(rc, [])
+	blocks := [block | some block in object.get(expression, "managed_disk", []); is_object(block)]
+	count(blocks) > 0
+]

@@ -72,49 +72,37 @@ _instances_of(base) := instances if {
 # their nested blocks): a plan may have thousands of resources, and only these are looked up.
 # (Hot: one pass over each type's changes. Values are read by reference, not through helper
 # functions, which cost the embedded engine several times a reference.)
-_wanted_ids := {lower(value) |
+_wanted_ids := _wanted_top | _wanted_nested
+
+_acting_sides := [values |
 	some [_, rc] in _acting
 	some side in ["before", "after"]
-	some value in _id_values(rc.change[side])
-}
+	values := rc.change[side]
+	is_object(values)
+]
 
 # String values that may be resource ids: top-level, and one level into nested blocks.
-_id_values(values) := found if {
-	is_object(values)
-	top := {v | some v in values; is_string(v); startswith(v, "/")}
-	nested := {v |
-		some blocks in values
-		is_array(blocks)
-		some block in blocks
-		is_object(block)
-		some v in block
-		is_string(v)
-		startswith(v, "/")
-	}
-	found := top | nested
-} else := set()
-
-_vm_keys_by_id[id] contains rc.address if {
-	some rc in _vm_changes
-	value := _id_now_or_planned(rc)
-	id := lower(value)
-	id in _wanted_ids
+_wanted_top := {lower(v) |
+	some values in _acting_sides
+	some v in values
+	is_string(v)
+	startswith(v, "/")
 }
 
-_disk_keys_by_id[id] contains rc.address if {
-	some rc in _disk_changes
-	value := _id_now_or_planned(rc)
-	id := lower(value)
-	id in _wanted_ids
+_wanted_nested := {lower(v) |
+	some values in _acting_sides
+	some blocks in values
+	is_array(blocks)
+	some block in blocks
+	is_object(block)
+	some v in block
+	is_string(v)
+	startswith(v, "/")
 }
 
-# A resource's id: the one it has now, or, for one the plan creates, the planned one (the id
-# does not change otherwise: a replaced Azure resource keeps its id).
-_id_now_or_planned(rc) := rc.change.before.id if {
-	is_string(rc.change.before.id)
-} else := rc.change.after.id if {
-	is_string(rc.change.after.id)
-}
+_vm_keys_by_id[id] contains address if some [id, address] in _wanted_pairs(_vm_changes)
+
+_disk_keys_by_id[id] contains address if some [id, address] in _wanted_pairs(_disk_changes)
 
 _disk_keys_by_id[id] contains r.address if {
 	some r in _data_disks
@@ -122,10 +110,28 @@ _disk_keys_by_id[id] contains r.address if {
 	id := lower(r.values.id)
 }
 
-_account_keys_by_id[id] contains rc.address if {
-	some rc in _account_changes
-	rc.type == "azurerm_storage_account"
-	value := _id_now_or_planned(rc)
+_account_keys_by_id[id] contains address if some [id, address] in _wanted_pairs(_storage_accounts)
+
+_storage_accounts := [rc | some rc in _account_changes; rc.type == "azurerm_storage_account"]
+
+# [id, address] of the changes whose id is wanted: a resource's id is the one it has now, or,
+# for one the plan creates, the planned one (the id does not change otherwise: a replaced
+# Azure resource keeps its id). (Hot: one comprehension per side, values read by reference.)
+_wanted_pairs(changes) := _wanted_now(changes) | _wanted_planned(changes)
+
+_wanted_now(changes) := {[id, rc.address] |
+	some rc in changes
+	value := rc.change.before.id
+	is_string(value)
+	id := lower(value)
+	id in _wanted_ids
+}
+
+_wanted_planned(changes) := {[id, rc.address] |
+	some rc in changes
+	not is_string(object.get(rc.change, ["before", "id"], null))
+	value := rc.change.after.id
+	is_string(value)
 	id := lower(value)
 	id in _wanted_ids
 }

@@ -81,7 +81,12 @@ _module_prefix(rc) := "" if not is_string(object.get(rc, "module_address", null)
 _base_address(rc) := concat("", [_module_prefix(rc), rc.type, ".", rc.name])
 
 # The address of the configuration block: every instance key left off.
-_config_address(rc) := regex.replace(_base_address(rc), `\[[^\]]*\]`, "")
+# (A regular expression costs the embedded engine a compilation per call: only an address with
+# instance keys needs one.)
+_config_address(rc) := address if {
+	address := _base_address(rc)
+	not contains(address, "[")
+} else := regex.replace(_base_address(rc), `\[[^\]]*\]`, "")
 
 _config_prefix(rc) := regex.replace(_module_prefix(rc), `\[[^\]]*\]`, "")
 

@@ -100,9 +100,19 @@ _acting := {[i, rc] |
 }
 
 # Every change by key (its address, and its deposed key for a deposed object), with its position.
-_at[key] := [i, rc] if {
+# (Hot: built by two comprehensions, the key read by reference; a partial object rule with a
+# function call per change cost the embedded engine several times as much.)
+_at := object.union(_current_objects, _deposed_objects)
+
+_current_objects := {rc.address: [i, rc] |
 	some [i, rc] in _entries
-	key := _key(rc)
+	not is_string(object.get(rc, "deposed", null))
+}
+
+_deposed_objects := {key: [i, rc] |
+	some [i, rc] in _entries
+	is_string(object.get(rc, "deposed", null))
+	key := concat("", [rc.address, " (deposed object ", rc.deposed, ")"])
 }
 
 _key(rc) := rc.address if {

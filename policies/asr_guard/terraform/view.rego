@@ -52,6 +52,14 @@ linked := [entry |
 	entry := _linked_entry(key)
 ]
 
+# The current objects the links point at, by address: only those (a plan may list thousands
+# of resources the changes do not point at).
+_linked_at := {rc.address: [i, rc] |
+	some [i, rc] in _entries
+	rc.address in _linked_keys
+	not is_string(object.get(rc, "deposed", null))
+}
+
 _linked_keys := {key |
 	some e in changes
 	some link in _links(e)
@@ -59,7 +67,7 @@ _linked_keys := {key |
 }
 
 _linked_entry(key) := entry if {
-	[i, rc] := _at[key]
+	[i, rc] := _linked_at[key]
 	some entry in _entries_of(i, rc)
 	entry.key == key
 }
