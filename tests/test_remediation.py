@@ -311,7 +311,8 @@ def _mapping() -> dict[str, Any]:
     return runbook._mapping(finding.remediation)
 
 
-GET_EXAMPLE = {  # ../shared/remediation.md 2.5: az site-recovery protected-item show (A2A)
+# ../shared/remediation.md 2.5: az site-recovery protected-item show (A2A)
+GET_EXAMPLE: dict[str, Any] = {
     "id": "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-dr-neu/providers/Microsoft.RecoveryServices/vaults/rsv-dr-neu/replicationFabrics/asr-a2a-default-westeurope/replicationProtectionContainers/asr-a2a-default-westeurope-container/replicationProtectedItems/vm-app-01-asr",
     "properties": {
         "policyId": "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-dr-neu/providers/Microsoft.RecoveryServices/vaults/rsv-dr-neu/replicationPolicies/policy-24h",
@@ -418,7 +419,7 @@ def test_the_enable_input_takes_the_vm_disks_now_with_the_settings_of_the_same_l
     ).stdout
     a2a = json.loads(output)["a2a"]
     p = GET_EXAMPLE["properties"]["providerSpecificDetails"]
-    assert a2a["fabric-object-id"] == p["fabricObjectId"]  # type: ignore[index]
+    assert a2a["fabric-object-id"] == p["fabricObjectId"]
     assert a2a["recovery-subnet-name"] == "snet-app"
     assert a2a["multi-vm-group-name"] == "orders"
     assert "recovery-proximity-placement-group-id" not in a2a  # absent: not sent as null
@@ -544,7 +545,7 @@ def test_fix_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
 
 
 def test_fix_fails_when_a_recheck_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = fix.model_plan
+    real = model_plan
 
     def broken(plan: dict[str, Any], remediation: dict[str, Any], ops: list[str]) -> Any:
         return real(plan, remediation, [op for op in ops if op != "item_replace_by_triggers"])

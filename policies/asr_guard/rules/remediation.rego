@@ -8,6 +8,11 @@
 #   what the policies must decide once it is applied (expect). validator/remediation renders
 #   the steps (patches, runbooks) and re-checks the model of a Terraform fix; it decides
 #   nothing. Sources: ../shared/remediation.md sections 1.5, 2 and 5.
+# related_resources:
+#   - ref: https://developer.hashicorp.com/terraform/internals/json-format
+#     description: Terraform JSON output format (prior_state, depends_on, resource addresses)
+#   - ref: https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/site_recovery_replicated_vm
+#     description: azurerm_site_recovery_replicated_vm
 package asr_guard.remediation
 
 _kind := data.asr_guard.main.kind
@@ -16,17 +21,22 @@ _doc := data.asr_guard.lib.document
 
 _item_type := "azurerm_site_recovery_replicated_vm"
 
-# Every finding; each denial with its remediation.
-attach(findings) := {with_remediation(f) | some f in findings}
+# METADATA
+# title: Attach remediations
+# description: >-
+#   Every finding given, each denial (severity deny) with its remediation: strategy id, title,
+#   preconditions, steps, expect (the decisions of the re-check), risks and params; other findings
+#   unchanged. Read by main.rego.
+attach(findings) := {_with_remediation(f) | some f in findings}
 
-with_remediation(f) := object.union(f, {"remediation": remediation(f)}) if {
+_with_remediation(f) := object.union(f, {"remediation": _remediation(f)}) if {
 	f.severity == "deny"
 } else := f
 
-remediation(f) := r if {
-	vm := vm_of(f)
-	item := plan_item(vm)
-	sid := strategy(f, vm, item)
+_remediation(f) := r if {
+	vm := _vm_of(f)
+	item := _plan_item(vm)
+	sid := _strategy(f, vm, item)
 	s := strategies[sid]
 	r := {
 		"id": concat("/", [f.rule_id, sid]),
@@ -72,7 +82,7 @@ _events := data.asr_guard.rules.events if {
 
 # The VM the finding is about ("" when its event names none). (Indexed once: a large plan
 # can have hundreds of denials.)
-vm_of(f) := ids[0] if {
+_vm_of(f) := ids[0] if {
 	ids := sort(object.get(_event_vms, concat("|", [f.scenario, f.resource]), set()))
 	count(ids) > 0
 } else := ""
@@ -87,7 +97,7 @@ _event_vms[key] contains e.vm_id if {
 # The plan's replicated item of a VM, from its prior state: {"address", "name",
 # "depends_on", "managed_disks"}; null when the plan holds none (the VM's replication is
 # known from the inventory only).
-plan_item(vm) := items[0] if {
+_plan_item(vm) := items[0] if {
 	_kind == "terraform-plan"
 	vm != ""
 	items := sort(object.get(_items_by_vm, vm, set()))
@@ -129,7 +139,7 @@ _vm_rules := {"ASR004", "ASR006", "ASR021"}
 
 _reenable_rules := {"ASR002", "ASR004", "ASR006", "ASR011", "ASR021"}
 
-strategy(f, vm, item) := "terraform-delete-before-create" if {
+_strategy(f, vm, item) := "terraform-delete-before-create" if {
 	item != null
 	f.rule_id == "ASR026"
 } else := "terraform-remove-item" if {
@@ -212,7 +222,7 @@ _os_disk_ids(f) := sort({id |
 # The restore request of a restore finding, as the runbook runs it.
 _restore(f) := restores[0] if {
 	_kind == "backup-restore-request"
-	vm := vm_of(f)
+	vm := _vm_of(f)
 	restores := [_restore_params(request) |
 		some [_, request] in data.asr_guard.restore.requests
 		data.asr_guard.lib.canonical_id(object.get(request, "sourceResourceId", null)) == vm
