@@ -105,7 +105,7 @@ _plan_item(vm) := items[0] if {
 } else := null
 
 _items_by_vm[id] contains _item_params(r) if {
-	some r in data.asr_guard.terraform._prior_resources
+	some r in data.asr_guard.terraform.prior_resources
 	r.type == _item_type
 	r.mode == "managed"
 	is_object(r.values)

@@ -27,6 +27,13 @@ _state_resources(values) := [r |
 	is_object(r)
 ]
 
+# METADATA
+# title: Prior resources
+# description: >-
+#   The managed and data resources of the plan's prior state, in every module (undefined when
+#   the input is not a plan).
+prior_resources := _prior_resources
+
 _prior_resources := _state_resources(data.asr_guard.lib.get(
 	data.asr_guard.lib.get(_doc, "prior_state", null),
 	"values",
