@@ -404,3 +404,12 @@ def test_the_ingestion_check_finds_what_github_refuses() -> None:
     del location["region"]
     location["artifactLocation"] = {"uri": "/abs/plan.json", "uriBaseId": "NOPE"}
     assert len(_github_ingestion_problems(document)) == 3
+
+
+def test_fingerprints_tell_apart_two_findings_of_one_rule_on_one_resource(tmp_path: Path) -> None:
+    _, text = produce("sarif", [undecided_template(tmp_path)], INVENTORY_ARGS, tmp_path)
+    results = json.loads(text)["runs"][0]["results"]
+    resources = [r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in results]
+    assert len(set(resources)) < len(resources)  # ASR020 twice on the VM
+    prints = {r["partialFingerprints"]["asrGuard/v2"] for r in results}
+    assert len(prints) == len(results)
