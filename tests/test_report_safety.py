@@ -413,3 +413,15 @@ def test_fingerprints_tell_apart_two_findings_of_one_rule_on_one_resource(tmp_pa
     assert len(set(resources)) < len(resources)  # ASR020 twice on the VM
     prints = {r["partialFingerprints"]["asrGuard/v2"] for r in results}
     assert len(prints) == len(results)
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("github", "::error title="), ("azure", "##vso[")])
+def test_exit_2_shows_its_reason_as_an_annotation(
+    fmt: str, start: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{\n##vso[task.setvariable variable=x]1")
+    assert main(["check", str(bad), "--format", fmt]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and out[0].startswith(start) and "bad.json" in out[0]
+    assert "##vso[" not in out[0][6:]

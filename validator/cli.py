@@ -27,8 +27,10 @@ from validator.report.paths import ReportOptions, repository_root
 
 if TYPE_CHECKING:
     from validator import bundle, change_view, verify
+    from validator.report import ci_annotations
 else:
     bundle = lazy.module("validator.bundle")
+    ci_annotations = lazy.module("validator.report.ci_annotations")
     change_view = lazy.module("validator.change_view")
     verify = lazy.module("validator.verify")
 
@@ -330,6 +332,11 @@ def _check(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
     gc.disable()
     try:
         return _check_and_report(args, resources)
+    except AsrGuardError as exc:  # exit 2: its reason also where the CI system shows it
+        events = getattr(args, "report_events", None) or []
+        for fmt in {value for option, value in events if option == "format"} & {"github", "azure"}:
+            sys.stdout.write(ci_annotations.render_error(fmt, one_line(str(exc))))
+        raise
     finally:
         if collecting:
             gc.enable()
