@@ -376,7 +376,9 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
             f"{report.NO_INVENTORY} ({', '.join(result.blind_inputs)}): no --inventory given "
             "and the input names no replicated VM (--require-inventory)"
         )
-    base = repository_root(args.path_base)
+    # The repository root (a git call, outside CI) only for a format that names files from it.
+    rooted = args.path_base or any(fmt not in report.PATHS_AS_GIVEN for fmt, _ in targets)
+    base = repository_root(args.path_base) if rooted else None
     for fmt, output in targets:
         text = report.render(
             fmt,
