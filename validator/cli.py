@@ -52,7 +52,8 @@ class _Ordered(argparse.Action):
         namespace.report_events = events
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(configured: bool = False) -> argparse.ArgumentParser:
+    """The parser; `configured`: check's defaults from the config file and ASR_GUARD_*."""
     parser = argparse.ArgumentParser(
         prog="asr-guard",
         allow_abbrev=False,
@@ -152,9 +153,9 @@ def _parser() -> argparse.ArgumentParser:
         "(default: the plan's own directory when it holds .tf files)",
     )
 
+    if configured:
+        config.apply(check)  # after every option of check is declared
     ci.parser(commands)
-
-    config.apply(check)
 
     commands.add_parser("verify", help="run the policy pack's Rego unit tests")
 
@@ -483,11 +484,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
-    try:
-        parser = _parser()
-    except AsrGuardError as exc:  # a config file or ASR_GUARD_* variable
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:  # only check reads the config file and ASR_GUARD_* (a bad one fails only check)
+        parser = _parser(configured=arguments[:1] == ["check"])
+    except AsrGuardError as exc:
         return _error(str(exc))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         if args.command == "check":
             return _check(args, resources)
