@@ -6,6 +6,11 @@ sizes, then times each command in a fresh process and reads its peak RSS.
 
     python benchmarks/bench.py                 # 1k, 10k, 50k resources
     python benchmarks/bench.py --sizes 1000 100000 --repeat 3
+    python benchmarks/bench.py --only growth   # the growth curve of every input kind
+
+The growth section (issue 13) checks every input kind (benchmarks/growth.py) at growing
+sizes and reports time and peak memory against linear growth: the large-size curve of what
+tests/test_growth.py holds at small sizes.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import growth as growth_inputs
 
 OUT = Path(__file__).resolve().parent / "out"
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"
@@ -301,6 +309,45 @@ def growth(rows: list[tuple[str, int, float, float, int, int]], sizes: list[int]
         )
 
 
+# .tf trees go through python-hcl2, some 100 times slower per resource than JSON: a tenth.
+# Templates: a quarter (Azure takes 800 resources in one; copy loops and nested deployments
+# reach asr-guard's bound of 50,000 resolved, where policy evaluation is not linear yet).
+GROWTH_SCALE = {"tf": 0.1, "template": 0.25}
+
+
+def growth_curve(sizes: list[int], repeat: int) -> None:
+    """Every input kind at growing sizes, each check a fresh process: time, peak RSS, and
+    the growth from the first size to the last relative to linear (1.00 = linear; start-up
+    costs make it less at small sizes; a quadratic step makes it grow with the sizes)."""
+    print("\nGrowth: every input kind at growing sizes (fresh process per check)")
+    print(
+        f"{'kind':>10} {'n':>7} {'MiB':>6} {'seconds':>8} {'peak MiB':>8}   "
+        "growth vs linear (time, memory)"
+    )
+    for kind in growth_inputs.KINDS:
+        points = []
+        for size in sizes:
+            n = max(1, int(size * GROWTH_SCALE.get(kind, 1)))
+            directory = OUT / "growth" / kind / str(n)
+            args = growth_inputs.write_case(kind, n, directory)
+            nbytes = sum(f.stat().st_size for f in directory.rglob("*") if f.is_file())
+            command = [sys.executable, "-m", "validator", "check", *args, "--format", "json"]
+            command += ["--today", "2026-12-02"]
+            os.sync()
+            runs = [measure(command) for _ in range(repeat + 1)][1:]
+            if {code for *_, code in runs} - {0, 1}:
+                raise SystemExit(f"asr-guard exited {runs} on {kind} of size {n}")
+            seconds = statistics.median(t for t, _, _ in runs)
+            rss = max(r for _, r, _ in runs)
+            points.append((n, seconds, rss))
+            print(f"{kind:>10} {n:>7} {nbytes / 2**20:>6.1f} {seconds:>8.3f} {rss / 1024:>8.0f}")
+        (n0, t0, r0), (n1, t1, r1) = points[0], points[-1]
+        print(
+            f"{kind:>10} {'':>7} {'':>6} {'':>8} {'':>8}   "
+            f"{(t1 / t0) / (n1 / n0):.2f}, {(r1 / r0) / (n1 / n0):.2f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -312,8 +359,21 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=5, help="runs per command; the median is reported"
     )
+    parser.add_argument(
+        "--growth-sizes",
+        type=int,
+        nargs="+",
+        default=[1000, 4000, 16000, 64000],
+        help="sizes of the growth section (a tenth for .tf trees, a quarter for templates)",
+    )
+    parser.add_argument(
+        "--only", choices=["growth"], help="run one section only (default: every section)"
+    )
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
+    if args.only == "growth":
+        growth_curve(args.growth_sizes, args.repeat)
+        return
 
     rows = []
     for size in args.sizes:
@@ -361,6 +421,8 @@ def main() -> None:
         f"{statistics.median(t for t, _, _ in hook):.3f} s "
         f"(Python start-up alone: {interpreter:.3f} s; target 0.5 s)"
     )
+
+    growth_curve(args.growth_sizes, args.repeat)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ from typing import Any
 
 from opa_bindings import OpaEngine, OpaError, OpaUndefinedError
 
+_ABSENT = object()
+
 
 class _State:
     """Policies and data as OPA stores them; the engine is rebuilt when they change."""
@@ -32,6 +34,8 @@ class _State:
         self.queries: list[Any] = []  # the input of each query answered
 
     def put_policy(self, policy_id: str, source: str) -> None:
+        if self.policies.get(policy_id) == source:
+            return  # the same module again: OPA's compiled state would not change
         trial = OpaEngine()
         try:
             for name, text in {**self.policies, policy_id: source}.items():
@@ -42,6 +46,8 @@ class _State:
         self.engine = None
 
     def put_data(self, path: list[str], value: Any) -> None:
+        if self._data_at(path) == value:
+            return  # unchanged: keep the compiled engine
         if not path:
             self.data = value
         else:
@@ -50,6 +56,14 @@ class _State:
                 node = node.setdefault(key, {})
             node[path[-1]] = value
         self.engine = None
+
+    def _data_at(self, path: list[str]) -> Any:
+        node: Any = self.data
+        for key in path:
+            if not isinstance(node, dict) or key not in node:
+                return _ABSENT
+            node = node[key]
+        return node
 
     def evaluate(self, path: list[str], input_value: Any) -> Any:
         if self.engine is None:

@@ -109,3 +109,5 @@ def test_the_rules_command_lists_every_rule(capsys: pytest.CaptureFixture[str]) 
         assert row["basis"] in {"documented", "policy"}
         assert row["source"]["url"].startswith("https://")
         assert row["source"]["quote"]
+        kinds = {"terraform-plan", "arm-whatif", "arm-template", "backup-restore-request"}
+        assert row["applies_to"] and set(row["applies_to"]) <= kinds

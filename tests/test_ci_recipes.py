@@ -216,9 +216,11 @@ def test_azure_warning_only_run_succeeds_with_issues_and_uploads_the_summary(
             "BUILD_SOURCESDIRECTORY": str(repository),
             "ASR_GUARD_PATHS": "azuredeploy.json",
             "ASR_GUARD_INVENTORY": "../dr/replicated-vms.yaml",
+            # Undecided values (ASR020) fail the run unless the pipeline says otherwise.
+            "ASR_GUARD_ARGS": "--fail-on deny",
         },
     )
-    assert done.returncode == 0, done.stderr  # undecided values warn (ASR020)
+    assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     source = f"sourcepath={(arm / 'azuredeploy.json').resolve()};"
     assert any(line.startswith("##vso[task.logissue type=warning;" + source) for line in lines)

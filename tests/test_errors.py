@@ -118,19 +118,6 @@ def test_a_deposed_object_beside_its_current_one_is_a_plan(
     assert main(["check", write(tmp_path, "plan.json", json.dumps(plan))]) == 0
 
 
-def test_whatif_result_naming_a_resource_twice(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    vm = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
-    changes = [
-        {"resourceId": vm, "changeType": "NoChange"},
-        {"resourceId": vm.upper(), "changeType": "Delete"},
-    ]
-    path = write(tmp_path, "whatif.json", json.dumps({"status": "Succeeded", "changes": changes}))
-    line = run_error(["check", path], capsys)
-    assert "at /changes/1: a second change for " + vm.upper() in line
-
-
 def test_unsupported_format_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "plan.json", '{"format_version": "2.0", "terraform_version": "2.0.0"}')
     assert "/format_version" in run_error(["check", path], capsys)

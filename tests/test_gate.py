@@ -132,3 +132,27 @@ def test_check_leaves_the_garbage_collector_as_it_found_it(
     assert main(["check", str(TERRAFORM / plan)]) in (1, 2)
     capsys.readouterr()
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "expected"), [(None, 1), ("undecided", 1), ("warn", 1), ("deny", 0)]
+)
+def test_what_the_policies_could_not_decide_fails_the_run_unless_told_otherwise(
+    fail_on: str | None, expected: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A what-if change ARM could not evaluate, beside a replicated item: ASR020 (warn).
+    case = CASES["whatif/unsupported-change.whatif.json"]
+    args = check_args(case) + (["--fail-on", fail_on] if fail_on else [])
+    assert main(args) == expected
+    report = json.loads(capsys.readouterr().out)
+    assert [f["rule_id"] for f in report["findings"]] == ["ASR020"]
+    assert report["summary"]["passed"] is (expected == 0)
+
+
+def test_an_ordinary_warning_fails_only_with_fail_on_warn(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    case = CASES["terraform/empty-disk-attached-unprotected.plan.json"]
+    assert main(check_args(case)) == 0
+    assert main([*check_args(case), "--fail-on", "warn"]) == 1
+    capsys.readouterr()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import string
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,7 +58,8 @@ def test_deeply_nested_json_is_refused(tmp_path: Path, capsys: pytest.CaptureFix
         + "}"
     )
     assert main(["check", str(path)]) == 2
-    assert one_line_error(capsys).endswith("invalid JSON: nested too deeply")
+    line = one_line_error(capsys)
+    assert f"{path}:1: invalid JSON: nested too deeply: refused (past 500 levels at column" in line
 
 
 def test_nesting_past_the_engine_limit_is_refused(
@@ -209,3 +212,153 @@ def test_control_characters_in_messages_stay_on_one_line(
     )
     assert main(["check", str(path)]) == 2
     assert "\\x85" in one_line_error(capsys)
+
+
+RESTORE = (
+    "objectType: IaasVMRestoreRequest\nrecoveryType: OriginalLocation\n"
+    "sourceResourceId: /subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg"
+    "/providers/Microsoft.Compute/virtualMachines/vm\nrecoveryPointId: '1'\n"
+)
+PLAN_HEAD = '{"format_version": "1.2", "terraform_version": "1.9.8", '
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Red-team case dos/fifo: a FIFO with no writer blocked for ever."""
+    fifo = tmp_path / "plan.json"
+    os.mkfifo(fifo)
+    assert main(["check", str(fifo)]) == 2
+    assert one_line_error(capsys) == (
+        f"asr-guard: error: {fifo}: is a FIFO, not a regular file: refused "
+        "(use - for standard input)"
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_a_device_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    """Red-team case dos/dev-zero: stat says 0 bytes, the read never ended (MemoryError)."""
+    assert main(["check", "/dev/zero", "--max-bytes", "1000"]) == 2
+    assert "/dev/zero: is a character device, not a regular file: refused" in one_line_error(capsys)
+
+
+def test_a_read_stops_at_the_limit_whatever_the_size_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is read is bounded by --max-bytes itself: a file that grows after stat (or a
+    size stat does not know) gives at most max_bytes + 1 bytes before it is refused."""
+    path = tmp_path / "plan.json"
+    path.write_bytes(b" " * 5000)
+    real_fstat = os.fstat
+
+    class SmallStat:
+        def __init__(self, result: os.stat_result) -> None:
+            self.st_mode = result.st_mode
+            self.st_size = 0
+
+    monkeypatch.setattr(os, "fstat", lambda fd: SmallStat(real_fstat(fd)))
+    reads: list[int] = []
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    with pytest.raises(InputError, match="input is over the limit of 1000 bytes"):
+        loading.read_bytes(str(path), 1000)
+    assert sum(reads) <= 1001
+
+
+def test_standard_input_is_read_with_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    read, write = os.pipe()
+    os.write(write, b"x" * 3000)
+    os.close(write)
+    with open(read, "rb") as pipe:
+        monkeypatch.setattr(sys, "stdin", type("In", (), {"buffer": pipe})())
+        with pytest.raises(InputError, match="over the limit of 100 bytes"):
+            loading.read_bytes("-", 100)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        (
+            "binary.yaml",
+            RESTORE + "x: !!binary aGVsbG8=\n",
+            ":5: invalid YAML: a !!binary value is not a JSON value: refused (column 4)",
+        ),
+        (
+            "set.yaml",
+            RESTORE + "x: !!set {a, b}\n",
+            ":5: invalid YAML: a !!set value is not a JSON value: refused (column 4)",
+        ),
+        (
+            "nan.yaml",
+            RESTORE + "x: .nan\n",
+            ":5: invalid YAML: .nan is not a JSON number: refused (column 4)",
+        ),
+        (
+            "digits.yaml",
+            RESTORE + "x: " + "9" * 5000 + "\n",
+            ":5: invalid YAML: an integer of 5000 digits, over the 4300 asr-guard reads: refused "
+            "(column 4)",
+        ),
+        (
+            "digits.json",
+            PLAN_HEAD + '"x":\n  ' + "9" * 5000 + "}",
+            ":2: an integer of 5000 digits, over the 4300 asr-guard reads: refused (column 3)",
+        ),
+        (
+            "nan.json",
+            PLAN_HEAD + '"s": "NaN",\n"x": -Infinity}',
+            ":2: invalid JSON: -Infinity is not a JSON number (column 6)",
+        ),
+        (
+            "deep.yaml",
+            "x: " + "[" * 2000 + "]" * 2000 + "\n",
+            ":1: invalid YAML: exceeded maximum nesting depth (column 1003)",
+        ),
+    ],
+)
+def test_values_python_reads_and_json_does_not_are_refused_at_their_place(
+    tmp_path: Path, name: str, text: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    assert main(["check", str(path)]) == 2
+    assert one_line_error(capsys) == f"asr-guard: error: {path}{message}"
+
+
+def test_an_explicit_timestamp_stays_text() -> None:
+    assert loading.parse_yaml("x", "a: !!timestamp 2027-01-01\n") == {"a": "2027-01-01"}
+
+
+def test_aliases_are_counted_once_each_without_recursion() -> None:
+    # as deep as the YAML parser allows, and an alias to the deepest list
+    text = "a: &a " + "[" * 900 + "1" + "]" * 900 + "\nb: *a\n"
+    assert loading.parse_yaml("x", text)["b"] == loading.parse_yaml("x", text)["a"]
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (MemoryError(), "out of memory checking it: the input is too large for this machine"),
+        (RecursionError(), "nested too deeply: refused"),
+        (
+            ValueError("Exceeds the limit (4300 digits) for integer string conversion"),
+            "an integer of more than 4300 digits: refused",
+        ),
+    ],
+)
+def test_python_limits_past_parsing_name_the_file(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    error: Exception,
+    reason: str,
+) -> None:
+    """Whatever stage of checking a file hits a Python bound, the one line names the file."""
+    from validator import inputs
+
+    def fail(*args: object) -> None:
+        raise error
+
+    monkeypatch.setattr(inputs, "validate", fail)
+    assert main(["check", str(PLAN)]) == 2
+    assert one_line_error(capsys) == f"asr-guard: error: {PLAN}: {reason}"

@@ -13,11 +13,14 @@ import pytest
 from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, REPLACED_PLAN, tf_config
 from validator.cli import main
 from validator.kinds.terraform_plan import address_regex
-from validator.waivers import glob_to_regex
+from validator.waivers import glob_to_regex, inline_waivers
 
 WAIVERS = FIXTURES / "waivers.yaml"
 UNPROTECTED = FIXTURES / "terraform" / "empty-disk-attached-unprotected.plan.json"
 REPLACED = REPLACED_PLAN
+REDTEAM = (
+    Path(__file__).resolve().parent.parent.parent / "shared" / "field" / "2026-12-02" / "redteam"
+)
 # The VMs of the fixtures replicated, on a day the inline waivers of these tests are active.
 REPLICATED_TODAY = ["--inventory", str(INVENTORY / "replicated-vms.yaml"), "--today", "2026-11-24"]
 
@@ -155,7 +158,7 @@ def test_bad_waivers_file(
 def test_glob_and_address_patterns() -> None:
     import re
 
-    assert re.match(glob_to_regex("module.web[*].Azurerm_*"), "module.web[0].azurerm_vm.a")
+    assert re.match(glob_to_regex("module.web[*].Azurerm_*.*"), "module.web[0].azurerm_vm.a")
     assert not re.match(glob_to_regex("module.web.*"), "module.webx.a")
     assert glob_to_regex("a b") == "^a b$"  # RE2 rejects an escaped space
     pattern = address_regex("module.a.azurerm_managed_disk.d")
@@ -184,3 +187,91 @@ def test_inline_waivers_of_a_configuration_shared_by_two_plans(
     assert code == 0
     assert [f["waived"]["source"] for f in report["findings"]] == [f"{module}:31"] * 2
     assert report["waivers"]["applied"] == [f"{module}:31"]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "resource", "matches"),
+    [
+        ("module.app[*].x.logs", "module.app[0].x.logs", True),
+        ("module.app[*].x.logs", 'module.app["a.b"].x.logs', True),  # a dot in a key
+        ("module.app[*].x.logs", 'module.app[0].module.drill["x"].x.logs', False),
+        ("module.app[*].x.logs", "module.app[0].module.m.x.logs", False),
+        ("module.app[?].x.logs", "module.app[7].x.logs", True),
+        ("module.app[?].x.logs", "module.app[.].x.logs", False),
+        ("*", "azurerm_vm.a", False),  # two segments
+        ("*.*", "azurerm_vm.a", True),
+        ("**", 'module.a[0].module.b["x"].azurerm_vm.a', True),
+        ("module.app[*].**", "module.app[0].module.m.x.logs", True),
+        (
+            "/subscriptions/*/resourcegroups/rg/providers/microsoft.compute/disks/d-*",
+            "/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/disks/d-a.b",
+            True,
+        ),
+        (
+            "/subscriptions/*/resourcegroups/rg/providers/microsoft.compute/disks/*",
+            "/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/disks/d/x",
+            False,
+        ),
+        ("/subscriptions/**/disks/d", "/subscriptions/s/resourcegroups/rg/p/disks/d", True),
+    ],
+)
+def test_a_glob_star_stays_within_one_segment(pattern: str, resource: str, matches: bool) -> None:
+    import re
+
+    assert bool(re.match(glob_to_regex(pattern), resource)) is matches
+
+
+def test_a_module_glob_does_not_waive_a_nested_module(capsys: pytest.CaptureFixture[str]) -> None:
+    """Red-team case glob-overmatch: module.app[*]... meant module.app's own log disks, not
+    a nested module's restore drill."""
+    plan = REDTEAM / "waivers" / "nested-logs.plan.json"
+    waivers = REDTEAM / "waivers" / "glob-overmatch.yaml"
+    if not plan.exists():
+        pytest.skip("red-team inputs not present")
+    args = [str(plan), *REPLICATED_TODAY, "--waivers", str(waivers), "--today", "2026-12-02"]
+    code, report = run(args, capsys)
+    assert code == 1
+    assert not any(finding.get("waived") for finding in report["findings"])
+    assert report["waivers"]["unmatched"] == ["glob-overmatch.yaml#1"]
+
+
+@pytest.mark.parametrize("size", [1_000, 60_000])
+def test_a_long_inline_waiver_line_reads_in_linear_time(
+    tmp_path: Path, size: int, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Red-team case waiver-redos-restore: the reason padded with spaces (the old pattern
+    took 30 s at 60 KB). Not timed here (bench.py measures); the result is checked."""
+    vm = (
+        "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu"
+        "/providers/Microsoft.Compute/virtualMachines/vm-app-01"
+    )
+    path = tmp_path / "restore.yaml"
+    path.write_text(
+        f"objectType: IaasVMRestoreRequest\nrecoveryType: OriginalLocation\n"
+        f'sourceResourceId: {vm}\nrecoveryPointId: "1"\n'
+        "# asr-guard:waive ASR003 expires=2027-01-01 reason=a" + " " * size + "b x   \n"
+    )
+    code, report = run([str(path), *REPLICATED_TODAY], capsys)
+    assert code == 0
+    assert report["findings"][0]["waived"]["justification"] == "a" + " " * size + "b x"
+
+
+@pytest.mark.parametrize(
+    ("comment", "reason"),
+    [
+        ('reason="quoted text"  ', "quoted text"),
+        ('reason="quoted" and more', '"quoted" and more'),
+        ("reason=bare words  ", "bare words"),
+        ('reason="a"b"', '"a"b"'),
+    ],
+)
+def test_inline_waiver_reasons(tmp_path: Path, comment: str, reason: str) -> None:
+    found = inline_waivers(
+        "r.yaml", [f"# asr-guard:waive ASR003 expires=2027-01-01 {comment}"], "vm", "^vm$", (1, 1)
+    )
+    assert [w.justification for w in found] == [reason]
+
+
+def test_an_inline_waiver_without_a_reason_is_no_waiver() -> None:
+    lines = ["# asr-guard:waive ASR003 expires=2027-01-01 reason=", "# ... reason= x"]
+    assert inline_waivers("r.yaml", lines, "vm", "^vm$", (1, 2)) == []

@@ -44,6 +44,10 @@ Past ARM's documented limits (validator.arm_expressions; and MAX_RESOURCES, asr-
 bound on resources in one resolved template), the template is refused: LimitError, which
 the input reader turns into exit 2 naming the limit, the file and the JSON pointer.
 
+Property names: ARM reads them without regard to case; each name the policies read is
+given in its REST spelling (validator.arm_names), and an object with two names that are
+one to ARM is refused.
+
 Parameters: values from a parameters file given for every template (--parameters FILE) or
 for one (--parameters TEMPLATE=FILE), else found as PSRule for Azure finds them
 (https://azure.github.io/PSRule.Rules.Azure/using-templates/): `<name>.parameters.json`
@@ -80,6 +84,7 @@ from validator.arm_expressions import (
     provider_path,
     user_functions,
 )
+from validator.arm_names import NameTwinError, canonical_names
 from validator.errors import InputError, UsageError
 from validator.jsonc import is_parameters
 from validator.jsonc import is_template as is_template
@@ -210,7 +215,8 @@ def _linked_parameters(directory: str) -> dict[str, list[str]]:
     linked: dict[str, list[str]] = {}
     for candidate in sorted(Path(directory).glob("*.json")):
         try:
-            if candidate.stat().st_size > PARAMETERS_FILE_MAX_BYTES:
+            # a FIFO or a device named *.json would block or never end: regular files only
+            if not candidate.is_file() or candidate.stat().st_size > PARAMETERS_FILE_MAX_BYTES:
                 continue
             text = candidate.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError):
@@ -253,6 +259,8 @@ def resolve_input(source: str, template: Any, context: TemplateContext) -> dict[
         raise InputError(source, f"refused: {exc}") from None
     except ExpressionError as exc:
         raise InputError(source, f"cannot resolve the template: {exc}") from None
+    except NameTwinError as exc:
+        raise InputError(source, f"refused: {exc}") from None
     except RecursionError:
         raise InputError(source, "refused: the template is nested too deeply") from None
     if len(results) == 1:
@@ -488,7 +496,10 @@ def _resolve_resource(
         nested: tuple[Mapping[str, Any], Evaluator, Scope, str] | None = None
         if is_deployment:
             nested = _nested(resource, resolved, instance, target, pointer, context, depth)
-        context.resources.append(_finish(resolved, pointer, context))
+        finished = _finish(resolved, pointer, context)
+        # Property names in the spelling the policies read (ARM ignores their case).
+        finished["properties"] = canonical_names(finished["properties"], f"{pointer}/properties")
+        context.resources.append(finished)
         if nested is not None:
             inner_template, inner, inner_scope, inner_pointer = nested
             name_text = name if isinstance(name, str) else "?"

@@ -43,7 +43,7 @@ def of_file(
 
 
 def render_rules(matrix: dict[str, Any], fmt: str) -> str:
-    """Every rule of the support matrix: id, severity, title, basis, source."""
+    """Every rule of the support matrix: id, severity, title, basis, input kinds, source."""
     rows = sorted(
         (
             {
@@ -52,6 +52,7 @@ def render_rules(matrix: dict[str, Any], fmt: str) -> str:
                 "severity": row["severity"],
                 "title": row["title"],
                 "basis": row["basis"],
+                "applies_to": row["applies_to"],
                 "matrix_row": row["matrix_row"],
                 "source": row["source"],
                 "docs": row["docs"],
@@ -65,6 +66,7 @@ def render_rules(matrix: dict[str, Any], fmt: str) -> str:
     lines = []
     for row in rows:
         lines.append(f"{row['rule_id']}  {row['severity']:<5}  {row['title']} ({row['basis']})")
+        lines.append(f"        applies to: {', '.join(row['applies_to'])}")
         lines.append(f"        {row['source']['url']}")
         lines.append(f'        "{row["source"]["quote"]}"')
     return "\n".join(lines) + "\n"

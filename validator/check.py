@@ -56,7 +56,7 @@ class Options:
     opa_ca_bundle: str | None = None  # CA certificates that sign the OPA server's
     opa_client_cert: str | None = None  # TLS client certificate (PEM) for the OPA server
     opa_client_key: str | None = None  # its key, if not in the certificate file
-    fail_on: str = "deny"
+    fail_on: str = "undecided"
     max_bytes: int = DEFAULT_MAX_BYTES
     skip_unsupported: bool = False  # named files of no supported kind are skipped, not errors
     jobs: int = 0  # worker processes for the embedded engine; 0: as many as pay off

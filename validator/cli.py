@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from validator import ci, config, engines, inputs, kinds, lazy, report
+from validator import ci, config, engines, inputs, kinds, lazy, report, rule_docs
 from validator.__version__ import __version__
 from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
@@ -27,12 +27,14 @@ from validator.report.paths import ReportOptions, repository_root
 
 if TYPE_CHECKING:
     from validator import bundle, change_view, verify
+    from validator.remediation import fix
     from validator.report import ci_annotations
 else:
     bundle = lazy.module("validator.bundle")
     ci_annotations = lazy.module("validator.report.ci_annotations")
     change_view = lazy.module("validator.change_view")
     verify = lazy.module("validator.verify")
+    fix = lazy.module("validator.remediation.fix")
 
 EXIT_PASS, EXIT_DENY, EXIT_ERROR = 0, 1, 2
 
@@ -67,8 +69,10 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         "check",
         allow_abbrev=False,
         help="evaluate plans against the policies",
-        description="Exit 0: no denials. Exit 1: at least one denial (or warning with "
-        "--fail-on warn). Exit 2: usage, input or engine error; never 0 without evaluation.",
+        description="Exit 0: no denials and nothing left undecided. Exit 1: at least one "
+        "denial or value the policies could not decide (ASR020; only denials with --fail-on "
+        "deny; every warning with --fail-on warn). Exit 2: usage, input or engine error; never "
+        "0 without evaluation.",
         epilog="examples:\n"
         "  asr-guard check plan.json --inventory dr/replicated-vms.yaml --tf-dir .\n"
         "  asr-guard check infra/arm --scope /subscriptions/<id>/resourceGroups/rg-app "
@@ -101,10 +105,10 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--fail-on",
-        choices=["deny", "warn"],
-        default="deny",
-        help="what fails the run (exit 1): deny (default), or warn: also any warning, "
-        "including values that could not be decided (ASR020)",
+        choices=["deny", "undecided", "warn"],
+        default="undecided",
+        help="what fails the run: denials; denials and what the policies could not decide "
+        "(default: the gate fails closed); every warning",
     )
     _report_options(check)
     _engine_options(check)
@@ -153,8 +157,15 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         "(default: the plan's own directory when it holds .tf files)",
     )
 
+    check.add_argument(
+        "--expect-remediation",
+        metavar="FILE",
+        help="the remediation.json of asr-guard fix: also fail (exit 1) unless the findings "
+        "show each Terraform fix applied as its remediation expects",
+    )
     if configured:
         config.apply(check)  # after every option of check is declared
+    _fix_parser(commands)
     ci.parser(commands)
 
     commands.add_parser("verify", help="run the policy pack's Rego unit tests")
@@ -214,6 +225,11 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
     rules.add_argument(
         "--format", choices=["text", "json"], default="text", help="output format (default text)"
     )
+    rules.add_argument(
+        "--explain",
+        metavar="RULE",
+        help="print the page of one rule (e.g. ASR002): triggers, source, examples, workaround",
+    )
 
     inventory = commands.add_parser(
         "inventory",
@@ -221,6 +237,48 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
     )
     inventory.add_argument("files", nargs="+", metavar="FILE")
     return parser
+
+
+def _fix_parser(commands: Any) -> None:
+    command = commands.add_parser(
+        "fix",
+        help="write each denial's remediation (patches, runbooks) into a new directory and "
+        "re-check the Terraform fixes",
+        description="Exit 0: every fix written and every re-check passed. Exit 1: a fix "
+        "could not be written or its re-check failed. Exit 2: usage, input or engine error. "
+        "The inputs are never modified.",
+    )
+    command.add_argument("paths", nargs="+", metavar="PATH", help="file or directory")
+    command.add_argument("--output-dir", required=True, metavar="DIR", help="a new directory")
+    command.add_argument("--inventory", action="append", default=[], metavar="FILE")
+    command.add_argument("--tf-dir", metavar="DIR", help="Terraform configuration of the plans")
+    _template_options(command)
+    _engine_options(command)
+
+
+def _options(args: argparse.Namespace, **extra: Any) -> Options:
+    return Options(
+        paths=args.paths,
+        inventories=args.inventory,
+        engine=args.engine,
+        opa_url=args.opa_url,
+        opa_preloaded=args.opa_preloaded,
+        opa_timeout=args.opa_timeout,
+        opa_path=args.opa_path,
+        opa_ca_bundle=args.opa_ca_bundle,
+        opa_client_cert=args.opa_client_cert,
+        opa_client_key=args.opa_client_key,
+        parameters=args.parameters,
+        scope=args.scope,
+        tf_dir=args.tf_dir,
+        **extra,
+    )
+
+
+def _fix(args: argparse.Namespace) -> int:
+    entries, lines = fix.fix(_options(args), args.output_dir)
+    sys.stdout.write("".join(f"{one_line(line)}\n" for line in lines))
+    return EXIT_PASS if fix.fix_passed(entries) else EXIT_DENY
 
 
 def _report_options(check: argparse.ArgumentParser) -> None:
@@ -345,21 +403,9 @@ def _check(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
 
 def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
     targets = report.targets(getattr(args, "report_events", None) or [])
-    options = Options(
-        paths=args.paths,
-        inventories=args.inventory,
-        engine=args.engine,
-        opa_url=args.opa_url,
-        opa_preloaded=args.opa_preloaded,
-        opa_timeout=args.opa_timeout,
-        opa_path=args.opa_path,
-        opa_ca_bundle=args.opa_ca_bundle,
-        opa_client_cert=args.opa_client_cert,
-        opa_client_key=args.opa_client_key,
+    options = _options(
+        args,
         fail_on=args.fail_on,
-        parameters=args.parameters,
-        scope=args.scope,
-        tf_dir=args.tf_dir,
         waivers=args.waivers,
         today=args.today,
         skip_unsupported=args.skip_unsupported,
@@ -372,6 +418,11 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
         [output for _, output in targets if output], [*args.paths, *args.inventory, *args.waivers]
     )
     result = resources.enter_context(Checker(options)).run()
+    if any(f.remediation and f.remediation.get("params", {}).get("item") for f in result.findings):
+        result = fix.with_patches(result, args.tf_dir)
+    unmet = (
+        fix.expectation_problems(result, args.expect_remediation) if args.expect_remediation else []
+    )
     if args.require_inventory and result.blind_inputs:
         raise UsageError(
             f"{report.NO_INVENTORY} ({', '.join(result.blind_inputs)}): no --inventory given "
@@ -396,7 +447,9 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
             report.write(output, text)
         else:
             sys.stdout.write(text)
-    return EXIT_PASS if result.passed or args.soft_fail else EXIT_DENY
+    for problem in unmet:
+        print(f"asr-guard: remediation not applied: {one_line(problem)}", file=sys.stderr)
+    return EXIT_PASS if (result.passed or args.soft_fail) and not unmet else EXIT_DENY
 
 
 def _verify() -> int:
@@ -436,7 +489,20 @@ def _view(args: argparse.Namespace) -> int:
 
 
 def _rules(args: argparse.Namespace) -> int:
+    if args.explain is not None:
+        return _explain(args.explain.upper())
     sys.stdout.write(change_view.render_rules(load_pack().matrix, args.format))
+    return EXIT_PASS
+
+
+def _explain(rule_id: str) -> int:
+    rule_ids = {row["rule_id"] for row in load_pack().matrix["scenarios"].values()}
+    if rule_id not in rule_ids:
+        return _error(f"rules --explain: no rule {rule_id!r} (asr-guard rules lists them)")
+    page = rule_docs.rule_page(rule_id)
+    if page is None:
+        return _error(f"rules --explain: {rule_id} has no page in this installation")
+    sys.stdout.write(page.text)
     return EXIT_PASS
 
 
@@ -497,6 +563,8 @@ def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
             return ci.run(args)
         if args.command == "verify":
             return _verify()
+        if args.command == "fix":
+            return _fix(args)
         if args.command == "resolve":
             return _resolve(args)
         if args.command == "bundle":

@@ -20,3 +20,11 @@ def policies_dir() -> Path:
 
 def schemas_dir() -> Path:
     return _data_dir("schemas")
+
+
+def rule_docs_dir() -> Path:
+    """The rule pages (docs/rules in a checkout)."""
+    installed = _PACKAGE_DIR / "_data" / "rules"
+    if installed.is_dir():
+        return installed
+    return _PACKAGE_DIR.parent / "docs" / "rules"

@@ -36,6 +36,8 @@ class Finding:
     location: Location | None = field(default=None, compare=False)
     # Set by the policies when an active waiver covers the finding.
     waived: dict[str, str] | None = field(default=None, compare=False)
+    # A denial's remediation as the policies chose it (policies/asr_guard/rules/remediation.rego).
+    remediation: dict[str, Any] | None = field(default=None, compare=False)
 
     @classmethod
     def parse(cls, raw: Any, path: str, engine: str) -> Finding:
@@ -57,6 +59,7 @@ class Finding:
             docs=raw["docs"],
             pointer=pointer if isinstance(pointer := raw.get("pointer"), str) else "",
             waived=_waived(raw.get("waived")),
+            remediation=_remediation(raw.get("remediation"), path, engine),
         )
 
     def located(self, location: Location | None) -> Finding:
@@ -78,6 +81,8 @@ class Finding:
             document["pointer"] = self.pointer
         if self.waived:
             document["waived"] = dict(self.waived)
+        if self.remediation:
+            document["remediation"] = self.remediation
         if self.location:
             document["location"] = {
                 "file": self.location.file,
@@ -93,6 +98,19 @@ def _waived(value: Any) -> dict[str, str] | None:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise EngineError("malformed waiver in the decision")
     return {str(k): v for k, v in value.items()}
+
+
+_REMEDIATION_FIELDS = {"id": str, "strategy": str, "title": str, "steps": list, "expect": list}
+
+
+def _remediation(value: Any, path: str, engine: str) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(key), kind) for key, kind in _REMEDIATION_FIELDS.items()
+    ):
+        raise EngineError(f"{engine} engine: {path}: malformed remediation in the decision")
+    return value
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from validator import kinds, loading, schemas
+from validator import bounds, kinds, loading, schemas
 from validator.documents import InputDocument
 from validator.errors import InputError
 from validator.files import Candidate
@@ -36,8 +36,9 @@ def load_input(
         raise InputError(
             candidate.path, f"not a supported input: expected one of: {kinds.SUPPORTED}"
         )
-    validate(candidate.path, loaded.value, kind)
-    text, value = kind.prepare(loaded, context or RunContext())
+    with bounds.named(candidate.path, loaded.text, "checking"):
+        validate(candidate.path, loaded.value, kind)
+        text, value = kind.prepare(loaded, context or RunContext())
     return InputDocument(candidate.path, kind.NAME, text, value, loaded.text, loaded.syntax)
 
 

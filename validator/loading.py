@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
+import stat
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from validator import lazy
+from validator import bounds, lazy
 from validator.errors import InputError
 
 if TYPE_CHECKING:
@@ -19,7 +20,16 @@ else:
     yaml_values = lazy.module("validator.yaml_values")
 
 STDIN = "-"
-DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+DEFAULT_MAX_BYTES = bounds.DEFAULT_MAX_BYTES
+# Opened without waiting for a writer (a FIFO) and without becoming a controlling terminal.
+_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS = os.O_RDONLY | _NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 @dataclass(frozen=True)
@@ -33,15 +43,14 @@ class Loaded:
 
 
 def read_bytes(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """At most max_bytes of a regular file (or of standard input for "-"): what is read is
+    bounded whatever `stat` says, and a FIFO or a device, which could block or never end,
+    is refused before anything is read."""
     if source == STDIN:
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
-        path = Path(source)
         try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise InputError(source, f"file is {size} bytes, over the limit of {max_bytes}")
-            data = path.read_bytes()
+            descriptor = os.open(source, _OPEN_FLAGS)
         except IsADirectoryError:
             raise InputError(source, "is a directory") from None
         except FileNotFoundError:
@@ -50,9 +59,45 @@ def read_bytes(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
             raise InputError(source, "permission denied") from None
         except OSError as exc:
             raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
+        try:
+            mode = os.fstat(descriptor).st_mode
+            if stat.S_ISDIR(mode):
+                raise InputError(source, "is a directory")
+            if not stat.S_ISREG(mode):
+                what = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+                raise InputError(
+                    source, f"is {what}, not a regular file: refused (use - for standard input)"
+                )
+            size = os.fstat(descriptor).st_size
+            if size > max_bytes:
+                raise InputError(source, f"file is {size} bytes, over the limit of {max_bytes}")
+            if _NONBLOCK:
+                os.set_blocking(descriptor, True)
+            data = _read_bounded(descriptor, max_bytes, size)
+        except OSError as exc:
+            raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
+        finally:
+            os.close(descriptor)
     if len(data) > max_bytes:
         raise InputError(source, f"input is over the limit of {max_bytes} bytes")
     return data
+
+
+def _read_bounded(descriptor: int, max_bytes: int, expected: int = 0) -> bytes:
+    """What the descriptor gives up to its end, or max_bytes + 1 bytes if it has more.
+    The first read asks for the size expected and one byte more (one copy of a file that
+    did not change); the limit holds whatever the reads give."""
+    chunks = []
+    left = max_bytes + 1
+    want = expected + 1
+    while left > 0:
+        chunk = os.read(descriptor, min(left, max(want, bounds.READ_CHUNK)))
+        want = 0
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def decode(source: str, data: bytes) -> str:
@@ -74,7 +119,9 @@ def decode(source: str, data: bytes) -> str:
 
 def parse_json(source: str, text: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=bounds.refuse_constant)
+    except bounds.NotFinite as exc:
+        raise bounds.not_finite(source, text, str(exc)) from None
     except json.JSONDecodeError as exc:
         # ARM templates may hold comments, trailing commas and multi-line strings: a
         # text that strict JSON refuses is read that way, and kept only if it is one.
@@ -85,8 +132,10 @@ def parse_json(source: str, text: str) -> Any:
             source, f"invalid JSON: {exc.msg} (column {exc.colno})", line=exc.lineno
         ) from None
     except RecursionError:
-        raise InputError(source, "invalid JSON: nested too deeply") from None
-    except ValueError as exc:  # an integer of more digits than Python converts
+        raise bounds.too_deep(source, text, "invalid JSON: nested too deeply") from None
+    except ValueError as exc:
+        if bounds.is_int_digits_error(exc):
+            raise bounds.too_long_integer(source, text) from None
         raise InputError(source, f"invalid JSON: {exc}") from None
 
 
@@ -102,9 +151,11 @@ def looks_like_json(text: str) -> bool:
 
 def load(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
     """Read a JSON or YAML document; JSON is recognised by its first character."""
-    text = decode(source, read_bytes(source, max_bytes))
-    if looks_like_json(text):
-        return Loaded(source, text, parse_json(source, text), "json")
-    if not text.strip():
-        raise InputError(source, "is empty")
-    return Loaded(source, text, parse_yaml(source, text), "yaml")
+    with bounds.named(source):
+        text = decode(source, read_bytes(source, max_bytes))
+    with bounds.named(source, text):
+        if looks_like_json(text):
+            return Loaded(source, text, parse_json(source, text), "json")
+        if not text.strip():
+            raise InputError(source, "is empty")
+        return Loaded(source, text, parse_yaml(source, text), "yaml")

@@ -7,7 +7,8 @@ from typing import Any
 
 from validator.findings import Finding, Rule
 
-UNDECIDED = "undecided"  # the support status of the rule for values that could not be decided
+# The policies' scenario for a value they read but cannot know (rule ASR020).
+UNDECIDED = "undecided"
 
 
 @dataclass(frozen=True)
@@ -48,16 +49,24 @@ class RunResult:
     engine: str
     inputs: tuple[InputResult, ...]
     skipped: tuple[str, ...]
-    fail_on: str = "deny"
+    fail_on: str = "undecided"
     rules: tuple[Rule, ...] = ()
     waivers: WaiverReport | None = None
     inventory_given: bool = False  # an inventory was named (--inventory)
 
     def fails(self, finding: Finding) -> bool:
-        """Whether this finding fails the run (--fail-on); a waived one never does."""
+        """Whether this finding fails the run (--fail-on); a waived one never does.
+
+        --fail-on deny: denials only; undecided (the default, fail closed): denials and what
+        the policies could not decide (their `undecided` scenario, ASR020); warn: every warning.
+        """
         if finding.waived:
             return False
-        return finding.severity == "deny" or (self.fail_on == "warn" and finding.severity == "warn")
+        if finding.severity == "deny":
+            return True
+        if finding.scenario == UNDECIDED and self.fail_on in ("undecided", "warn"):
+            return True
+        return self.fail_on == "warn" and finding.severity == "warn"
 
     @property
     def findings(self) -> list[Finding]:

@@ -6,11 +6,13 @@ Deferred (validator.lazy): JSON inputs do not pay for PyYAML.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
 import yaml
 
+from validator import bounds
 from validator.errors import InputError
 
 _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -26,28 +28,83 @@ _JsonValuesLoader.yaml_implicit_resolvers = {
 }
 _YAML_LOADER = _JsonValuesLoader
 
+
+def _not_json(name: str) -> Any:
+    def refuse(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a {name} value is not a JSON value: refused", node.start_mark
+        )
+
+    return refuse
+
+
+def _int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """An integer, or an error at its place past the digits Python converts."""
+    try:
+        return loader.construct_yaml_int(node)
+    except ValueError as exc:
+        if not bounds.is_int_digits_error(exc):
+            raise
+        digits = sum(char.isdigit() for char in str(node.value))
+        raise yaml.constructor.ConstructorError(
+            None,
+            None,
+            f"an integer of {digits} digits, over the {bounds.max_int_digits()} asr-guard reads: "
+            "refused",
+            node.start_mark,
+        ) from None
+
+
+def _float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """A finite number: .inf and .nan are not JSON values."""
+    value = loader.construct_yaml_float(node)
+    if math.isinf(value) or math.isnan(value):
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value} is not a JSON number: refused", node.start_mark
+        )
+    return value
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    """An explicit !!timestamp, kept as written, as an implicit one is."""
+    return loader.construct_scalar(node)
+
+
+_JsonValuesLoader.add_constructor("tag:yaml.org,2002:int", _int)
+_JsonValuesLoader.add_constructor("tag:yaml.org,2002:float", _float)
+_JsonValuesLoader.add_constructor("tag:yaml.org,2002:binary", _not_json("!!binary"))
+_JsonValuesLoader.add_constructor("tag:yaml.org,2002:set", _not_json("!!set"))
+_JsonValuesLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
 # Values a YAML document may expand to through its aliases ("billion laughs" guard).
 MAX_YAML_VALUES = 1_000_000
 
 
-def _expanded_size(node: yaml.Node, sizes: dict[int, int], limit: int) -> int:
-    """How many values the node stands for once aliases are expanded (stops past limit)."""
-    known = sizes.get(id(node))
-    if known is not None:
-        return known
-    total = 1
-    if isinstance(node, yaml.MappingNode):
-        children = [child for pair in node.value for child in pair]
-    elif isinstance(node, yaml.SequenceNode):
-        children = list(node.value)
-    else:
-        children = []
-    for child in children:
-        total += _expanded_size(child, sizes, limit)
-        if total > limit:
-            break
-    sizes[id(node)] = total
-    return total
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """How many values the node stands for once aliases are expanded (stops past limit).
+
+    Iterative (a node nested as deep as the parser allows needs no recursion room), each
+    node counted once: an alias is a node met again, whose size is known by then.
+    """
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        if isinstance(node, yaml.MappingNode):
+            children = [child for pair in node.value for child in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        if children_done or not children:
+            total = 1 + sum(sizes.get(id(child), 0) for child in children)
+            sizes[id(node)] = min(total, limit + 1)
+            continue
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+    return sizes[id(root)]
 
 
 def parse(source: str, text: str, max_values: int = MAX_YAML_VALUES) -> Any:
@@ -57,7 +114,7 @@ def parse(source: str, text: str, max_values: int = MAX_YAML_VALUES) -> Any:
             node = loader.get_single_node()
             if node is None:
                 return None
-            if _expanded_size(node, {}, max_values) > max_values:
+            if _expanded_size(node, max_values) > max_values:
                 raise InputError(
                     source, f"YAML aliases expand to more than {max_values} values: refused"
                 )
@@ -72,7 +129,7 @@ def parse(source: str, text: str, max_values: int = MAX_YAML_VALUES) -> Any:
     except yaml.YAMLError as exc:
         raise InputError(source, f"invalid YAML: {exc}") from None
     except RecursionError:
-        raise InputError(source, "invalid YAML: nested too deeply") from None
+        raise bounds.too_deep(source, None, "invalid YAML: nested too deeply") from None
 
 
 def _unescape(part: str) -> str:

@@ -44,10 +44,42 @@ def detect(value: Any) -> bool:
     )
 
 
+# Keys only the plan representation has (Terraform's JSON Output Format: a state
+# representation is {format_version, terraform_version, values}).
+_PLAN_KEYS = ("planned_values", "resource_changes", "prior_state", "configuration")
+
+
+def usable(source: str, value: Any) -> None:
+    """A plan to evaluate: not a state, and one Terraform finished. `errored` (Terraform
+    1.5, hashicorp/terraform#33372: "errored field to indicate whether a plan succeeded")
+    and `complete` (commit 884e1fb, "Plans can be "complete" and "applyable"": false when
+    changes are deferred to a later round) are in the plan representation of the JSON
+    Output Format. Such a plan does not hold every change the configuration makes."""
+    if "values" in value and not any(key in value for key in _PLAN_KEYS):
+        raise InputError(
+            source,
+            "not a plan: a Terraform state ('terraform show -json' of a state: values, no"
+            " planned_values or resource_changes); give 'terraform show -json PLANFILE'",
+        )
+    if value.get("errored") is True:
+        raise InputError(
+            source,
+            "not a usable plan: errored: true (Terraform stopped planning on an error, so the"
+            " plan does not hold every change); fix the error and plan again",
+        )
+    if value.get("complete") is False:
+        raise InputError(
+            source,
+            "not a usable plan: complete: false (changes are deferred to a later plan, so"
+            " this one does not hold every change); evaluate the plan that completes",
+        )
+
+
 def validate(source: str, value: Any) -> None:
-    """Terraform writes one change per resource instance object (an address, and a
-    deposed key for a deposed object) and one block per address in a module's
-    configuration; a plan with a second one was not written by Terraform."""
+    """A usable plan (see usable). Terraform writes one change per resource instance
+    object (an address, and a deposed key for a deposed object) and one block per address
+    in a module's configuration; a plan with a second one was not written by Terraform."""
+    usable(source, value)
     invalid = f"not a valid {DESCRIPTION}"
     changes = value.get("resource_changes", [])
     repeat = base.first_repeat((c["address"], c.get("deposed", "")) for c in changes)

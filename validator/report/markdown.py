@@ -15,6 +15,7 @@ import re
 from itertools import groupby
 
 from validator.findings import Finding
+from validator.remediation.render import markdown as remediation_markdown
 from validator.report.escape import markdown as md
 from validator.report.escape import markdown_code as code
 from validator.report.paths import ReportOptions
@@ -115,13 +116,13 @@ def render(result: RunResult, options: ReportOptions, budget: int = BUDGET) -> s
         head += [
             "",
             f"> **Could not decide:** {undecided_headline(len(undecided))}; each is listed "
-            "below. `--fail-on warn` fails the run on them.",
+            "below. They fail the run (the gate fails closed) unless `--fail-on deny`.",
         ]
     if result.blind_inputs:
         head += ["", f"> **{NO_INVENTORY[0].upper()}{NO_INVENTORY[1:]}:**"]
         head += [f"> - {md(no_inventory_note(options.name(path)))}" for path in result.blind_inputs]
     notes = [(item.path, note) for item in result.inputs for note in item.notes]
-    tail = _waivers(result)
+    tail = _remediations(result) + _waivers(result)
     if notes:
         tail += ["", "<details><summary>Notes</summary>", ""]
         tail += [f"- {code(options.name(path))}: {md(note)}" for path, note in notes[:50]]
@@ -157,3 +158,24 @@ def render(result: RunResult, options: ReportOptions, budget: int = BUDGET) -> s
     if left:
         body += ["", f"**{left} more finding(s)** in the report files (the job's artifact)."]
     return "\n".join(head + body + tail) + "\n"
+
+
+# The share of the comment the remediations may take; the rest are in `asr-guard fix`.
+REMEDIATION_BUDGET = 20_000
+
+
+def _remediations(result: RunResult) -> list[str]:
+    """Each denial's remediation: its steps, the patch and the runbook, within a budget."""
+    sections: list[str] = []
+    left = 0
+    for finding in result.findings:
+        if not finding.remediation:
+            continue
+        section = remediation_markdown(finding.remediation, finding.as_dict())
+        if _size(sections) + len(section) + 1 > REMEDIATION_BUDGET:
+            left += 1
+            continue
+        sections.append(section)
+    if left:
+        sections.append(f"**{left} more remediation(s):** `asr-guard fix` writes them all.")
+    return ["", "### Remediations", "", *sections] if sections else []

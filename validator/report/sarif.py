@@ -15,7 +15,9 @@ import hashlib
 import json
 from typing import Any
 
+from validator import rule_docs
 from validator.findings import Finding, Rule
+from validator.remediation.render import sarif_fixes, sarif_properties
 from validator.report.escape import json_text
 from validator.report.paths import ROOT_ID, ReportOptions
 from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
@@ -36,7 +38,17 @@ SECURITY_SEVERITY = {"deny": "8.0", "warn": "5.0", "info": "2.0"}
 MAX_RESULTS = 5_000  # GitHub keeps 25,000 results a run and shows the top 5,000
 
 
+def _help(rule: Rule) -> tuple[str, str]:
+    """The rule's page (docs/rules) as help.markdown and its URI; without a page, the
+    workaround and the matrix's documentation link."""
+    page = rule_docs.help_for(rule.rule_id)
+    if page is not None:
+        return page
+    return f"**Workaround:** {rule.workaround}\n\n[Microsoft docs]({rule.docs})", rule.docs
+
+
 def _descriptor(rule: Rule) -> dict[str, Any]:
+    help_markdown, help_uri = _help(rule)
     return {
         "id": rule.rule_id,
         "name": "".join(part.capitalize() for part in rule.scenario.split("_")),
@@ -46,9 +58,9 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         },
         "help": {
             "text": f"Workaround: {rule.workaround} See {rule.docs}",
-            "markdown": f"**Workaround:** {rule.workaround}\n\n[Microsoft docs]({rule.docs})",
+            "markdown": help_markdown,
         },
-        "helpUri": rule.docs,
+        "helpUri": help_uri,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
             "tags": ["azure", "site-recovery", "backup", "reliability", rule.scenario],
@@ -92,6 +104,11 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
         properties = {"pointer": finding.pointer, "input": options.name(finding.path)}
     if line is None:
         properties["lineKnown"] = False  # line 1 stands for the file
+    if finding.remediation:
+        fixes = sarif_fixes(finding.remediation)
+        if fixes:
+            result["fixes"] = fixes
+        properties["remediation"] = sarif_properties(finding.remediation)
     if properties:
         result["properties"] = properties
     if finding.waived:

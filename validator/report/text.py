@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from validator.remediation.render import text_lines
 from validator.report.escape import line as safe
 from validator.report.paths import ReportOptions
 from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
@@ -59,6 +60,8 @@ def render(result: RunResult, options: ReportOptions) -> str:
                     where = finding.location
                     lines.append(f"         at: {safe(options.name(where.file))}:{where.line}")
                 lines.append(f"         workaround: {finding.workaround}")
+                if finding.remediation:
+                    lines += [f"         {safe(line)}" for line in text_lines(finding.remediation)]
                 lines.append(f"         docs: {finding.docs}")
     for path in result.skipped:
         lines.append(f"{safe(options.name(path))}: skipped (not a supported input kind)")

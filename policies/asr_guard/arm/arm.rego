@@ -9,10 +9,21 @@
 #   template, so what is replicated comes from the inventory.
 #   Sources: Microsoft.Compute virtualMachines and disks REST/ARM reference; Site Recovery
 #   replicationProtectedItems (A2A fabricObjectId, vmManagedDisks).
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/azure-resource-manager/templates/syntax
+#     description: ARM template structure and syntax
+#   - ref: https://learn.microsoft.com/rest/api/compute/virtual-machines/create-or-update
+#     description: Virtual Machines - Create Or Update (storageProfile)
+#   - ref: https://learn.microsoft.com/rest/api/site-recovery/replication-protected-items/create
+#     description: Replication Protected Items - Create (enable replication)
 package asr_guard.arm
 
 _doc := data.asr_guard.lib.document
 
+# METADATA
+# title: Is template
+# description: >-
+#   The input is an ARM deployment template (its $schema is deploymentTemplate.json and it has resources).
 is_template if {
 	schema := object.get(_doc, "$schema", "")
 	is_string(schema)
@@ -66,7 +77,11 @@ _entry(r, type, after) := {
 	"unknown": [],
 }
 
-_key(r) := data.asr_guard.azure.id(r.id) if data.asr_guard.azure.id(object.get(r, "id", null)) != null else := _source_pointer(r)
+_key(r) := data.asr_guard.azure.id(r.id) if data.asr_guard.azure.id(object.get(
+	r,
+	"id",
+	null,
+)) != null else := _source_pointer(r)
 
 _resources := [_entry(r, type, data.asr_guard.azure.attributes(type, r, object.get(r, "id", null), _keys)) |
 	some [_, r, type] in _deployed
@@ -102,26 +117,60 @@ view := {
 	},
 } if is_template
 
-# Every resource the template deploys is a change; whether it exists already, and what is
-# replicated, the template does not say (the inventory does).
+# METADATA
+# title: Changes
+# description: >-
+#   Every resource the template deploys is a change; whether it exists already, and what is
+#   replicated, the template does not say (the inventory does).
 changes := array.concat(_resources, _attachments)
 
+# METADATA
+# title: Linked
+# description: >-
+#   The view entries for resources the changes point at that do not change themselves.
 linked := []
 
+# METADATA
+# title: Replicated VM ids
+# description: >-
+#   Canonical ids of the VMs the input itself shows replicated (their replicated items as they are before the change).
 replicated_vm_ids := []
 
+# METADATA
+# title: Protected disk ids
+# description: >-
+#   Canonical ids of the disks the replicated items in the input protect before the change.
 protected_disk_ids := []
 
+# METADATA
+# title: Protected disk keys
+# description: >-
+#   Keys of view entries for disks that replicated items link to by reference (ids that may be known only after apply).
 protected_disk_keys := []
 
+# METADATA
+# title: Cache account ids
+# description: >-
+#   Canonical ids of the cache (staging) storage accounts of the replicated items in the input.
 cache_account_ids := []
 
+# METADATA
+# title: Cache account keys
+# description: >-
+#   Keys of view entries for cache storage accounts that replicated items link to by reference.
 cache_account_keys := []
 
+# METADATA
+# title: Auto protect VM ids
+# description: >-
+#   Canonical ids of the VMs whose replicated item protects new data disks itself (autoProtectionOfDataDisk).
 auto_protect_vm_ids := []
 
-# What the template leaves unknown on a path the policies read: the id of a VM, disk or
-# replicated item, a VM's disks, an item's VM, a copy count, a nested deployment's template.
+# METADATA
+# title: Undecided
+# description: >-
+#   What the template leaves unknown on a path the policies read: the id of a VM, disk or
+#   replicated item, a VM's disks, an item's VM, a copy count, a nested deployment's template.
 undecided := sort((_undecided_ids | _undecided_copies) | (_undecided_templates | _undecided_values)) if is_template
 
 _undecided_ids := {_unknown(r, _id_reason(r)) |
@@ -143,30 +192,52 @@ _undecided_templates := {_unknown(r, r.asr_guard_template_unresolved) |
 
 _undecided_values := {_unknown(r, value) | some [_, r, type] in _deployed; some value in _unresolved_values(r, type)}
 
-_unknown(r, reason) := {"label": _label(r), "pointer": _source_pointer(r), "reason": data.asr_guard.azure.reason(reason)}
+_unknown(r, reason) := {
+	"label": _label(r),
+	"pointer": _source_pointer(r),
+	"reason": data.asr_guard.azure.reason(reason),
+}
 
 _id_reason(r) := r.id if data.asr_guard.azure.unresolved(object.get(r, "id", null)) else := "the resource has no id"
 
 # Unresolved values on the paths the rules read.
 _unresolved_values(r, type) := {value |
 	type == data.asr_guard.azure.vm_type
-	some path in [["properties", "storageProfile", "dataDisks"], ["properties", "storageProfile", "osDisk", "managedDisk", "id"]]
-	value := object.get(r, path, null)
+	some path in [["properties", "storageProfile", "dataDisks"], [
+		"properties",
+		"storageProfile",
+		"osDisk",
+		"managedDisk",
+		"id",
+	]]
+	value := data.asr_guard.azure.get(r, path)
 	data.asr_guard.azure.unresolved(value)
 } | {value |
 	type == data.asr_guard.azure.disk_type
-	value := object.get(r, ["properties", "creationData", "createOption"], null)
+	value := data.asr_guard.azure.get(r, ["properties", "creationData", "createOption"])
 	data.asr_guard.azure.unresolved(value)
 } | {value |
 	type == data.asr_guard.azure.replicated_item_type
-	value := object.get(r, ["properties", "providerSpecificDetails", "fabricObjectId"], null)
+	value := data.asr_guard.azure.get(r, ["properties", "providerSpecificDetails", "fabricObjectId"])
 	data.asr_guard.azure.unresolved(value)
 }
 
-# Disks the replicated items of the template protect.
-enabled_disk_ids := sort({id | some e in _resources; e.type == "item"; some d in e.after.disks; is_object(d.disk); some id in d.disk.ids})
+# METADATA
+# title: Enabled disk ids
+# description: >-
+#   Disks the replicated items of the template protect.
+enabled_disk_ids := sort({id |
+	some e in _resources
+	e.type == "item"
+	some d in e.after.disks
+	is_object(d.disk)
+	some id in d.disk.ids
+})
 
-# The findings of this kind of input (empty for any other input).
+# METADATA
+# title: Findings
+# description: >-
+#   The findings of this kind of input (empty for any other input).
 findings := f if {
 	is_template
 	f := data.asr_guard.rules.findings

@@ -31,50 +31,70 @@ rules(findings) := sort([[f.rule_id, f.severity] | some f in findings])
 
 test_restored_disk_put_on_a_replicated_vm_is_denied if {
 	t := template([vm([attach("r")]), disk("r", "Restore")])
-	rules(data.asr_guard.arm.findings) == [["ASR002", "deny"]] with input as t with data.asr_guard.inventory as replicated
+	rules(data.asr_guard.arm.findings) == [[
+		"ASR002",
+		"deny",
+	]] with input as t with data.asr_guard.inventory as replicated
 	r1 := data.asr_guard.arm.findings with input as t
 	count(r1) == 0
 }
 
 test_data_disk_copied_from_a_snapshot_is_denied if {
 	entry := {"lun": 2, "createOption": "Copy", "sourceResource": {"id": "/snap"}}
-	rules(data.asr_guard.arm.findings) == [["ASR002", "deny"]] with input as template([vm([entry])]) with data.asr_guard.inventory as replicated
+	rules(data.asr_guard.arm.findings) == [[
+		"ASR002",
+		"deny",
+	]] with input as template([vm([entry])]) with data.asr_guard.inventory as replicated
 }
 
 test_os_disk_from_a_restored_disk_is_denied if {
 	t := template([vm([]), disk("os", "Copy")])
-	rules(data.asr_guard.arm.findings) == [["ASR002", "deny"]] with input as t with data.asr_guard.inventory as replicated
+	rules(data.asr_guard.arm.findings) == [[
+		"ASR002",
+		"deny",
+	]] with input as t with data.asr_guard.inventory as replicated
 }
 
 test_new_empty_disk_not_in_the_replicated_item_warns if {
 	t := template([vm([attach("e")]), disk("e", "Empty")])
-	rules(data.asr_guard.arm.findings) == [["ASR007", "warn"]] with input as t with data.asr_guard.inventory as replicated
-	r2 := data.asr_guard.arm.findings with input as t with data.asr_guard.inventory as {"replicated_vms": [vm_id], "replicated_disks": [disk_id("e")]}
+	rules(data.asr_guard.arm.findings) == [[
+		"ASR007",
+		"warn",
+	]] with input as t with data.asr_guard.inventory as replicated
+	r2 := data.asr_guard.arm.findings with input as t with data.asr_guard.inventory as {
+		"replicated_vms": [vm_id],
+		"replicated_disks": [disk_id("e")],
+	}
 	count(r2) == 0
 }
 
 test_existing_disk_the_item_does_not_protect_warns if {
 	# The inventory says which disks are protected: "old" is not among them.
 	others := object.union(replicated, {"replicated_disks": [disk_id("os")]})
-	r3 := data.asr_guard.arm.findings with input as template([vm([attach("old")])]) with data.asr_guard.inventory as others
+	doc := template([vm([attach("old")])])
+	r3 := data.asr_guard.arm.findings with input as doc with data.asr_guard.inventory as others
 	rules(r3) == [["ASR007", "warn"]]
 	protected := object.union(replicated, {"replicated_disks": [disk_id("old")]})
-	r3b := data.asr_guard.arm.findings with input as template([vm([attach("old")])]) with data.asr_guard.inventory as protected
+	r3b := data.asr_guard.arm.findings with input as doc with data.asr_guard.inventory as protected
 	count(r3b) == 0
 }
 
 test_existing_disk_is_not_new_when_no_protected_disk_is_known if {
 	# A template redeploys the disks a VM has; with no list of protected disks, an existing
 	# disk cannot be told from a new one.
-	r := data.asr_guard.arm.findings with input as template([vm([attach("old")])]) with data.asr_guard.inventory as replicated
+	doc := template([vm([attach("old")])])
+	r := data.asr_guard.arm.findings with input as doc with data.asr_guard.inventory as replicated
 	count(r) == 0
 }
 
 test_template_enabling_replication_of_the_vm_is_initial_replication if {
 	item := {
-		"type": "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems",
+		"type": item_type,
 		"id": "/item",
-		"properties": {"providerSpecificDetails": {"fabricObjectId": vm_id, "vmManagedDisks": [{"diskId": disk_id("r")}]}},
+		"properties": {"providerSpecificDetails": {
+			"fabricObjectId": vm_id,
+			"vmManagedDisks": [{"diskId": disk_id("r")}],
+		}},
 	}
 	t := template([vm([attach("r")]), disk("r", "Restore"), item])
 	r4 := data.asr_guard.arm.findings with input as t
@@ -85,9 +105,12 @@ test_a_template_redeploying_the_item_of_a_replicated_vm_is_still_checked if {
 	# The inventory says the VM is replicated already: the item in the template is redeployed,
 	# not enabled, and the restored disk breaks replication.
 	item := {
-		"type": "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems",
+		"type": item_type,
 		"id": "/item",
-		"properties": {"providerSpecificDetails": {"fabricObjectId": vm_id, "vmManagedDisks": [{"diskId": disk_id("r")}]}},
+		"properties": {"providerSpecificDetails": {
+			"fabricObjectId": vm_id,
+			"vmManagedDisks": [{"diskId": disk_id("r")}],
+		}},
 	}
 	t := template([vm([attach("r")]), disk("r", "Restore"), item])
 	r := data.asr_guard.arm.findings with input as t with data.asr_guard.inventory as replicated
@@ -96,7 +119,10 @@ test_a_template_redeploying_the_item_of_a_replicated_vm_is_still_checked if {
 
 test_existing_resources_are_references_not_deployments if {
 	existing := object.union(vm([attach("r")]), {"existing": true})
-	r5 := data.asr_guard.arm.findings with input as template([existing, disk("r", "Restore")]) with data.asr_guard.inventory as replicated
+	r5 := data.asr_guard.arm.findings with input as template([
+		existing,
+		disk("r", "Restore"),
+	]) with data.asr_guard.inventory as replicated
 	count(r5) == 0
 }
 
@@ -130,3 +156,8 @@ test_unresolved_disk_ids_could_not_be_decided if {
 	{f.rule_id | some f in r7} == {"ASR020"}
 	count(r7) == 3
 }
+
+item_type := concat("/", [
+	"Microsoft.RecoveryServices/vaults/replicationFabrics",
+	"replicationProtectionContainers/replicationProtectedItems",
+])

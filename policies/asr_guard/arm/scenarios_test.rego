@@ -23,7 +23,16 @@ test_a_redeployed_disk_among_the_protected_ones_is_not_a_restore if {
 }
 
 test_every_restored_create_option_is_a_restore if {
-	some option in ["Copy", "CopyStart", "Restore", "Import", "ImportSecure", "Upload", "UploadPreparedSecure", "CopyFromSanSnapshot"]
+	some option in [
+		"Copy",
+		"CopyStart",
+		"Restore",
+		"Import",
+		"ImportSecure",
+		"Upload",
+		"UploadPreparedSecure",
+		"CopyFromSanSnapshot",
+	]
 	rules(findings_with([vm([attach("r")]), disk("r", option)], replicated)) == [["ASR002", "deny"]]
 }
 
@@ -61,11 +70,21 @@ test_azure_disk_encryption_on_a_replicated_vm_warns if {
 cache_id := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/cache"
 
 test_a_cache_storage_account_deployed_unusable_warns if {
-	account := {"type": "Microsoft.Storage/storageAccounts", "name": "cache", "id": cache_id, "properties": {"allowSharedKeyAccess": false}}
+	account := {
+		"type": "Microsoft.Storage/storageAccounts",
+		"name": "cache",
+		"id": cache_id,
+		"properties": {"allowSharedKeyAccess": false},
+	}
 	with_cache := object.union(replicated, {"cache_storage_accounts": [cache_id]})
 	rules(findings_with([account], with_cache)) == [["ASR024", "warn"]]
 	rules(findings_with([account], replicated)) == []
-	usable := {"type": "Microsoft.Storage/storageAccounts", "name": "cache", "id": cache_id, "properties": {"allowSharedKeyAccess": true}}
+	usable := {
+		"type": "Microsoft.Storage/storageAccounts",
+		"name": "cache",
+		"id": cache_id,
+		"properties": {"allowSharedKeyAccess": true},
+	}
 	rules(findings_with([usable], with_cache)) == []
 }
 

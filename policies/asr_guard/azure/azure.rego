@@ -10,47 +10,80 @@
 #   protectedManagedDisks[] in an existing item's details; autoProtectionOfDataDisk),
 #   Microsoft.Storage storageAccounts (allowSharedKeyAccess, networkAcls) and blobServices
 #   (deleteRetentionPolicy), Microsoft.Network networkInterfaces, VM extensions.
+# related_resources:
+#   - ref: https://learn.microsoft.com/rest/api/compute/virtual-machines/create-or-update
+#     description: Virtual Machines - Create Or Update
+#   - ref: https://learn.microsoft.com/rest/api/compute/disks/create-or-update
+#     description: Disks - Create Or Update (creationData)
+#   - ref: https://learn.microsoft.com/rest/api/site-recovery/replication-protected-items/get
+#     description: Replication Protected Items - Get (A2A details)
+#   - ref: https://github.com/Azure/bicep/pull/11457
+#     description: Bicep, type property names are case-insensitive in ARM (Azure/bicep#11457)
 package asr_guard.azure
 
+# METADATA
+# title: VM type
+# description: >-
+#   The lower-case ARM type of virtual machines.
 vm_type := "microsoft.compute/virtualmachines"
 
+# METADATA
+# title: Disk type
+# description: >-
+#   The lower-case ARM type of managed disks.
 disk_type := "microsoft.compute/disks"
 
-replicated_item_type := "microsoft.recoveryservices/vaults/replicationfabrics/replicationprotectioncontainers/replicationprotecteditems"
+# METADATA
+# title: Replicated item type
+# description: >-
+#   The lower-case ARM type of Site Recovery replicated (protected) items.
+replicated_item_type := concat("/", [
+	"microsoft.recoveryservices/vaults/replicationfabrics",
+	"replicationprotectioncontainers/replicationprotecteditems",
+])
 
-account_type := "microsoft.storage/storageaccounts"
+_account_type := "microsoft.storage/storageaccounts"
 
-blob_services_type := "microsoft.storage/storageaccounts/blobservices"
+_blob_services_type := "microsoft.storage/storageaccounts/blobservices"
 
-nic_type := "microsoft.network/networkinterfaces"
+_nic_type := "microsoft.network/networkinterfaces"
 
-extension_type := "microsoft.compute/virtualmachines/extensions"
+_extension_type := "microsoft.compute/virtualmachines/extensions"
 
-deployment_type := "microsoft.resources/deployments"
+_deployment_type := "microsoft.resources/deployments"
 
-# The view's resource type of an ARM resource type (lower case).
+# METADATA
+# title: View type
+# description: >-
+#   The view's resource type of an ARM resource type (lower case).
 view_type := {
 	vm_type: "vm",
 	disk_type: "disk",
 	replicated_item_type: "item",
-	account_type: "storage_account",
-	blob_services_type: "storage_account",
-	nic_type: "nic",
-	extension_type: "extension",
+	_account_type: "storage_account",
+	_blob_services_type: "storage_account",
+	_nic_type: "nic",
+	_extension_type: "extension",
 }
 
-# The resource type of a resource id, lower-cased: ".../providers/NS/t1/n1/t2/n2" -> "ns/t1/t2".
+# METADATA
+# title: Type of id
+# description: >-
+#   The resource type of a resource id, lower-cased: ".../providers/NS/t1/n1/t2/n2" -> "ns/t1/t2".
 type_of_id(id) := type if {
 	is_string(id)
 	contains(lower(id), "/providers/")
 	parts := split(lower(id), "/providers/")
 	segments := split(parts[count(parts) - 1], "/")
 	count(segments) >= 3
-	type := concat("/", array.concat([segments[0]], [segments[i] | some i in numbers.range(1, count(segments) - 1); i % 2 == 1]))
+	type := concat("/", array.concat([segments[0]], [segments[i] |
+		some i in numbers.range(1, count(segments) - 1)
+		i % 2 == 1
+	]))
 }
 
 # The resource group of a resource id, lower-cased.
-resource_group_of(id) := lower(parts[i + 1]) if {
+_resource_group_of(id) := lower(parts[i + 1]) if {
 	is_string(id)
 	parts := split(id, "/")
 	some i, part in parts
@@ -59,218 +92,116 @@ resource_group_of(id) := lower(parts[i + 1]) if {
 } else := null
 
 # The id of the resource a child resource id belongs to (".../a/x/b/y" -> ".../a/x").
-parent_id(id) := concat("/", array.slice(parts, 0, count(parts) - 2)) if {
+_parent_id(id) := concat("/", array.slice(parts, 0, count(parts) - 2)) if {
 	is_string(id)
 	parts := split(id, "/")
 	count(parts) > 2
 } else := null
 
-# A resolved id, canonical; null for a value that is not a string or was left unresolved
-# (`asr-guard resolve` writes "<unresolved: reason>").
+# METADATA
+# title: Id
+# description: >-
+#   A resolved id, canonical; null for a value that is not a string or was left unresolved
+#   (`asr-guard resolve` writes "<unresolved: reason>").
 id(x) := data.asr_guard.lib.canonical_id(x) if {
 	is_string(x)
 	not startswith(x, "<unresolved")
 } else := null
 
-# Why a value was left unresolved: the reason inside "<unresolved: reason>".
+# METADATA
+# title: Reason
+# description: >-
+#   Why a value was left unresolved: the reason inside "<unresolved: reason>".
 reason(x) := trim_suffix(trim_prefix(x, "<unresolved: "), ">") if unresolved(x) else := x
 
+# METADATA
+# title: Unresolved
+# description: >-
+#   The value is one asr-guard resolve left unresolved ("<unresolved: reason>").
 unresolved(x) if {
 	is_string(x)
 	startswith(x, "<unresolved")
 }
 
-# A link to the resource with this id: {"ids", "keys", "unresolved"}; keys where the input
-# has that resource (keys: the set of ids the input has).
+# METADATA
+# title: Link
+# description: >-
+#   A link to the resource with this id: {"ids", "keys", "unresolved"}; keys where the input
+#   has that resource (keys: the set of ids the input has).
 link(x, keys) := value if {
 	i := id(x)
 	i != null
 	value := {"ids": [i], "keys": [k | k := i; k in keys], "unresolved": []}
-} else := {"ids": [], "keys": [], "unresolved": [concat("", ["an id not known before deployment (", reason(x), ")"])]} if {
+} else := {
+	"ids": [],
+	"keys": [],
+	"unresolved": [concat("", ["an id not known before deployment (", reason(x), ")"])],
+} if {
 	unresolved(x)
 } else := null
+
+# METADATA
+# title: Get
+# description: >-
+#   The value at path (a key or an array of keys) of an ARM payload; null where there is none.
+#   Property names are compared without regard to case, as Azure Resource Manager binds them
+#   ("DataDisks" is dataDisks); an object with two keys that differ only in case has no value
+#   there (which one Azure reads is not known). The exact spelling is tried first: it is the
+#   usual case, and costs one lookup.
+get(x, path) := value if {
+	is_object(x)
+	value := object.get(x, path, null)
+	value != null
+} else := _get_folded(x, path)
+
+_get_folded(x, key) := _step(x, key) if is_string(key)
+
+_get_folded(x, path) := _walk(x, path) if is_array(path)
+
+# (No recursion in Rego: paths are at most five keys long here.)
+_walk(x, path) := _step(x, path[0]) if count(path) == 1
+
+_walk(x, path) := _step(_step(x, path[0]), path[1]) if count(path) == 2
+
+_walk(x, path) := _step(_step(_step(x, path[0]), path[1]), path[2]) if count(path) == 3
+
+_walk(x, path) := _step(_step(_step(_step(x, path[0]), path[1]), path[2]), path[3]) if count(path) == 4
+
+_walk(x, path) := value if {
+	count(path) == 5
+	value := _step(_step(_step(_step(_step(x, path[0]), path[1]), path[2]), path[3]), path[4])
+}
+
+_step(x, key) := value if {
+	is_object(x)
+	value := object.get(x, key, null)
+	value != null
+} else := value if {
+	is_object(x)
+	is_string(key)
+	folded := lower(key)
+	values := [v | some k, v in x; is_string(k); lower(k) == folded]
+	count(values) == 1
+	value := values[0]
+} else := null
+
+_object_or_empty(x) := x if is_object(x) else := {}
 
 # The properties object of a resource payload ({} when absent or unresolved).
 # Types are checked before any builtin is called: regorus stops on a builtin type error where
 # OPA makes the expression undefined.
-properties(payload) := value if {
+_properties(payload) := value if {
 	is_object(payload)
-	value := object.get(payload, "properties", {})
+	value := get(payload, "properties")
 	is_object(value)
 } else := {}
 
 # The array at path, [] for anything else (such as an unresolved template value).
-array_at(x, path) := value if {
-	value := object.get(x, path, [])
+_array_at(x, path) := value if {
+	value := get(x, path)
 	is_array(value)
 } else := []
 
 _bool_or_null(x) := x if is_boolean(x) else := null
 
 _string_or_null(x) := x if is_string(x) else := null
-
-# --- VMs -----------------------------------------------------------------------------------
-
-vm(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"name": _string_or_null(object.get(payload, "name", null)),
-	"resource_group": resource_group_of(resource_id),
-	"os_disk": link(object.get(properties(payload), ["storageProfile", "osDisk", "managedDisk", "id"], null), keys),
-	"nics": nics,
-	"encryption_at_host": _bool_or_null(object.get(properties(payload), ["securityProfile", "encryptionAtHost"], null)),
-	"disk_controller": _string_or_null(object.get(properties(payload), ["storageProfile", "diskControllerType"], null)),
-	"os_write_accelerator": _bool_or_null(object.get(properties(payload), ["storageProfile", "osDisk", "writeAcceleratorEnabled"], null)),
-	"data_disk_count": _count_or_null(object.get(properties(payload), ["storageProfile", "dataDisks"], null)),
-} if {
-	is_object(payload)
-	nics := sort({i | some n in array_at(properties(payload), ["networkProfile", "networkInterfaces"]); i := id(object.get(n, "id", null)); i != null})
-} else := null
-
-# Data disk entries of a VM payload, as attachments: {"lun", "disk", "create_option",
-# "source_id", "write_accelerator", "vm"}.
-data_disks(payload, vm_link, keys) := [attachment |
-	some entry in array_at(properties(payload), ["storageProfile", "dataDisks"])
-	is_object(entry)
-	attachment := {
-		"vm": vm_link,
-		"lun": object.get(entry, "lun", null),
-		"disk": _entry_disk(entry, keys),
-		"create_option": _string_or_null(object.get(entry, "createOption", null)),
-		"source_id": id(object.get(entry, ["sourceResource", "id"], null)),
-		"write_accelerator": _bool_or_null(object.get(entry, "writeAcceleratorEnabled", null)),
-	}
-]
-
-_entry_disk(entry, keys) := link(object.get(entry, ["managedDisk", "id"], null), keys) if {
-	object.get(entry, ["managedDisk", "id"], null) != null
-} else := {"ids": [], "keys": [], "unresolved": []}
-
-# --- disks -----------------------------------------------------------------------------------
-
-disk(payload, resource_id) := {
-	"id": id(resource_id),
-	"name": _string_or_null(object.get(payload, "name", null)),
-	"resource_group": resource_group_of(resource_id),
-	"create_option": _string_or_null(object.get(properties(payload), ["creationData", "createOption"], null)),
-	"source_id": id(object.get(properties(payload), ["creationData", "sourceResourceId"], null)),
-	"size_gb": _number_or_null(object.get(properties(payload), "diskSizeGB", null)),
-	"sku": _string_or_null(object.get(payload, ["sku", "name"], null)),
-	"max_shares": _number_or_null(object.get(properties(payload), "maxShares", null)),
-	"encryption": {
-		"disk_encryption_set_id": id(object.get(properties(payload), ["encryption", "diskEncryptionSetId"], null)),
-		"settings": object.get(properties(payload), "encryptionSettingsCollection", null),
-	},
-} if is_object(payload) else := null
-
-_number_or_null(x) := x if is_number(x) else := null
-
-_count_or_null(x) := count(x) if is_array(x) else := null
-
-# --- replicated items ------------------------------------------------------------------------
-
-# The protected disks of an item: vmManagedDisks in the enable input (a template, a
-# what-if `after` of a create), protectedManagedDisks in an existing item's details (a GET,
-# a what-if `before`).
-item(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"name": _string_or_null(object.get(payload, "name", null)),
-	"vm": link(object.get(details, "fabricObjectId", null), keys),
-	"disks": disks,
-	"auto_protect": _auto_protect(object.get(details, "autoProtectionOfDataDisk", null)),
-	"policy_id": id(object.get(properties(payload), "policyId", null)),
-	"target_resource_group": id(_first_string([
-		object.get(details, "recoveryAzureResourceGroupId", null),
-		object.get(details, "recoveryResourceGroupId", null),
-	])),
-} if {
-	is_object(payload)
-	details := object.get(properties(payload), "providerSpecificDetails", {})
-	disks := [{"disk": link(object.get(d, "diskId", null), keys), "cache": link(object.get(d, "primaryStagingAzureStorageAccountId", null), keys)} |
-		some field in ["vmManagedDisks", "protectedManagedDisks"]
-		some d in array_at(details, [field])
-		is_object(d)
-	]
-} else := null
-
-_auto_protect(x) := lower(x) == "enabled" if is_string(x) else := null
-
-_first_string(xs) := value if {
-	strings := [x | some x in xs; is_string(x)]
-	count(strings) > 0
-	value := strings[0]
-} else := null
-
-# --- storage accounts, NICs, extensions ------------------------------------------------------
-
-account(payload, resource_id) := {
-	"id": id(resource_id),
-	"name": _string_or_null(object.get(payload, "name", null)),
-	"resource_group": resource_group_of(resource_id),
-	"shared_key": _bool_or_null(object.get(properties(payload), "allowSharedKeyAccess", null)),
-	"default_action": _string_or_null(object.get(properties(payload), ["networkAcls", "defaultAction"], null)),
-	"azure_services_bypass": _bypass(object.get(properties(payload), ["networkAcls", "bypass"], null)),
-	"blob_soft_delete": null,
-} if is_object(payload) else := null
-
-# A blobServices child: its soft delete setting, on the account it belongs to.
-blob_services(payload, resource_id) := {
-	"id": id(parent_id(resource_id)),
-	"name": null,
-	"resource_group": resource_group_of(resource_id),
-	"shared_key": null,
-	"default_action": null,
-	"azure_services_bypass": null,
-	"blob_soft_delete": _bool_or_null(object.get(properties(payload), ["deleteRetentionPolicy", "enabled"], null)),
-} if is_object(payload) else := null
-
-_bypass(x) := contains(lower(x), "azureservices") if is_string(x) else := null
-
-nic(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"name": _string_or_null(object.get(payload, "name", null)),
-	"resource_group": resource_group_of(resource_id),
-	"vm": link(object.get(properties(payload), ["virtualMachine", "id"], null), keys),
-} if is_object(payload) else := null
-
-extension(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"vm": link(parent_id(resource_id), keys),
-	"publisher": _string_or_null(object.get(properties(payload), "publisher", null)),
-	"extension_type": _string_or_null(object.get(properties(payload), "type", null)),
-	"settings": object.get(properties(payload), "settings", null),
-} if is_object(payload) else := null
-
-# The attributes of a payload of an ARM type, as the view has them.
-attributes(type, payload, resource_id, keys) := vm(payload, resource_id, keys) if type == vm_type
-
-attributes(type, payload, resource_id, _) := disk(payload, resource_id) if type == disk_type
-
-attributes(type, payload, resource_id, keys) := item(payload, resource_id, keys) if type == replicated_item_type
-
-attributes(type, payload, resource_id, _) := account(payload, resource_id) if type == account_type
-
-attributes(type, payload, resource_id, _) := blob_services(payload, resource_id) if type == blob_services_type
-
-attributes(type, payload, resource_id, keys) := nic(payload, resource_id, keys) if type == nic_type
-
-attributes(type, payload, resource_id, keys) := extension(payload, resource_id, keys) if type == extension_type
-
-# Attachments a VM change makes or ends: data disks in `after` and not in `before` are
-# attached, those in `before` and not in `after` detached (matched by managed disk id, or by
-# LUN for an entry with no id).
-attachment_changes(before, after) := array.concat(
-	[["create", d] | some d in after; not _among(d, before)],
-	[["delete", d] | some d in before; not _among(d, after)],
-)
-
-_among(d, others) if {
-	count(d.disk.ids) > 0
-	some o in others
-	o.disk.ids == d.disk.ids
-}
-
-_among(d, others) if {
-	count(d.disk.ids) == 0
-	some o in others
-	o.lun == d.lun
-}

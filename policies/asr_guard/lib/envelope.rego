@@ -2,8 +2,9 @@
 # title: The document under evaluation and the data of this run
 # description: |
 #   Every package reads the input document through `document`, and the replication
-#   inventory and waivers through `inventory` and `waivers`, never `input` or
-#   data.asr_guard.inventory directly. So the same pack evaluates:
+#   inventory and waivers through `_inventory` and `_waivers` (the inventory_* rules and
+#   apply_waivers for other packages), never `input` or data.asr_guard.inventory directly. So
+#   the same pack evaluates:
 #   - a document given as the whole input (`opa eval -i plan.json`, conftest, the embedded
 #     engine);
 #   - a request that carries its own data, {"asr_guard_request": {"document", "inventory",
@@ -22,6 +23,10 @@ package asr_guard.lib
 
 _request := input.asr_guard_request if is_object(input.asr_guard_request)
 
+# METADATA
+# title: Document
+# description: >-
+#   The document under evaluation, wherever the envelope (a request with its own data, a platform input) puts it.
 document := _request.document if {
 	_request
 } else := input.plan if {
@@ -43,14 +48,14 @@ document := _request.document if {
 } else := input
 
 # The inventory data document: {"replicated_vms": [...], "replicated_disks": [...], ...}.
-inventory := _request.inventory if {
+_inventory := _request.inventory if {
 	is_object(_request.inventory)
 } else := data.asr_guard.inventory if {
 	is_object(data.asr_guard.inventory)
 } else := {}
 
 # The waivers data document: {"today", "entries": [...]}.
-waivers := _request.waivers if {
+_waivers := _request.waivers if {
 	is_object(_request.waivers)
 } else := data.asr_guard.waivers if {
 	is_object(data.asr_guard.waivers)

@@ -17,14 +17,14 @@ test_a_request_carries_its_document_and_data if {
 	}}
 	data.asr_guard.lib.document == plan with input as request
 	data.asr_guard.lib.inventory_vm_ids == {vm} with input as request
-	data.asr_guard.lib.waivers.today == "2026-12-02" with input as request
+	data.asr_guard.lib._waivers.today == "2026-12-02" with input as request
 }
 
 test_a_request_with_its_own_data_ignores_the_shared_data_document if {
 	request := {"asr_guard_request": {"document": plan, "inventory": {}, "waivers": {}}}
 	shared := {"replicated_vms": [vm]}
 	count(data.asr_guard.lib.inventory_vm_ids) == 0 with input as request with data.asr_guard.inventory as shared
-	data.asr_guard.lib.waivers == {} with input as request with data.asr_guard.waivers as {"today": "2026-12-02"}
+	data.asr_guard.lib._waivers == {} with input as request with data.asr_guard.waivers as {"today": "2026-12-02"}
 }
 
 test_a_request_without_data_reads_the_servers_data_document if {

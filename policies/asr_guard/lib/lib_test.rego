@@ -5,7 +5,7 @@ vm := "/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualma
 event(scenario) := {"scenario": scenario, "resource": "r.x", "vm_id": vm, "detail": "d"}
 
 test_finding_takes_wording_from_the_matrix if {
-	f := data.asr_guard.lib.finding("vm_replace", "azurerm_linux_virtual_machine.a", "detail")
+	f := data.asr_guard.lib._finding("vm_replace", "azurerm_linux_virtual_machine.a", "detail")
 	f.rule_id == "ASR004"
 	f.severity == "deny"
 	f.resource == "azurerm_linux_virtual_machine.a"
@@ -14,7 +14,7 @@ test_finding_takes_wording_from_the_matrix if {
 }
 
 test_unknown_scenario_gives_no_finding if {
-	not data.asr_guard.lib.finding("no_such_scenario", "r", "d")
+	not data.asr_guard.lib._finding("no_such_scenario", "r", "d")
 }
 
 test_event_is_reported_when_replication_stays if {
@@ -37,7 +37,10 @@ test_event_not_resolved_by_reenable_is_kept if {
 }
 
 test_inventory_ids_are_lower_cased if {
-	ids := data.asr_guard.lib.inventory_vm_ids with data.asr_guard.inventory as {"replicated_vms": ["/Subscriptions/S1/VM", 3]}
+	ids := data.asr_guard.lib.inventory_vm_ids with data.asr_guard.inventory as {"replicated_vms": [
+		"/Subscriptions/S1/VM",
+		3,
+	]}
 	ids == {"/subscriptions/s1/vm"}
 }
 
@@ -55,9 +58,9 @@ test_restored_create_options_match_case_insensitively if {
 test_get_and_at_tolerate_other_types if {
 	data.asr_guard.lib.get(null, "a", 1) == 1
 	data.asr_guard.lib.get({"a": 2}, "a", 1) == 2
-	data.asr_guard.lib.at([5], 0, 1) == 5
-	data.asr_guard.lib.at([], 0, 1) == 1
-	data.asr_guard.lib.at({"0": 5}, 0, 1) == 1
+	data.asr_guard.lib._at([5], 0, 1) == 5
+	data.asr_guard.lib._at([], 0, 1) == 1
+	data.asr_guard.lib._at({"0": 5}, 0, 1) == 1
 }
 
 waivers(entries) := {"today": "2026-11-24", "entries": entries}
@@ -74,7 +77,12 @@ waiver(id, rule, match, expires) := {
 deny_finding := {"rule_id": "ASR004", "resource": "Module.Web.azurerm_vm.app", "severity": "deny"}
 
 test_active_waiver_marks_the_finding if {
-	findings := data.asr_guard.lib.apply_waivers({deny_finding}) with data.asr_guard.waivers as waivers([waiver("w1", "ASR004", "^module\\.web\\..*$", "2026-11-24")])
+	findings := data.asr_guard.lib.apply_waivers({deny_finding}) with data.asr_guard.waivers as waivers([waiver(
+		"w1",
+		"ASR004",
+		"^module\\.web\\..*$",
+		"2026-11-24",
+	)])
 	[f.waived.waiver | some f in findings] == ["w1"]
 }
 

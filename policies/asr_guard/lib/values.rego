@@ -4,35 +4,51 @@
 #   Value helpers, the replication inventory, the support matrix's wording of findings and
 #   waivers: what every package shares. Every input-kind package maps its input; this
 #   package alone decides wording and severity (findings.rego).
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/site-recovery/site-recovery-backup-interoperability
+#     description: Site Recovery and Backup interoperability (the support matrix)
+#   - ref: https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+#     description: Azure resource names are case-insensitive unless noted
 package asr_guard.lib
 
+# METADATA
+# title: Matrix
+# description: >-
+#   The support matrix data document (policies/asr_guard/matrix/data.json).
 matrix := data.asr_guard.matrix
 
-# object.get that tolerates a non-object (null, missing) container.
+# METADATA
+# title: Get
+# description: >-
+#   object.get that tolerates a non-object (null, missing) container.
+# scope: document
 get(x, key, default_value) := object.get(x, key, default_value) if is_object(x)
 
 get(x, _, default_value) := default_value if not is_object(x)
 
 # xs[i] for an array that has it; default_value otherwise.
-at(xs, i, _) := xs[i] if {
+_at(xs, i, _) := xs[i] if {
 	is_array(xs)
 	i < count(xs)
 }
 
-at(xs, i, default_value) := default_value if not is_array(xs)
+_at(xs, i, default_value) := default_value if not is_array(xs)
 
-at(xs, i, default_value) := default_value if {
+_at(xs, i, default_value) := default_value if {
 	is_array(xs)
 	i >= count(xs)
 }
 
 # lower() for strings only; undefined otherwise.
-lower_id(x) := lower(x) if is_string(x)
+_lower_id(x) := lower(x) if is_string(x)
 
-# An Azure resource id in the one form ids are compared in: Azure compares them without
-# regard to case, and ARM reads "/a//b/", " /a/b" and "/a%2Fb"-free "/a/b" as one id. Lower
-# case; surrounding space, repeated and trailing slashes dropped; percent-escapes decoded
-# (an id with a malformed escape is only lower-cased). Undefined for a non-string.
+# METADATA
+# title: Canonical id
+# description: >-
+#   An Azure resource id in the one form ids are compared in: Azure compares them without
+#   regard to case, and ARM reads "/a//b/", " /a/b" and "/a%2Fb"-free "/a/b" as one id. Lower
+#   case; surrounding space, repeated and trailing slashes dropped; percent-escapes decoded
+#   (an id with a malformed escape is only lower-cased). Undefined for a non-string.
 canonical_id(x) := id if {
 	is_string(x)
 	id := _canonical(lower(x))
@@ -47,8 +63,11 @@ _canonical(s) := s if {
 	trim_space(s) == s
 } else := trim_right(regex.replace(_decoded(trim_space(s)), `/+`, "/"), "/")
 
-# A set of lower-cased ids in canonical form: one regular expression over all of them tells
-# whether any needs more than lower case (the usual answer is no, for thousands of ids).
+# METADATA
+# title: Canonical ids
+# description: >-
+#   A set of lower-cased ids in canonical form: one regular expression over all of them tells
+#   whether any needs more than lower case (the usual answer is no, for thousands of ids).
 canonical_ids(lowered) := lowered if {
 	not regex.match(`%|//|/(\n|$)|\s(\n|$)|(^|\n)\s`, concat("\n", lowered))
 } else := ids if {
@@ -59,9 +78,13 @@ _decoded(s) := urlquery.decode(s) if {
 	regex.match(`^(?:[^%]|%[0-9a-fA-F]{2})*$`, s)
 } else := s
 
+# METADATA
+# title: Is restored create option
+# description: >-
+#   The createOption makes a disk from a restore point, a snapshot or another disk (the matrix lists them).
 is_restored_create_option(option) if {
 	is_string(option)
-	lower(option) in restored_create_options
+	lower(option) in _restored_create_options
 }
 
-restored_create_options := {lower(row.option) | some row in matrix.restored_disk_create_options}
+_restored_create_options := {lower(row.option) | some row in matrix.restored_disk_create_options}

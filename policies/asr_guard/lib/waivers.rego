@@ -4,32 +4,38 @@ package asr_guard.lib
 # A waiver covers the findings of its rule on resources its `match` (an anchored
 # regular expression over the lower-cased resource) accepts, through its expiry day.
 
-waiver_entries := [w | some w in waivers.entries]
+_waiver_entries := [w | some w in _waivers.entries]
 
-today := waivers.today
+_today := _waivers.today
 
-active_waiver(w) if w.expires >= today
+_active_waiver(w) if w.expires >= _today
 
-covering(f) := sort([w.id |
-	some w in waiver_entries
+_covering(f) := sort([w.id |
+	some w in _waiver_entries
 	w.rule == f.rule_id
 	regex.match(w.match, lower(f.resource))
-	active_waiver(w)
+	_active_waiver(w)
 ])
 
-waiver_by_id[w.id] := w if some w in waiver_entries
+_waiver_by_id[w.id] := w if some w in _waiver_entries
 
-# Findings with "waived" set where an active waiver covers them (the first by id).
-apply_waivers(findings) := {annotated(f) | some f in findings}
+# METADATA
+# title: Apply waivers
+# description: >-
+#   Findings with "waived" set where an active waiver covers them (the first by id).
+apply_waivers(findings) := {_annotated(f) | some f in findings}
 
-annotated(f) := object.union(f, {"waived": waived}) if {
-	ids := covering(f)
+_annotated(f) := object.union(f, {"waived": waived}) if {
+	ids := _covering(f)
 	count(ids) > 0
-	w := waiver_by_id[ids[0]]
+	w := _waiver_by_id[ids[0]]
 	waived := {"waiver": w.id, "justification": w.justification, "expires": w.expires, "source": w.source}
 }
 
-annotated(f) := f if count(covering(f)) == 0
+_annotated(f) := f if count(_covering(f)) == 0
 
-# Waivers past their expiry day: they no longer apply.
-expired_waivers := sort([w.id | some w in waiver_entries; not active_waiver(w)])
+# METADATA
+# title: Expired waivers
+# description: >-
+#   Waivers past their expiry day: they no longer apply.
+expired_waivers := sort([w.id | some w in _waiver_entries; not _active_waiver(w)])

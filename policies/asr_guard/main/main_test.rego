@@ -21,7 +21,7 @@ test_report_names_kind_and_policy_version if {
 }
 
 test_report_collects_findings if {
-	r := data.asr_guard.main.report with input as replaced_plan with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	r := data.asr_guard.main.report with input as replaced_plan with data.asr_guard.inventory as replicated
 	[f.rule_id | some f in r.findings] == ["ASR004"]
 }
 
@@ -32,7 +32,7 @@ test_unknown_input_kind_has_no_findings if {
 }
 
 test_conftest_style_views if {
-	deny := data.asr_guard.main.deny with input as replaced_plan with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	deny := data.asr_guard.main.deny with input as replaced_plan with data.asr_guard.inventory as replicated
 	count(deny) == 1
 	r1 := data.asr_guard.main.warn with input as replaced_plan
 	count(r1) == 0
@@ -43,10 +43,10 @@ test_waived_denial_leaves_the_conftest_deny_view if {
 		"id": "w1", "rule": "ASR004", "match": "^.*$", "justification": "accepted risk",
 		"expires": "2026-12-31", "source": "w.yaml:2",
 	}]}
-	r := data.asr_guard.main.report with input as replaced_plan with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	r := data.asr_guard.main.report with input as replaced_plan with data.asr_guard.inventory as replicated
 		with data.asr_guard.waivers as w
 	r.waivers == {"applied": ["w1"], "expired": []}
-	r2 := data.asr_guard.main.deny with input as replaced_plan with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	r2 := data.asr_guard.main.deny with input as replaced_plan with data.asr_guard.inventory as replicated
 		with data.asr_guard.waivers as w
 	count(r2) == 0
 }
@@ -60,6 +60,8 @@ test_report_says_whether_the_input_names_replication if {
 		"name": "app",
 		"change": {"actions": ["no-op"], "before": {"source_vm_id": vm_id}, "after": {"source_vm_id": vm_id}},
 	}}])
-	r2 := data.asr_guard.main.report with input as with_item with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	r2 := data.asr_guard.main.report with input as with_item with data.asr_guard.inventory as replicated
 	r2.replication == {"named_by_input": true, "inventory_vms": 1}
 }
+
+replicated := {"replicated_vms": [vm_id]}

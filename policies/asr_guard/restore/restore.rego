@@ -32,6 +32,7 @@ _envelopes := [
 	["/restoreRequest", ["restoreRequest"]],
 	["/properties/restoreRequest", ["properties", "restoreRequest"]],
 	["/parameters/properties", ["parameters", "properties"]],
+	["/parameters/properties/restoreRequest", ["parameters", "properties", "restoreRequest"]],
 	["/parameters/restoreRequest", ["parameters", "restoreRequest"]],
 	["/parameters/parameters/properties", ["parameters", "parameters", "properties"]],
 	["/parameters/parameters/restoreRequest", ["parameters", "parameters", "restoreRequest"]],

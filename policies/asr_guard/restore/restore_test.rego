@@ -102,3 +102,25 @@ test_an_empty_lun_list_restores_the_whole_vm if {
 	findings := data.asr_guard.restore.findings with input as body with data.asr_guard.inventory as inventory
 	rules(findings) == [["ASR003", "deny"]]
 }
+
+test_every_place_azure_reads_a_request_is_read if {
+	places := [
+		{"restoreRequest": request_body},
+		{"properties": {"restoreRequest": request_body}},
+		{"parameters": {"properties": request_body}},
+		{"parameters": {"restoreRequest": request_body}},
+		{"parameters": {"properties": {"restoreRequest": request_body}}},
+		{"parameters": {"parameters": {"properties": request_body}}},
+		{"parameters": {"parameters": {"restoreRequest": request_body}}},
+		{"parameters": {"parameters": {"properties": {"restoreRequest": request_body}}}},
+	]
+	every doc in places {
+		found := data.asr_guard.restore.findings with input as doc with data.asr_guard.inventory as inventory
+		rules(found) == [["ASR010", "warn"]]
+	}
+}
+
+test_a_request_type_in_another_case_is_not_read if {
+	body := {"properties": object.union(vm_restore("OriginalLocation").properties, {"objectType": "IaaSVMRestoreRequest"})}
+	not data.asr_guard.restore.is_restore with input as body with data.asr_guard.inventory as inventory
+}

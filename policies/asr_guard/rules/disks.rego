@@ -5,7 +5,7 @@ package asr_guard.rules
 # The create options, by which a disk's content comes from a backup, a copy or an import,
 # of the disk an attachment puts on a VM: its own createOption (an ARM dataDisks entry) or
 # that of the disk resource it points at.
-restored_options(attachment) := {option |
+_restored_options(attachment) := {option |
 	option := attachment.after.create_option
 	data.asr_guard.lib.is_restored_create_option(option)
 } | {option |
@@ -18,7 +18,7 @@ restored_options(attachment) := {option |
 }
 
 # The restored create options of the disks a link points at.
-link_restored_options(link) := {option |
+_link_restored_options(link) := {option |
 	some disk in data.asr_guard.view.targets(link)
 	disk.type == "disk"
 	some side in [disk.after, disk.before]
@@ -28,17 +28,17 @@ link_restored_options(link) := {option |
 }
 
 # Whether a disk link points at a disk a replicated item protects once the change is applied.
-protected(link) if {
+_protected(link) if {
 	some id in link.ids
 	id in data.asr_guard.view.enabled_disk_ids
 }
 
-protected(link) if {
+_protected(link) if {
 	some key in link.keys
 	key in data.asr_guard.view.protected_disk_keys
 }
 
-protected(link) if {
+_protected(link) if {
 	some disk in data.asr_guard.view.targets(link)
 	some side in [disk.before, disk.after]
 	is_object(side)
@@ -46,13 +46,18 @@ protected(link) if {
 }
 
 # Whether a disk link points at a disk protected before the change.
-protected_now(link) if {
+_protected_now(link) if {
 	some id in link.ids
 	id in data.asr_guard.view.protected_disk_ids
 }
 
 # Where the disk comes from, as a message says it: " (created with createOption Copy from /x)".
-origin(attachment) := concat("", [" (created with createOption ", concat(", ", sort(restored_options(attachment))), _source(attachment), ")"])
+_origin(attachment) := concat("", [
+	" (created with createOption ",
+	concat(", ", sort(_restored_options(attachment))),
+	_source(attachment),
+	")",
+])
 
 _source(attachment) := concat("", [" from ", sources[0]]) if {
 	sources := sort({s |
@@ -68,7 +73,7 @@ _source(attachment) := concat("", [" from ", sources[0]]) if {
 
 # Attachments this change makes: created, or deployed by a template (a template does not say
 # whether the disk is on the VM already: a disk among the protected disks is).
-new_attachments := [a |
+_new_attachments := [a |
 	some a in _attachments
 	a.action in {"create", "deploy"}
 	is_object(a.after)
@@ -77,20 +82,20 @@ new_attachments := [a |
 
 _redeployed(a) if {
 	a.action == "deploy"
-	protected_now(a.after.disk)
+	_protected_now(a.after.disk)
 }
 
 # Which disks the replicated items protect is known: from the input's items or the inventory.
 # (A template redeploys the disks a VM has: without that knowledge, each would look new.)
-protected_disks_known if count(data.asr_guard.view.enabled_disk_ids) > 0
+_protected_disks_known if count(data.asr_guard.view.enabled_disk_ids) > 0
 
-protected_disks_known if count(data.asr_guard.view.protected_disk_keys) > 0
+_protected_disks_known if count(data.asr_guard.view.protected_disk_keys) > 0
 
 _knows_protection(a) if a.action != "deploy"
 
 _knows_protection(a) if {
 	a.action == "deploy"
-	protected_disks_known
+	_protected_disks_known
 }
 
 # A disk the template creates is a new disk.
@@ -102,10 +107,10 @@ _knows_protection(a) if {
 
 # " by azurerm_virtual_machine_data_disk_attachment.x" for an attachment that is a resource
 # of its own; "" for one that is part of its VM (an ARM dataDisks entry).
-by_text(a) := concat("", [" by ", a.label]) if a.parent == null else := ""
+_by_text(a) := concat("", [" by ", a.label]) if a.parent == null else := ""
 
 # Attachments this change ends: deleted, or replaced by one of another disk.
-removed_attachments := [a |
+_removed_attachments := [a |
 	some a in _attachments
 	a.action in {"delete", "replace"}
 	is_object(a.before)
@@ -127,7 +132,7 @@ _vm_gone_ids := {id |
 }
 
 _removed_scenario(link) := "protected_disk_removed" if {
-	protected_now(link)
+	_protected_now(link)
 } else := "protected_disk_removed" if {
 	some key in link.keys
 	key in data.asr_guard.view.protected_disk_keys
@@ -140,7 +145,7 @@ _removed_text("data_disk_removed") := ""
 # The disks a replicated VM's item protects (the inventory says which) that a template
 # deploying the VM no longer puts on it: the VM's data disks are all known, none is it, and
 # it is not the OS disk.
-omitted_disks(vm, m) := disks if {
+_omitted_disks(vm, m) := disks if {
 	is_number(vm.after.data_disk_count)
 	present := {id |
 		some a in _attachments
@@ -161,7 +166,7 @@ _destroyed_text(disk) := "replaced" if disk.action == "replace" else := "deleted
 
 # Which resize rules a size change meets: shrinking; growing from under 4 TiB to 4 TiB or more
 # (detached and reattached unless Premium SSD v2 or Ultra); any resize of Premium SSD v2.
-resize_scenarios(before, after) := {scenario |
+_resize_scenarios(before, after) := {scenario |
 	some scenario in _resize_candidates
 	_resize(scenario, before, after)
 }

@@ -8,7 +8,7 @@ _vm_id(vm) := vm.before.id if is_string(data.asr_guard.lib.get(vm.before, "id", 
 _was_true(values, attr) if data.asr_guard.lib.get(values, attr, null) == true
 
 # Features switched on for a VM: on after the change, not before it.
-switched_on_features(vm) := {feature |
+_switched_on_features(vm) := {feature |
 	some [attr, feature] in [
 		["encryption_at_host", "encryption at host"],
 		["os_write_accelerator", "write accelerator on the OS disk"],
@@ -28,14 +28,21 @@ _is_nvme(values) if {
 
 # Azure Disk Encryption: the AzureDiskEncryption (Windows) or AzureDiskEncryptionForLinux
 # extension of publisher Microsoft.Azure.Security.
-is_ade(values) if {
+_is_ade(values) if {
 	is_string(values.publisher)
 	lower(values.publisher) == "microsoft.azure.security"
 	is_string(values.extension_type)
 	lower(values.extension_type) in {"azurediskencryption", "azurediskencryptionforlinux"}
 }
 
-_ade_keys := ["KeyVaultURL", "KeyVaultResourceId", "KeyEncryptionKeyURL", "KekVaultResourceId", "EncryptionOperation", "VolumeType"]
+_ade_keys := [
+	"KeyVaultURL",
+	"KeyVaultResourceId",
+	"KeyEncryptionKeyURL",
+	"KekVaultResourceId",
+	"EncryptionOperation",
+	"VolumeType",
+]
 
 _ade_changes(ext) if ext.action in {"create", "replace", "deploy"}
 
@@ -61,20 +68,26 @@ _nics_text(before, after) := concat("", [
 _list_or_none(xs) := concat(", ", sort(xs)) if count(xs) > 0 else := "none"
 
 # A cache (staging) storage account of a replicated item.
-cache_account(account) if {
+_cache_account(account) if {
 	some side in [account.before, account.after]
 	is_object(side)
 	side.id in data.asr_guard.view.cache_account_ids
 }
 
-cache_account(account) if account.key in data.asr_guard.view.cache_account_keys
+_cache_account(account) if account.key in data.asr_guard.view.cache_account_keys
 
-cache_account_problems(account) := {reason |
+_cache_account_problems(account) := {reason |
 	some [check, reason] in [
 		["deleted", "it is deleted"],
 		["replaced", "it is replaced"],
 		["moved", "it moves to another resource group"],
-		["shared_key_off", "shared key access is turned off (Site Recovery writes to it with the shared key unless the vault's managed identity has been given access first)"],
+		[
+			"shared_key_off",
+			concat("", [
+				"shared key access is turned off (Site Recovery writes to it with the shared key",
+				" unless the vault's managed identity has been given access first)",
+			]),
+		],
 		["firewall", "its firewall denies access by default without allowing trusted Microsoft services"],
 		["soft_delete", "blob soft delete is turned on"],
 	]
@@ -85,10 +98,10 @@ _cache_problem("deleted", account) if account.action == "delete"
 
 _cache_problem("replaced", account) if {
 	account.action == "replace"
-	not moved(account)
+	not _moved(account)
 }
 
-_cache_problem("moved", account) if moved(account)
+_cache_problem("moved", account) if _moved(account)
 
 _cache_problem("shared_key_off", account) if {
 	account.after.shared_key == false

@@ -4,14 +4,14 @@ package asr_guard.rules
 # forces a new resource); a what-if deletes the resource in one group and creates one of the
 # same type and name in another.
 
-moved(e) if {
+_moved(e) if {
 	e.action == "replace"
 	is_string(e.before.resource_group)
 	is_string(e.after.resource_group)
 	e.before.resource_group != e.after.resource_group
 }
 
-moved(e) if {
+_moved(e) if {
 	e.action == "delete"
 	_moved_to(e)
 }
@@ -29,6 +29,6 @@ _moved_to(e) := other if {
 }
 
 # The resource group a moved resource goes to, as a message says it.
-moved_to_text(e) := concat("", [" to resource group ", e.after.resource_group]) if {
+_moved_to_text(e) := concat("", [" to resource group ", e.after.resource_group]) if {
 	e.action == "replace"
 } else := concat("", [" to resource group ", _moved_to(e).after.resource_group, " (", _moved_to(e).label, ")"])

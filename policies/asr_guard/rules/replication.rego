@@ -4,6 +4,13 @@
 #   Each support-matrix scenario, written once over the Azure change view
 #   (data.asr_guard.view), whichever input kind it came from. events.rego raises the
 #   events; lib.resolve turns them into findings with the matrix's wording.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/site-recovery/site-recovery-backup-interoperability
+#     description: Site Recovery and Backup interoperability
+#   - ref: https://learn.microsoft.com/azure/site-recovery/azure-to-azure-support-matrix
+#     description: Azure-to-Azure disaster recovery support matrix
+#   - ref: https://learn.microsoft.com/azure/site-recovery/azure-to-azure-enable-replication-added-disk
+#     description: Enable replication for an added disk
 package asr_guard.rules
 
 _resources := data.asr_guard.view.changes
@@ -29,7 +36,7 @@ _extensions := _of_type("extension")
 # The replicated VM ids an id stands for: itself, when replicated; for the id of a template
 # deployed to no given scope ({subscriptionid} / {resourcegroupname} placeholders), every
 # replicated VM whose id matches it outside the placeholders.
-replicated(id) := {id} if {
+_replicated(id) := {id} if {
 	id in data.asr_guard.view.replicated_vm_ids
 } else := matches if {
 	is_string(id)
@@ -58,35 +65,35 @@ _segment_matches(part, _) if {
 _segment_matches(part, other) if part == other
 
 # The replicated VM ids a link or id list points at.
-replicated_of(ids) := {m | some id in ids; some m in replicated(id)}
+_replicated_of(ids) := {m | some id in ids; some m in _replicated(id)}
 
 # The ids a VM link points at now.
-link_ids(link) := ids if {
+_link_ids(link) := ids if {
 	is_object(link)
 	ids := {id | some id in link.ids}
 } else := set()
 
 # --- replication removed and enabled in this change -----------------------------------------
 
-removed_vm_ids := {m |
+_removed_vm_ids := {m |
 	some item in _items
 	item.action in {"delete", "replace"}
-	some m in replicated_of(link_ids(item.before.vm))
+	some m in _replicated_of(_link_ids(item.before.vm))
 } | {id |
 	some item in _items
 	item.action in {"delete", "replace"}
-	some id in link_ids(item.before.vm)
+	some id in _link_ids(item.before.vm)
 }
 
-added_vm_ids := {id |
+_added_vm_ids := {id |
 	some item in _items
 	item.action in {"create", "replace"}
-	some id in link_ids(item.after.vm)
+	some id in _link_ids(item.after.vm)
 }
 
-reenabled_vm_ids := removed_vm_ids & added_vm_ids
+_reenabled_vm_ids := _removed_vm_ids & _added_vm_ids
 
-deleted_vm_ids := {id |
+_deleted_vm_ids := {id |
 	some vm in _vms
 	vm.action == "delete"
 	id := vm.before.id
@@ -96,13 +103,13 @@ deleted_vm_ids := {id |
 # --- labels ------------------------------------------------------------------------------
 
 # A VM as messages name it: its resources and id, or its id.
-vm_label(link, id) := label if {
+_vm_label(link, id) := label if {
 	labels := {e.label | some e in data.asr_guard.view.targets(link); e.type == "vm"}
 	count(labels) > 0
 	label := _with_id(concat(", ", sort(labels)), id)
 } else := id
 
-entry_vm_label(vm, id) := _with_id(vm.label, id)
+_entry_vm_label(vm, id) := _with_id(vm.label, id)
 
 # "address (id)"; a label that is the id (an ARM resource) as it is.
 _with_id(label, id) := label if {
@@ -112,7 +119,7 @@ _with_id(label, id) := label if {
 } else := concat("", [label, " (", id, ")"])
 
 # A disk link as messages name it.
-disk_label(link, lun) := label if {
+_disk_label(link, lun) := label if {
 	labels := {e.label | some e in data.asr_guard.view.targets(link); e.type == "disk"}
 	count(labels) > 0
 	label := concat(", ", sort(labels))
@@ -123,6 +130,10 @@ disk_label(link, lun) := label if {
 } else := "a disk known only after apply"
 
 # The action as a message says it, with Terraform's reason where it gives one.
-action_text(e) := concat("", [concat(", ", e.actions), ", ", e.reason]) if is_string(e.reason) else := concat(", ", e.actions)
+_action_text(e) := concat("", [
+	concat(", ", e.actions),
+	", ",
+	e.reason,
+]) if is_string(e.reason) else := concat(", ", e.actions)
 
-reason_text(e) := concat("", [", ", e.reason]) if is_string(e.reason) else := ""
+_reason_text(e) := concat("", [", ", e.reason]) if is_string(e.reason) else := ""

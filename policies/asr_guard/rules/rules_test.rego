@@ -7,29 +7,43 @@ vm_id := "/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtua
 
 inventory := {"replicated_vms": [vm_id]}
 
+unscoped_disk := concat("", [
+	"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}",
+	"/providers/Microsoft.Compute/disks/r",
+])
+
 schema := "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 
 template(vm) := {"$schema": schema, "resources": [
 	{
 		"type": "Microsoft.Compute/disks",
-		"id": "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/disks/r",
+		"id": unscoped_disk,
 		"properties": {"creationData": {"createOption": "Copy"}},
 	},
 	{"type": "Microsoft.Compute/virtualMachines", "id": vm, "properties": {"storageProfile": {"dataDisks": [{
 		"lun": 1,
 		"createOption": "Attach",
-		"managedDisk": {"id": "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/disks/r"},
+		"managedDisk": {"id": unscoped_disk},
 	}]}}},
 ]}
 
-unscoped(name) := concat("", ["/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Compute/virtualMachines/", name])
+unscoped(name) := concat(
+	"",
+	[
+		"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}",
+		"/providers/Microsoft.Compute/virtualMachines/",
+		name,
+	],
+)
 
 test_placeholders_of_an_unscoped_template_match_the_rest_of_the_id if {
-	events := data.asr_guard.rules.events with input as template(unscoped("vm1")) with data.asr_guard.inventory as inventory
+	doc := template(unscoped("vm1"))
+	events := data.asr_guard.rules.events with input as doc with data.asr_guard.inventory as inventory
 	[[e.scenario, e.vm_id] | some e in events] == [["disk_restore", vm_id]]
 	some e in events
 	contains(e.detail, concat("", ["(deployed to no given scope: taken as ", vm_id, ")"]))
-	other := data.asr_guard.rules.events with input as template(unscoped("vm2")) with data.asr_guard.inventory as inventory
+	other_doc := template(unscoped("vm2"))
+	other := data.asr_guard.rules.events with input as other_doc with data.asr_guard.inventory as inventory
 	count(other) == 0
 }
 
@@ -43,6 +57,6 @@ test_canonical_ids_match_whatever_their_spelling if {
 }
 
 test_link_ids_of_no_link_are_none if {
-	data.asr_guard.rules.link_ids(null) == set()
-	data.asr_guard.rules.link_ids({"ids": ["/x"], "keys": [], "unresolved": []}) == {"/x"}
+	data.asr_guard.rules._link_ids(null) == set()
+	data.asr_guard.rules._link_ids({"ids": ["/x"], "keys": [], "unresolved": []}) == {"/x"}
 }

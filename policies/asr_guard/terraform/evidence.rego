@@ -15,18 +15,36 @@ _item_values_after := array.concat(
 	[r.values | some r in _planned_resources; r.type == _item_type; r.mode == "managed"; is_object(r.values)],
 )
 
+# METADATA
+# title: Replicated VM ids
+# description: >-
+#   Canonical ids of the VMs the input itself shows replicated (their replicated items as they are before the change).
 replicated_vm_ids := data.asr_guard.lib.canonical_ids({lower(id) |
 	some values in _item_values_now
 	id := values.source_vm_id
 	is_string(id)
 })
 
+# METADATA
+# title: Protected disk ids
+# description: >-
+#   Canonical ids of the disks the replicated items in the input protect before the change.
 protected_disk_ids := _disk_ids(_item_values_now, "disk_id")
 
-# Disks protected once the plan is applied (its items' after, the planned values).
+# METADATA
+# title: Enabled disk ids
+# description: >-
+#   Disks protected once the plan is applied (its items' after, the planned values).
 enabled_disk_ids := _disk_ids(_item_values_after, "disk_id") | protected_disk_ids
 
-cache_account_ids := _disk_ids(_item_values_now, "staging_storage_account_id") | _disk_ids(_item_values_after, "staging_storage_account_id")
+# METADATA
+# title: Cache account ids
+# description: >-
+#   Canonical ids of the cache (staging) storage accounts of the replicated items in the input.
+cache_account_ids := _disk_ids(_item_values_now, "staging_storage_account_id") | _disk_ids(
+	_item_values_after,
+	"staging_storage_account_id",
+)
 
 _disk_ids(values_list, attr) := data.asr_guard.lib.canonical_ids({lower(id) |
 	some values in values_list
@@ -35,7 +53,10 @@ _disk_ids(values_list, attr) := data.asr_guard.lib.canonical_ids({lower(id) |
 	is_string(id)
 })
 
-# Disks the configuration of a replicated item links to (their ids may be known only after apply).
+# METADATA
+# title: Protected disk keys
+# description: >-
+#   Disks the configuration of a replicated item links to (their ids may be known only after apply).
 protected_disk_keys := {key |
 	some rc in _item_changes
 	is_object(rc.change.after)
@@ -43,6 +64,10 @@ protected_disk_keys := {key |
 	some key in _direct_targets(rc, _refs(_expression(rc, ["managed_disk", i, "disk_id"])))
 }
 
+# METADATA
+# title: Cache account keys
+# description: >-
+#   Keys of view entries for cache storage accounts that replicated items link to by reference.
 cache_account_keys := {key |
 	some rc in _item_changes
 	is_object(rc.change.after)

@@ -27,7 +27,11 @@ _state_resources(values) := [r |
 	is_object(r)
 ]
 
-_prior_resources := _state_resources(data.asr_guard.lib.get(data.asr_guard.lib.get(_doc, "prior_state", null), "values", null)) if is_plan
+_prior_resources := _state_resources(data.asr_guard.lib.get(
+	data.asr_guard.lib.get(_doc, "prior_state", null),
+	"values",
+	null,
+)) if is_plan
 
 _planned_resources := _state_resources(data.asr_guard.lib.get(_doc, "planned_values", null)) if is_plan
 

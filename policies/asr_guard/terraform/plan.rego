@@ -7,6 +7,11 @@
 #   is replicated now. Addresses, configuration references and unknown values stay here.
 #   Sources: HashiCorp "JSON Output Format" (resource_changes, prior_state, planned_values,
 #   configuration references); azurerm provider docs for the resource types below.
+# related_resources:
+#   - ref: https://developer.hashicorp.com/terraform/internals/json-format
+#     description: Terraform JSON output format (plan representation)
+#   - ref: https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/site_recovery_replicated_vm
+#     description: azurerm_site_recovery_replicated_vm
 package asr_guard.terraform
 
 # Performance (see policies/README.md): the plan is read once into _doc; each pass over
@@ -15,6 +20,10 @@ package asr_guard.terraform
 
 _doc := data.asr_guard.lib.document
 
+# METADATA
+# title: Is plan
+# description: >-
+#   The input is a Terraform plan JSON (terraform show -json of a saved plan).
 is_plan if {
 	is_string(_doc.format_version)
 	is_string(_doc.terraform_version)
@@ -36,7 +45,14 @@ _nic_type := "azurerm_network_interface"
 
 _extension_type := "azurerm_virtual_machine_extension"
 
-_types := (_vm_types | _account_types) | {_item_type, _attachment_type, _implicit_type, _disk_type, _nic_type, _extension_type}
+_types := (_vm_types | _account_types) | {
+	_item_type,
+	_attachment_type,
+	_implicit_type,
+	_disk_type,
+	_nic_type,
+	_extension_type,
+}
 
 # The view's resource type of a Terraform resource type.
 _view_type := {
@@ -117,7 +133,11 @@ _before(rc) := object.get(rc.change, "before", null)
 _after(rc) := object.get(rc.change, "after", null)
 
 # Whether an argument of the planned object is known only after apply.
-_is_unknown(rc, attr) := data.asr_guard.lib.get(data.asr_guard.lib.get(rc.change, "after_unknown", {}), attr, false) == true
+_is_unknown(rc, attr) := data.asr_guard.lib.get(
+	data.asr_guard.lib.get(rc.change, "after_unknown", {}),
+	attr,
+	false,
+) == true
 
 # The id the resource has now (before this plan), canonical.
 _current_id(rc) := data.asr_guard.lib.canonical_id(rc.change.before.id) if is_string(rc.change.before.id)

@@ -49,26 +49,59 @@ test_a_replicated_item_deleted_through_arm_is_a_purge if {
 
 disk_change(type, before, after) := change(disk_id("d1"), type, before, after)
 
-disk_payload(size, sku) := {"sku": {"name": sku}, "properties": {"diskSizeGB": size, "creationData": {"createOption": "Empty"}}}
+disk_payload(size, sku) := {
+	"sku": {"name": sku},
+	"properties": {"diskSizeGB": size, "creationData": {"createOption": "Empty"}},
+}
 
 test_resizing_a_replicated_disk if {
 	protect := protecting([disk_id("os"), disk_id("d1")])
-	rules(findings_of([protect, disk_change("Modify", disk_payload(512, "Premium_LRS"), disk_payload(128, "Premium_LRS"))])) == [["ASR014", "deny"]]
-	rules(findings_of([protect, disk_change("Modify", disk_payload(2048, "Premium_LRS"), disk_payload(8192, "Premium_LRS"))])) == [["ASR015", "warn"]]
-	rules(findings_of([protect, disk_change("Modify", disk_payload(512, "PremiumV2_LRS"), disk_payload(1024, "PremiumV2_LRS"))])) == [["ASR016", "warn"]]
-	rules(findings_of([disk_change("Modify", disk_payload(512, "Premium_LRS"), disk_payload(128, "Premium_LRS"))])) == []
+	rules(findings_of([protect, disk_change(
+		"Modify",
+		disk_payload(512, "Premium_LRS"),
+		disk_payload(128, "Premium_LRS"),
+	)])) == [["ASR014", "deny"]]
+	rules(findings_of([protect, disk_change(
+		"Modify",
+		disk_payload(2048, "Premium_LRS"),
+		disk_payload(8192, "Premium_LRS"),
+	)])) == [["ASR015", "warn"]]
+	rules(findings_of([protect, disk_change(
+		"Modify",
+		disk_payload(512, "PremiumV2_LRS"),
+		disk_payload(1024, "PremiumV2_LRS"),
+	)])) == [["ASR016", "warn"]]
+	rules(findings_of([disk_change(
+		"Modify",
+		disk_payload(512, "Premium_LRS"),
+		disk_payload(128, "Premium_LRS"),
+	)])) == []
 }
 
 with_security(payload, on) := object.union(payload, {"properties": {"securityProfile": {"encryptionAtHost": on}}})
 
 test_encryption_at_host_switched_on_for_a_replicated_vm_warns if {
-	vm := change(vm_id, "Modify", with_security(vm_payload(disk_id("os"), []), false), with_security(vm_payload(disk_id("os"), []), true))
+	vm := change(
+		vm_id,
+		"Modify",
+		with_security(vm_payload(disk_id("os"), []), false),
+		with_security(vm_payload(disk_id("os"), []), true),
+	)
 	rules(findings_of([vm, protecting([disk_id("os")])])) == [["ASR017", "warn"]]
-	same := change(vm_id, "Modify", with_security(vm_payload(disk_id("os"), []), true), with_security(vm_payload(disk_id("os"), []), true))
+	same := change(
+		vm_id,
+		"Modify",
+		with_security(vm_payload(disk_id("os"), []), true),
+		with_security(vm_payload(disk_id("os"), []), true),
+	)
 	rules(findings_of([same, protecting([disk_id("os")])])) == []
 }
 
-ade := {"properties": {"publisher": "Microsoft.Azure.Security", "type": "AzureDiskEncryption", "settings": {"KeyVaultURL": "https://kv1.vault.azure.net/"}}}
+ade := {"properties": {
+	"publisher": "Microsoft.Azure.Security",
+	"type": "AzureDiskEncryption",
+	"settings": {"KeyVaultURL": "https://kv1.vault.azure.net/"},
+}}
 
 test_azure_disk_encryption_added_to_a_replicated_vm_warns if {
 	ext := change(concat("", [vm_id, "/extensions/ade"]), "Create", null, ade)
@@ -87,12 +120,20 @@ test_a_replicated_vm_moved_to_another_resource_group_is_denied if {
 	rules(findings) == [["ASR021", "deny"]]
 }
 
-nic(name) := {"id": concat("", ["/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/", name])}
+nic(name) := {"id": concat(
+	"",
+	["/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/", name],
+)}
 
 with_nics(payload, nics) := object.union(payload, {"properties": {"networkProfile": {"networkInterfaces": nics}}})
 
 test_a_nic_added_to_a_replicated_vm_is_information if {
-	vm := change(vm_id, "Modify", with_nics(vm_payload(disk_id("os"), []), [nic("a")]), with_nics(vm_payload(disk_id("os"), []), [nic("a"), nic("b")]))
+	vm := change(
+		vm_id,
+		"Modify",
+		with_nics(vm_payload(disk_id("os"), []), [nic("a")]),
+		with_nics(vm_payload(disk_id("os"), []), [nic("a"), nic("b")]),
+	)
 	rules(findings_of([vm, protecting([disk_id("os")])])) == [["ASR023", "info"]]
 }
 
@@ -107,23 +148,42 @@ cached := {"properties": {"providerSpecificDetails": {
 }}}
 
 test_a_cache_storage_account_made_unusable_warns if {
-	keys_off := change(cache_id, "Modify", {"properties": {"allowSharedKeyAccess": true}}, {"properties": {"allowSharedKeyAccess": false}})
+	keys_off := change(
+		cache_id,
+		"Modify",
+		{"properties": {"allowSharedKeyAccess": true}},
+		{"properties": {"allowSharedKeyAccess": false}},
+	)
 	rules(findings_of([cached_item, keys_off])) == [["ASR024", "warn"]]
 	rules(findings_of([keys_off])) == []
 	deleted := change(cache_id, "Delete", {"properties": {}}, null)
 	rules(findings_of([cached_item, deleted])) == [["ASR024", "warn"]]
-	soft := change(concat("", [cache_id, "/blobServices/default"]), "Modify", {"properties": {"deleteRetentionPolicy": {"enabled": false}}}, {"properties": {"deleteRetentionPolicy": {"enabled": true}}})
+	soft := change(
+		concat("", [cache_id, "/blobServices/default"]),
+		"Modify",
+		{"properties": {"deleteRetentionPolicy": {"enabled": false}}},
+		{"properties": {"deleteRetentionPolicy": {"enabled": true}}},
+	)
 	rules(findings_of([cached_item, soft])) == [["ASR024", "warn"]]
 }
 
 test_auto_protection_of_data_disks_makes_a_new_disk_information if {
-	auto := {"properties": {"providerSpecificDetails": {"instanceType": "A2A", "fabricObjectId": vm_id, "protectedManagedDisks": [{"diskId": disk_id("os")}], "autoProtectionOfDataDisk": "Enabled"}}}
+	auto := {"properties": {"providerSpecificDetails": {
+		"instanceType": "A2A",
+		"fabricObjectId": vm_id,
+		"protectedManagedDisks": [{"diskId": disk_id("os")}],
+		"autoProtectionOfDataDisk": "Enabled",
+	}}}
 	vm := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os"), [attach(1, disk_id("d1"))]))
 	rules(findings_of([vm, change(item_id, "NoChange", auto, auto)])) == [["ASR025", "info"]]
 }
 
 test_unsupported_changes_are_listed_as_not_checked if {
-	unsupported := {"resourceId": "[format('{0}/x', parameters('p'))]", "changeType": "Unsupported", "unsupportedReason": "the resource id could not be evaluated"}
+	unsupported := {
+		"resourceId": "[format('{0}/x', parameters('p'))]",
+		"changeType": "Unsupported",
+		"unsupportedReason": "the resource id could not be evaluated",
+	}
 	findings := findings_of([unsupported, protecting([disk_id("os")])])
 	rules(findings) == [["ASR020", "warn"]]
 	rules(findings_of([unsupported])) == []

@@ -7,6 +7,11 @@
 #   resourceId, changeType (Create, Delete, Modify, Deploy, NoChange, Ignore, Unsupported)
 #   and the before / after resource payloads. Sources: Azure Resource Manager "Template
 #   deployment what-if operation"; Deployments - What If (REST), WhatIfChange.
+# related_resources:
+#   - ref: https://learn.microsoft.com/azure/azure-resource-manager/templates/deploy-what-if
+#     description: ARM template deployment what-if operation
+#   - ref: https://learn.microsoft.com/rest/api/resources/deployments/what-if
+#     description: Deployments - What If (REST)
 package asr_guard.whatif
 
 _doc := data.asr_guard.lib.document
@@ -20,6 +25,10 @@ _changes := _doc.properties.changes if {
 	is_array(object.get(_doc, ["properties", "changes"], null))
 }
 
+# METADATA
+# title: Is whatif
+# description: >-
+#   The input is an ARM what-if result: changes, each with a resourceId and a changeType.
 is_whatif if {
 	is_array(_changes)
 	every change in _changes {
@@ -78,7 +87,12 @@ _resources := [e |
 	)
 ]
 
-_payload(change, side, type) := data.asr_guard.azure.attributes(type, object.get(change, side, null), change.resourceId, _keys) if {
+_payload(change, side, type) := data.asr_guard.azure.attributes(
+	type,
+	object.get(change, side, null),
+	change.resourceId,
+	_keys,
+) if {
 	is_object(object.get(change, side, null))
 } else := null
 
@@ -98,7 +112,10 @@ _attachments := [object.union(_entry(i, change, type, action, _if(action == "del
 	some [action, d] in data.asr_guard.azure.attachment_changes(before, after)
 ]
 
-_disk_key(d) := d.disk.ids[0] if count(d.disk.ids) > 0 else := concat("", ["lun-", format_int(d.lun, 10)]) if is_number(d.lun) else := "?"
+_disk_key(d) := d.disk.ids[0] if count(d.disk.ids) > 0 else := concat(
+	"",
+	["lun-", format_int(d.lun, 10)],
+) if is_number(d.lun) else := "?"
 
 _if(condition, value) := value if condition else := null
 
@@ -133,36 +150,104 @@ view := {
 	},
 } if is_whatif
 
-# The changes that act, and the resources the what-if lists unchanged.
+# METADATA
+# title: Changes
+# description: >-
+#   The changes that act, and the resources the what-if lists unchanged.
 changes := [e | some e in array.concat(_resources, _attachments); e.action != "no-op"]
 
+# METADATA
+# title: Linked
+# description: >-
+#   The view entries for resources the changes point at that do not change themselves.
 linked := [e | some e in _resources; e.action == "no-op"]
 
+# METADATA
+# title: Protected disk keys
+# description: >-
+#   Keys of view entries for disks that replicated items link to by reference (ids that may be known only after apply).
 protected_disk_keys := []
 
+# METADATA
+# title: Cache account keys
+# description: >-
+#   Keys of view entries for cache storage accounts that replicated items link to by reference.
 cache_account_keys := []
 
-# Changes what-if could not evaluate (changeType Unsupported): not checked.
-undecided := [{"label": change.resourceId, "pointer": concat("", [_changes_pointer, "/", format_int(i, 10)]), "reason": _unsupported_reason(change)} |
+# METADATA
+# title: Undecided
+# description: >-
+#   Changes what-if could not evaluate (changeType Unsupported): not checked.
+undecided := [{
+	"label": change.resourceId,
+	"pointer": concat("", [_changes_pointer, "/", format_int(i, 10)]),
+	"reason": _unsupported_reason(change),
+} |
 	some i, change in _changes
 	change.changeType == "Unsupported"
 ]
 
-_unsupported_reason(change) := concat("", ["what-if could not evaluate it (Unsupported): ", change.unsupportedReason]) if {
+_unsupported_reason(change) := concat(
+	"",
+	["what-if could not evaluate it (Unsupported): ", change.unsupportedReason],
+) if {
 	is_string(object.get(change, "unsupportedReason", null))
 } else := "what-if could not evaluate it (Unsupported)"
 
+# METADATA
+# title: Replicated VM ids
+# description: >-
+#   Canonical ids of the VMs the input itself shows replicated (their replicated items as they are before the change).
 replicated_vm_ids := sort({id | some item in _items_before; is_object(item.vm); some id in item.vm.ids})
 
-protected_disk_ids := sort({id | some item in _items_before; some d in item.disks; is_object(d.disk); some id in d.disk.ids})
+# METADATA
+# title: Protected disk ids
+# description: >-
+#   Canonical ids of the disks the replicated items in the input protect before the change.
+protected_disk_ids := sort({id |
+	some item in _items_before
+	some d in item.disks
+	is_object(d.disk)
+	some id in d.disk.ids
+})
 
-enabled_disk_ids := sort({id | some item in _items_either; some d in item.disks; is_object(d.disk); some id in d.disk.ids})
+# METADATA
+# title: Enabled disk ids
+# description: >-
+#   Canonical ids of the disks the replicated items in the input protect once the change is applied.
+enabled_disk_ids := sort({id |
+	some item in _items_either
+	some d in item.disks
+	is_object(d.disk)
+	some id in d.disk.ids
+})
 
-cache_account_ids := sort({id | some item in _items_either; some d in item.disks; is_object(d.cache); some id in d.cache.ids})
+# METADATA
+# title: Cache account ids
+# description: >-
+#   Canonical ids of the cache (staging) storage accounts of the replicated items in the input.
+cache_account_ids := sort({id |
+	some item in _items_either
+	some d in item.disks
+	is_object(d.cache)
+	some id in d.cache.ids
+})
 
-auto_protect_vm_ids := sort({id | some item in _items_before; item.auto_protect == true; is_object(item.vm); some id in item.vm.ids})
+# METADATA
+# title: Auto protect VM ids
+# description: >-
+#   Canonical ids of the VMs whose replicated item protects new data disks itself (autoProtectionOfDataDisk).
+auto_protect_vm_ids := sort({id |
+	some item in _items_before
+	item.auto_protect == true
+	is_object(item.vm)
+	some id in item.vm.ids
+})
 
-# The findings of this kind of input (empty for any other input).
+# METADATA
+# title: Findings
+# description: >-
+#   The findings of this kind of input (empty for any other input).
 findings := f if {
 	is_whatif
 	f := data.asr_guard.rules.findings

@@ -2,13 +2,23 @@ package asr_guard.whatif_test
 
 vm_id := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
 
-item_id := "/subscriptions/s1/resourceGroups/dr/providers/Microsoft.RecoveryServices/vaults/v/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/vm1"
+item_id := concat("", [
+	"/subscriptions/s1/resourceGroups/dr/providers/Microsoft.RecoveryServices/vaults/v",
+	"/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/vm1",
+])
 
 disk_id(name) := concat("", ["/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/disks/", name])
 
-vm_payload(os, data_disks) := {"properties": {"storageProfile": {"osDisk": {"managedDisk": {"id": os}}, "dataDisks": data_disks}}}
+vm_payload(os, data_disks) := {"properties": {"storageProfile": {
+	"osDisk": {"managedDisk": {"id": os}},
+	"dataDisks": data_disks,
+}}}
 
-item_payload(disks) := {"properties": {"providerSpecificDetails": {"instanceType": "A2A", "fabricObjectId": vm_id, "vmManagedDisks": [{"diskId": d} | some d in disks]}}}
+item_payload(disks) := {"properties": {"providerSpecificDetails": {
+	"instanceType": "A2A",
+	"fabricObjectId": vm_id,
+	"vmManagedDisks": [{"diskId": d} | some d in disks],
+}}}
 
 change(id, type, before, after) := {"resourceId": id, "changeType": type, "before": before, "after": after}
 
@@ -31,14 +41,22 @@ test_deleting_a_replicated_vm_is_denied if {
 test_deleting_a_vm_and_its_replicated_item_is_only_a_purge if {
 	# Deleted together, the VM's replication is not left behind; but an ARM DELETE of the item
 	# is a purge, not a clean disable.
-	p := result([change(vm_id, "Delete", vm_payload(disk_id("os"), []), null), change(item_id, "Delete", item_payload([]), null)])
+	p := result([change(
+		vm_id,
+		"Delete",
+		vm_payload(disk_id("os"), []),
+		null,
+	), change(item_id, "Delete", item_payload([]), null)])
 	r1 := data.asr_guard.whatif.findings with input as p
 	rules(r1) == [["ASR028", "warn"]]
 }
 
 test_creating_a_vm_the_inventory_lists_as_replicated_is_a_replace if {
 	p := result([change(vm_id, "Create", null, vm_payload(disk_id("os"), []))])
-	rules(data.asr_guard.whatif.findings) == [["ASR004", "deny"]] with input as p with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
+	rules(data.asr_guard.whatif.findings) == [[
+		"ASR004",
+		"deny",
+	]] with input as p with data.asr_guard.inventory as {"replicated_vms": [vm_id]}
 	r2 := data.asr_guard.whatif.findings with input as p
 	count(r2) == 0
 }
@@ -46,7 +64,12 @@ test_creating_a_vm_the_inventory_lists_as_replicated_is_a_replace if {
 test_os_disk_swap_is_denied_and_a_restored_one_is_a_disk_restore if {
 	swap := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os2"), []))
 	rules(data.asr_guard.whatif.findings) == [["ASR006", "deny"]] with input as result([swap, item_no_change])
-	restored := change(disk_id("os2"), "Create", null, {"properties": {"creationData": {"createOption": "Copy", "sourceResourceId": "/snap"}}})
+	restored := change(
+		disk_id("os2"),
+		"Create",
+		null,
+		{"properties": {"creationData": {"createOption": "Copy", "sourceResourceId": "/snap"}}},
+	)
 	rules(data.asr_guard.whatif.findings) == [["ASR002", "deny"]] with input as result([swap, item_no_change, restored])
 }
 
@@ -86,7 +109,11 @@ test_replicated_item_recreated_is_the_workaround if {
 	swap := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os2"), []))
 	old_item := change(item_id, "Delete", item_payload([]), null)
 	new_item := change(concat("", [item_id, "-2"]), "Create", null, item_payload([disk_id("os2")]))
-	rules(data.asr_guard.whatif.findings) == [["ASR009", "info"], ["ASR028", "warn"]] with input as result([swap, old_item, new_item])
+	rules(data.asr_guard.whatif.findings) == [["ASR009", "info"], ["ASR028", "warn"]] with input as result([
+		swap,
+		old_item,
+		new_item,
+	])
 }
 
 test_a_disk_whose_create_option_differs_before_and_after if {
@@ -94,7 +121,12 @@ test_a_disk_whose_create_option_differs_before_and_after if {
 	attached := vm_payload(disk_id("os"), [{"lun": 1, "createOption": "Attach", "managedDisk": {"id": disk}}])
 	p := result([
 		change(vm_id, "Modify", vm_payload(disk_id("os"), []), attached),
-		change(disk, "Modify", {"properties": {"creationData": {"createOption": "Copy"}}}, {"properties": {"creationData": {"createOption": "Restore"}}}),
+		change(
+			disk,
+			"Modify",
+			{"properties": {"creationData": {"createOption": "Copy"}}},
+			{"properties": {"creationData": {"createOption": "Restore"}}},
+		),
 		item_no_change,
 	])
 	findings := data.asr_guard.whatif.findings with input as p

@@ -5,7 +5,11 @@ import data.asr_guard.platforms.plan_test
 request := {"type": "deploy", "triggerName": "user", "revision": "main"}
 
 test_a_denial_cancels_the_deployment if {
-	denials := data.env0.deny with input as {"plan": plan_test.plan(["delete", "create"]), "deploymentRequest": request, "approvers": []}
+	denials := data.env0.deny with input as {
+		"plan": plan_test.plan(["delete", "create"]),
+		"deploymentRequest": request,
+		"approvers": [],
+	}
 	count(denials) == 1
 }
 

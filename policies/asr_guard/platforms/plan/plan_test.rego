@@ -12,8 +12,20 @@ change(address, type, actions, before, after) := {
 
 # A replicated VM replaced (ASR004, a denial) or only updated (passes).
 plan(vm_actions) := {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": [
-	change("azurerm_linux_virtual_machine.app", "azurerm_linux_virtual_machine", vm_actions, {"id": vm_id, "name": "vm1"}, {"name": "vm1"}),
-	change("azurerm_site_recovery_replicated_vm.app", "azurerm_site_recovery_replicated_vm", ["no-op"], {"id": "item", "source_vm_id": vm_id}, {"source_vm_id": vm_id}),
+	change(
+		"azurerm_linux_virtual_machine.app",
+		"azurerm_linux_virtual_machine",
+		vm_actions,
+		{"id": vm_id, "name": "vm1"},
+		{"name": "vm1"},
+	),
+	change(
+		"azurerm_site_recovery_replicated_vm.app",
+		"azurerm_site_recovery_replicated_vm",
+		["no-op"],
+		{"id": "item", "source_vm_id": vm_id},
+		{"source_vm_id": vm_id},
+	),
 ]}
 
 test_the_packs_denials_are_the_platforms if {

@@ -7,8 +7,16 @@
 #   so this module works where the pack is loaded beside it (opa eval, opa test, a
 #   policy bundle); docs/platforms/spacelift.md says how to run asr-guard on Spacelift.
 #   Without the pack it denies: it never passes a plan it did not evaluate.
+# related_resources:
+#   - ref: https://docs.spacelift.io/concepts/policy/terraform-plan-policy
+#     description: Spacelift plan policies
 package spacelift
 
+# METADATA
+# title: Deny
+# description: >-
+#   The denials of the pack on the plan this platform gives, as messages: the platform fails the run on them.
+# scope: document
 deny contains message if some message in data.asr_guard.platforms.plan.deny
 
 deny contains message if {
@@ -16,6 +24,10 @@ deny contains message if {
 	message := "asr-guard's policy pack is not loaded beside this policy: nothing was evaluated"
 }
 
+# METADATA
+# title: Warn
+# description: >-
+#   The warnings of the pack on the plan this platform gives, as messages.
 warn contains message if some message in data.asr_guard.platforms.plan.warn
 
 _pack if data.asr_guard.platforms.plan.read

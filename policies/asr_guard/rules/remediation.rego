@@ -1,0 +1,230 @@
+# METADATA
+# title: A remediation for every denial
+# description: |
+#   Beside its workaround, every denial gets a remediation: a strategy from
+#   data.asr_guard.remediation.strategies (policies/asr_guard/remediation/strategies.rego),
+#   chosen here from the finding, the input kind, the change view and, for a plan, the
+#   replicated item the plan holds; with what the steps need to be rendered (params) and
+#   what the policies must decide once it is applied (expect). validator/remediation renders
+#   the steps (patches, runbooks) and re-checks the model of a Terraform fix; it decides
+#   nothing. Sources: ../shared/remediation.md sections 1.5, 2 and 5.
+package asr_guard.remediation
+
+_kind := data.asr_guard.main.kind
+
+_doc := data.asr_guard.lib.document
+
+_item_type := "azurerm_site_recovery_replicated_vm"
+
+# Every finding; each denial with its remediation.
+attach(findings) := {with_remediation(f) | some f in findings}
+
+with_remediation(f) := object.union(f, {"remediation": remediation(f)}) if {
+	f.severity == "deny"
+} else := f
+
+remediation(f) := r if {
+	vm := vm_of(f)
+	item := plan_item(vm)
+	sid := strategy(f, vm, item)
+	s := strategies[sid]
+	r := {
+		"id": concat("/", [f.rule_id, sid]),
+		"strategy": sid,
+		"title": s.title,
+		"preconditions": s.preconditions,
+		"steps": [_step(step) | some step in s.steps],
+		"expect": [_phase(f, i, phase) | some i, phase in s.model],
+		"risks": [{"id": id, "text": risks[id]} | some id in s.risks],
+		"params": _params(f, vm, item),
+	}
+}
+
+_step(step) := object.union(step, {"mapping": _enable_mapping}) if {
+	step.op == "enable"
+} else := step
+
+# The mapping the runbook's enable step renders: the fields it carries (dropped ones stay in
+# the data, with their reasons).
+_enable_mapping := {
+	"item": {name: m | some name, m in enable_mapping; not m.dropped},
+	"disk": disk_mapping,
+}
+
+_phase(f, i, phase) := {
+	"phase": i + 1,
+	"ops": phase.ops,
+	"present": [_rule(f, r) | some r in phase.present],
+	"absent": [_rule(f, r) | some r in phase.absent],
+}
+
+_rule(f, "$rule") := f.rule_id
+
+_rule(_, r) := r if r != "$rule"
+
+# --- the finding's VM and the plan's replicated item --------------------------------------
+
+_events := data.asr_guard.rules.events if {
+	_kind in data.asr_guard.main.change_kinds
+} else := data.asr_guard.restore.events if {
+	_kind == "backup-restore-request"
+} else := set()
+
+# The VM the finding is about ("" when its event names none). (Indexed once: a large plan
+# can have hundreds of denials.)
+vm_of(f) := ids[0] if {
+	ids := sort(object.get(_event_vms, concat("|", [f.scenario, f.resource]), set()))
+	count(ids) > 0
+} else := ""
+
+# Keyed by "scenario|resource" (a scenario name has no "|").
+_event_vms[key] contains e.vm_id if {
+	some e in _events
+	e.vm_id != ""
+	key := concat("|", [e.scenario, e.resource])
+}
+
+# The plan's replicated item of a VM, from its prior state: {"address", "name",
+# "depends_on", "managed_disks"}; null when the plan holds none (the VM's replication is
+# known from the inventory only).
+plan_item(vm) := items[0] if {
+	_kind == "terraform-plan"
+	vm != ""
+	items := sort(object.get(_items_by_vm, vm, set()))
+	count(items) > 0
+} else := null
+
+_items_by_vm[id] contains _item_params(r) if {
+	some r in data.asr_guard.terraform._prior_resources
+	r.type == _item_type
+	r.mode == "managed"
+	is_object(r.values)
+	id := data.asr_guard.lib.canonical_id(r.values.source_vm_id)
+}
+
+_item_params(r) := {
+	"address": r.address,
+	"name": object.get(r.values, "name", null),
+	"depends_on": [d | some d in object.get(r, "depends_on", []); is_string(d)],
+	"managed_disks": [d | some d in object.get(r.values, "managed_disk", []); is_object(d)],
+}
+
+# The change view's entries of a resource (indexed once).
+_entries(f) := object.get(_by_resource, f.resource, set()) if {
+	_kind in data.asr_guard.main.change_kinds
+} else := set()
+
+_by_resource[e.resource] contains e if some e in data.asr_guard.view.changes
+
+# What the finding's resource is in the change view: "vm", "attachment", "disk" ...
+_types(f) := {e.type | some e in _entries(f)}
+
+_source_types(f) := sort({e.source_type | some e in _entries(f)})
+
+# --- which strategy --------------------------------------------------------------------------
+
+_disk_rules := {"ASR002", "ASR011"}
+
+_vm_rules := {"ASR004", "ASR006", "ASR021"}
+
+_reenable_rules := {"ASR002", "ASR004", "ASR006", "ASR011", "ASR021"}
+
+strategy(f, vm, item) := "terraform-delete-before-create" if {
+	item != null
+	f.rule_id == "ASR026"
+} else := "terraform-remove-item" if {
+	item != null
+	f.rule_id == "ASR005"
+	_lists(item.depends_on, f.resource)
+} else := "terraform-remove-item-first" if {
+	item != null
+	f.rule_id == "ASR005"
+} else := "terraform-replace-triggered-by-vm" if {
+	item != null
+	f.rule_id in _reenable_rules
+	"vm" in _types(f)
+	_same_module(item.address, f.resource)
+} else := "terraform-replace-item" if {
+	item != null
+	f.rule_id == "ASR002"
+	_same_module(item.address, f.resource)
+	count({"attachment", "disk"} & _types(f)) > 0
+} else := "terraform-replace-item-drop-disk" if {
+	item != null
+	f.rule_id == "ASR011"
+	"attachment" in _types(f)
+} else := "runbook-around-restore" if {
+	_kind == "backup-restore-request"
+	vm != ""
+	f.rule_id in {"ASR002", "ASR003"}
+} else := "runbook-disable-first" if {
+	_kind in data.asr_guard.main.change_kinds
+	vm != ""
+	f.rule_id == "ASR005"
+} else := "runbook-around-change" if {
+	_kind in data.asr_guard.main.change_kinds
+	vm != ""
+	f.rule_id in _reenable_rules
+} else := "manual"
+
+# Whether two addresses are in one module (a reference from one to the other needs no module
+# output); a fix across modules is a runbook.
+_same_module(a, b) if _module_of(a) == _module_of(b)
+
+_module_of(address) := regex.replace(address, `[^.\[\]]+\.[^.\[]+(\[[^\]]*\])?$`, "")
+
+# Whether a list of dependency addresses (as Terraform records them) names a resource.
+_lists(dependencies, resource) if {
+	address := regex.replace(resource, `\[[^\]]*\]`, "")
+	some d in dependencies
+	regex.replace(d, `\[[^\]]*\]`, "") == address
+}
+
+# --- what the steps need -----------------------------------------------------------------
+
+_params(f, vm, item) := {
+	"kind": _kind,
+	"rule_id": f.rule_id,
+	"resource": f.resource,
+	"resource_types": _source_types(f),
+	"vm_id": vm,
+	"item": item,
+	"removed_disk_ids": _removed_disk_ids(f),
+	"vm_os_disk_ids": _os_disk_ids(f),
+	"restore": _restore(f),
+}
+
+_removed_disk_ids(f) := sort({id |
+	f.rule_id == "ASR011"
+	some e in _entries(f)
+	e.type == "attachment"
+	some id in e.before.disk.ids
+})
+
+# The OS disk of a VM finding's VM, before the change (the item's managed_disk of it follows
+# the VM by reference).
+_os_disk_ids(f) := sort({id |
+	some e in _entries(f)
+	e.type == "vm"
+	some id in e.before.os_disk.ids
+})
+
+# The restore request of a restore finding, as the runbook runs it.
+_restore(f) := restores[0] if {
+	_kind == "backup-restore-request"
+	vm := vm_of(f)
+	restores := [_restore_params(request) |
+		some [_, request] in data.asr_guard.restore.requests
+		data.asr_guard.lib.canonical_id(object.get(request, "sourceResourceId", null)) == vm
+	]
+	count(restores) > 0
+} else := null
+
+_restore_params(request) := {
+	"recovery_point_id": object.get(request, "recoveryPointId", null),
+	"recovery_type": object.get(request, "recoveryType", null),
+	"storage_account_id": object.get(request, "storageAccountId", null),
+	"luns": [lun | some lun in _array(object.get(request, "restoreDiskLunList", null)); is_number(lun)],
+}
+
+_array(x) := x if is_array(x) else := []

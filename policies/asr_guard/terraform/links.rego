@@ -1,0 +1,177 @@
+package asr_guard.terraform
+
+# Links from a resource to the resources its configuration references, and its dependencies.
+
+# --- links ---------------------------------------------------------------------------------
+# {"ids": the canonical ids it points at now, "keys": view keys of the resources it points
+#  at, "unresolved": references that could not be followed}. null when the argument is not set.
+
+_link(value, _, _, kind) := link if {
+	is_string(value)
+	id := data.asr_guard.lib.canonical_id(value)
+	link := {"ids": [id], "keys": sort(_keys_by_id(kind, lower(value))), "unresolved": []}
+}
+
+_link(value, rc, path, _) := link if {
+	not is_string(value)
+	_is_unknown_at(rc, path)
+	refs := _refs(_expression(rc, path))
+	followed := _followed(rc, refs)
+	keys := (_direct_targets(rc, refs) | _each_targets(rc, refs)) | followed.keys
+	ids := {id | some k in keys; id := _id_of_key(k)}
+	link := {
+		"ids": sort(ids),
+		"keys": sort(keys),
+		"unresolved": sort({_unfollowed(r) | some r in followed.open; count(keys) == 0}),
+	}
+}
+
+_unfollowed(ref) := concat("", [ref, ", a local value (plans do not carry local values)"]) if {
+	startswith(ref, "local.")
+} else := concat("", [ref, ", which cannot be followed in the plan"])
+
+# Whether the planned value at path (an argument, or [block, index, argument]) is unknown.
+_is_unknown_at(rc, path) := object.get(object.get(rc.change, "after_unknown", {}), path, false) == true
+
+# The current id of a resource key: a change's id before the plan, a data source's id.
+_id_of_key(key) := _current_id(_at[key][1])
+
+_id_of_key(key) := data.asr_guard.lib.canonical_id(r.values.id) if {
+	some r in _data_disks
+	r.address == key
+	is_string(r.values.id)
+}
+
+# (Partial rules are read through functions with a default: regorus leaves a partial rule
+# with no entries undefined where OPA makes it empty.)
+_keys_by_id(kind, id) := keys if {
+	kind == "vm"
+	keys := _vm_keys_by_id[id]
+} else := keys if {
+	kind == "disk"
+	keys := _disk_keys_by_id[id]
+} else := keys if {
+	kind == "account"
+	keys := _account_keys_by_id[id]
+} else := set()
+
+_block_of(rc) := block if {
+	block := _config_block[_config_address(rc)]
+} else := {}
+
+_module_at(prefix) := module if {
+	module := _config_module[prefix]
+} else := {}
+
+_instances_of(base) := instances if {
+	instances := _instances[base]
+} else := set()
+
+# Keys by id: the changes and data sources with this id, before or after the plan.
+# Keys by id, for the ids the acting changes name (an id in a value of theirs, or of one of
+# their nested blocks): a plan may have thousands of resources, and only these are looked up.
+# (Hot: one pass over each type's changes. Values are read by reference, not through helper
+# functions, which cost the embedded engine several times a reference.)
+_wanted_ids := {lower(value) |
+	some [_, rc] in _acting
+	some side in ["before", "after"]
+	some value in _id_values(rc.change[side])
+}
+
+# String values that may be resource ids: top-level, and one level into nested blocks.
+_id_values(values) := found if {
+	is_object(values)
+	top := {v | some v in values; is_string(v); startswith(v, "/")}
+	nested := {v |
+		some blocks in values
+		is_array(blocks)
+		some block in blocks
+		is_object(block)
+		some v in block
+		is_string(v)
+		startswith(v, "/")
+	}
+	found := top | nested
+} else := set()
+
+_vm_keys_by_id[id] contains rc.address if {
+	some rc in _vm_changes
+	value := _id_now_or_planned(rc)
+	id := lower(value)
+	id in _wanted_ids
+}
+
+_disk_keys_by_id[id] contains rc.address if {
+	some rc in _disk_changes
+	value := _id_now_or_planned(rc)
+	id := lower(value)
+	id in _wanted_ids
+}
+
+# A resource's id: the one it has now, or, for one the plan creates, the planned one (the id
+# does not change otherwise: a replaced Azure resource keeps its id).
+_id_now_or_planned(rc) := rc.change.before.id if {
+	is_string(rc.change.before.id)
+} else := rc.change.after.id if {
+	is_string(rc.change.after.id)
+}
+
+_disk_keys_by_id[id] contains r.address if {
+	some r in _data_disks
+	is_string(r.values.id)
+	id := lower(r.values.id)
+}
+
+_account_keys_by_id[id] contains rc.address if {
+	some rc in _account_changes
+	rc.type == "azurerm_storage_account"
+	value := _id_now_or_planned(rc)
+	id := lower(value)
+	id in _wanted_ids
+}
+
+# Managed disks read by data sources (their values are in the prior state or planned values).
+_data_disks := [r |
+	some r in array.concat(_prior_resources, _planned_resources)
+	r.mode == "data"
+	r.type == _disk_type
+	is_object(r.values)
+]
+
+# --- dependencies --------------------------------------------------------------------------
+# What a resource depends on, as configuration addresses (no instance keys): the dependencies
+# the prior state records for it (the order Terraform destroys it in), its configuration's
+# depends_on and the resources and modules its configuration refers to (the order Terraform
+# creates it in). Read for replicated items: Terraform removes an item before it changes what
+# the item depends on, and creates it after (hashicorp/terraform docs/destroying.md).
+_depends_on(rc) := sort((prior | configured) | referenced) if {
+	prefix := _config_prefix(rc)
+	block := _block_of(rc)
+	prior := {_strip_keys(d) |
+		some r in _prior_resources
+		r.address == rc.address
+		some d in object.get(r, "depends_on", [])
+		is_string(d)
+	}
+	configured := {concat("", [prefix, _strip_keys(d)]) | some d in object.get(block, "depends_on", []); is_string(d)}
+	referenced := {concat("", [prefix, target]) |
+		walk(object.get(block, "expressions", {}), [path, refs])
+		count(path) > 0
+		path[count(path) - 1] == "references"
+		is_array(refs)
+		some ref in refs
+		is_string(ref)
+		target := _ref_target(ref)
+	}
+}
+
+_strip_keys(address) := regex.replace(address, `\[[^\]]*\]`, "")
+
+# The resource or module a reference is to: "azurerm_x.y" or "module.m".
+_ref_target(ref) := concat(".", [type, split(name, "[")[0]]) if {
+	[type, name] := _ref_parts(ref)
+} else := concat(".", ["module", split(parts[1], "[")[0]]) if {
+	parts := split(ref, ".")
+	parts[0] == "module"
+	count(parts) >= 2
+}

@@ -1,0 +1,123 @@
+"""Growth: for every input kind, the work and the memory of a check grow linearly with the
+input (issue 13: a quadratic pattern turned 60 KB into 30 s). Inputs of each kind, of
+shapes hypothesis draws, are checked at a small size and at eight times that size, and the
+larger may cost at most twice linear: CPU time (the least of three runs, which rides out a
+busy machine) and peak Python memory (tracemalloc). A quadratic step costs 64 times at
+eight times the size, so it fails here by a wide margin; linear work with start-up costs
+takes well under 8. The curve at large sizes is in `python benchmarks/bench.py`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.growth import KINDS, Shape, write_case
+from validator.cli import main
+
+FACTOR = 8  # the larger input is this many times the smaller
+ALLOWED = 2 * FACTOR  # twice linear
+BASE = {"tf": 20}  # python-hcl2 is slow: a smaller start for .tf trees
+DEFAULT_BASE = 50
+
+shapes = st.builds(
+    Shape,
+    create_option=st.sampled_from(["Copy", "Restore", "Empty", "Attach"]),
+    replaced_every=st.integers(1, 20),
+    module_depth=st.integers(0, 3),
+    text=st.sampled_from(["x", "é", "-", "字", "Z"]),
+)
+
+
+def check(args: list[str]) -> int:
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        return main(["check", *args, "--today", "2026-12-02", "--format", "json"])
+
+
+def cpu_seconds(run: Callable[[], int]) -> float:
+    best = float("inf")
+    for _ in range(3):
+        gc.collect()
+        start = time.process_time()
+        run()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def peak_bytes(run: Callable[[], int]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        run()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@settings(
+    max_examples=2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(shape=shapes)
+def test_the_cost_of_a_check_grows_linearly(kind: str, shape: Shape, tmp_path: Path) -> None:
+    small_n = BASE.get(kind, DEFAULT_BASE)
+    directory = tmp_path / f"{kind}-{abs(hash(shape))}"
+    small = write_case(kind, small_n, directory / "small", shape)
+    large = write_case(kind, small_n * FACTOR, directory / "large", shape)
+    codes = {check(small), check(large)}
+    assert codes <= {0, 1}, f"{kind} {shape}: exit {codes}"
+    time_ratio = cpu_seconds(lambda: check(large)) / cpu_seconds(lambda: check(small))
+    memory_ratio = peak_bytes(lambda: check(large)) / peak_bytes(lambda: check(small))
+    assert time_ratio <= ALLOWED, f"{kind} {shape}: {FACTOR}x the input took {time_ratio:.1f}x"
+    assert memory_ratio <= ALLOWED, (
+        f"{kind} {shape}: {FACTOR}x the input took {memory_ratio:.1f}x the memory"
+    )
+
+
+def test_the_growth_test_sees_a_quadratic_step(tmp_path: Path) -> None:
+    """The measure itself: a step quadratic in the input (the old inline-waiver pattern,
+    run on the restore request's long line) fails the bound that the checks pass."""
+    import re
+
+    old = re.compile(
+        r"asr-guard:waive\s+(?P<rule>ASR\d{3})\s+expires=(?P<expires>\d{4}-\d{2}-\d{2})"
+        r"\s+reason=(?:\"(?P<quoted>[^\"]+)\"|(?P<bare>\S.*?))\s*$"
+    )
+
+    def quadratic(n: int) -> Callable[[], int]:
+        line = "# asr-guard:waive ASR003 expires=2099-01-01 reason=a" + " " * (20 * n) + "b x"
+        return lambda: 0 if old.search(line) else 1
+
+    ratio = cpu_seconds(quadratic(DEFAULT_BASE * FACTOR)) / cpu_seconds(quadratic(DEFAULT_BASE))
+    assert ratio > ALLOWED
+
+
+@settings(max_examples=3, deadline=None)
+@given(argument=st.sampled_from(["'a'", "1", "variables('v')", "'it''s'", "[1, 2]"]))
+def test_an_arm_expression_is_read_in_time_linear_in_its_length(argument: str) -> None:
+    """Issue 13: the tokenizer sliced the rest of the text for every token (quadratic)."""
+    from validator.arm_expressions import parse
+
+    def parse_of(n: int) -> Callable[[], int]:
+        texts = iter(range(10**9))  # a new text each run: parse keeps a cache
+
+        def run() -> int:
+            parse(f"concat('{next(texts)}'," + f"{argument}," * n + "'a')")
+            return 0
+
+        return run
+
+    n = 300  # 8 n arguments stay under ARM's 24,576 characters
+    ratio = cpu_seconds(parse_of(n * FACTOR)) / cpu_seconds(parse_of(n))
+    assert ratio <= ALLOWED, f"{FACTOR}x the expression took {ratio:.1f}x"
