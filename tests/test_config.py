@@ -58,7 +58,7 @@ def test_soft_fail_never_hides_exit_2(project: Path) -> None:
     ("text", "message"),
     [
         ("inventry: [x]\n", "unknown option 'inventry'"),
-        ("fail-on: sometimes\n", "--fail-on: 'sometimes' is not one of deny, warn"),
+        ("fail-on: sometimes\n", "--fail-on: 'sometimes' is not one of deny, undecided, warn"),
         ("inventory: 3\n", "--inventory: a list of strings"),
         ("- a\n", "not a mapping"),
     ],
