@@ -58,7 +58,7 @@ def test_soft_fail_never_hides_exit_2(project: Path) -> None:
     ("text", "message"),
     [
         ("inventry: [x]\n", "unknown option 'inventry'"),
-        ("fail-on: sometimes\n", "--fail-on: 'sometimes' is not one of deny, warn"),
+        ("fail-on: sometimes\n", "--fail-on: 'sometimes' is not one of deny, undecided, warn"),
         ("inventory: 3\n", "--inventory: a list of strings"),
         ("- a\n", "not a mapping"),
     ],
@@ -76,3 +76,18 @@ def test_help_has_examples(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["check", "--help"])
     assert "asr-guard check plan.json --inventory dr/replicated-vms.yaml" in capsys.readouterr().out
+
+
+def test_every_settable_option_can_be_set(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each option the config may name is an option of check, and its value converts."""
+    from validator import cli, config
+
+    values = {"fail_on": "warn", "engine": "embedded", "color": "never", "jobs": "1",
+              "max_bytes": "1000000", "opa_timeout": "5", "require_inventory": "false",
+              "soft_fail": "true", "quiet": "true", "skip_unsupported": "true",
+              "scope": "/subscriptions/s/resourceGroups/rg", "opa_url": "http://127.0.0.1:9"}  # fmt: skip
+    for dest in config.SETTABLE:
+        monkeypatch.setenv(f"ASR_GUARD_{dest.upper()}", values.get(dest, "x"))
+    args = cli._parser(configured=True).parse_args(["check", "plan.json"])
+    assert args.fail_on == "warn" and args.jobs == 1 and args.soft_fail is True
+    assert args.inventory == ["x"] and args.tf_dir == "x" and args.opa_timeout == 5.0

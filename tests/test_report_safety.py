@@ -53,10 +53,11 @@ def undecided_template(tmp_path: Path) -> str:
 def test_every_format_shows_undecided_values_and_never_says_passed(
     fmt: str, tmp_path: Path
 ) -> None:
-    code, text = produce(fmt, [undecided_template(tmp_path)], INVENTORY_ARGS, tmp_path)
-    assert code == 0  # a warning: the run does not fail (--fail-on deny)
+    args = [*INVENTORY_ARGS, "--fail-on", "deny"]  # the default (undecided) fails the run
+    code, text = produce(fmt, [undecided_template(tmp_path)], args, tmp_path)
+    assert code == 0  # a warning: the run does not fail with --fail-on deny
     assert "ASR020" in text or (fmt == "text" and "UNDECIDED" in text)
-    if fmt != "json":  # its summary has a "passed" key (false-free: the exit code's view)
+    if fmt not in ("json", "sarif"):  # (JSON: a "passed" key; SARIF: rule help pages)
         assert not re.search(r"\bpass(ed)?\b", text, re.IGNORECASE), text
     if fmt == "text":
         assert text.splitlines()[-1].endswith("UNDECIDED (no denials, but 3 value(s) could not be "
@@ -70,6 +71,7 @@ def test_every_format_shows_undecided_values_and_never_says_passed(
         assert "## asr-guard: undecided" in text
         assert "could not be decided" in text
     elif fmt == "sarif":
+        assert json.loads(text)["runs"][0]["properties"]["verdict"] == "undecided"
         notes = json.loads(text)["runs"][0]["invocations"][0]["toolExecutionNotifications"]
         assert any("could not be decided" in n["message"]["text"] for n in notes)
     elif fmt == "junit":
@@ -77,6 +79,12 @@ def test_every_format_shows_undecided_values_and_never_says_passed(
         assert skipped and "could not be decided" in (skipped[0].get("message") or "")
     else:
         assert "could not be decided" in text.splitlines()[-1]
+
+
+def test_undecided_values_fail_by_default(tmp_path: Path) -> None:
+    code, text = produce("text", [undecided_template(tmp_path)], INVENTORY_ARGS, tmp_path)
+    assert code == 1
+    assert text.splitlines()[-1].endswith(": FAILED")
 
 
 def test_fail_on_warn_fails_on_undecided_values(tmp_path: Path) -> None:
@@ -152,9 +160,10 @@ def test_no_input_text_starts_a_ci_command_or_renders(fmt: str, name: str, tmp_p
             assert "##vso[" not in stripped[6:] and "##[" not in stripped[6:], line
         else:
             assert "##vso[" not in line and "##[" not in line, line
-    if fmt == "markdown":
-        for danger in ("<img", "![", "](", "`", "onerror=alert"):
-            assert danger not in text.replace("(https://learn.microsoft.com", ""), danger
+    if fmt == "markdown":  # outside fenced code blocks (remediation commands), which are inert
+        prose = re.sub(r"^(`{3,})[^\n]*\n.*?^\1$", "", text, flags=re.M | re.S)
+        for danger in ("<img", "![", "](", "onerror=alert", "`|"):
+            assert danger not in prose.replace("(https://learn.microsoft.com", ""), danger
     if fmt == "junit":
         ET.fromstring(text)
 
@@ -404,3 +413,24 @@ def test_the_ingestion_check_finds_what_github_refuses() -> None:
     del location["region"]
     location["artifactLocation"] = {"uri": "/abs/plan.json", "uriBaseId": "NOPE"}
     assert len(_github_ingestion_problems(document)) == 3
+
+
+def test_fingerprints_tell_apart_two_findings_of_one_rule_on_one_resource(tmp_path: Path) -> None:
+    _, text = produce("sarif", [undecided_template(tmp_path)], INVENTORY_ARGS, tmp_path)
+    results = json.loads(text)["runs"][0]["results"]
+    resources = [r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in results]
+    assert len(set(resources)) < len(resources)  # ASR020 twice on the VM
+    prints = {r["partialFingerprints"]["asrGuard/v2"] for r in results}
+    assert len(prints) == len(results)
+
+
+@pytest.mark.parametrize(("fmt", "start"), [("github", "::error title="), ("azure", "##vso[")])
+def test_exit_2_shows_its_reason_as_an_annotation(
+    fmt: str, start: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{\n##vso[task.setvariable variable=x]1")
+    assert main(["check", str(bad), "--format", fmt]) == 2
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 1 and out[0].startswith(start) and "bad.json" in out[0]
+    assert "##vso[" not in out[0][6:]

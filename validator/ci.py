@@ -28,9 +28,16 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from validator import lazy
 from validator.report.escape import line as safe
 from validator.report.paths import repository_root
+
+if TYPE_CHECKING:
+    from validator.report import ci_annotations
+else:
+    ci_annotations = lazy.module("validator.report.ci_annotations")
 
 EXIT_ERROR = 2
 SYSTEMS = ("github", "azure", "text")
@@ -127,12 +134,8 @@ def _error(system: str, message: str) -> int:
     """Exit 2 with its one-line reason where the CI system shows it."""
     reason = safe(message)
     print(f"asr-guard: error: {reason}", file=sys.stderr)
-    if system == "github":
-        text = reason.replace("%", "%25")
-        print(f"::error title=asr-guard could not evaluate::{text}")
-    elif system == "azure":
-        text = reason.replace("%", "%AZP25").replace(";", "%3B").replace("]", "%5D")
-        print(f"##vso[task.logissue type=error]{text}")
+    if system in ("github", "azure"):
+        print(ci_annotations.render_error(system, reason), end="")
     return EXIT_ERROR
 
 
@@ -207,11 +210,14 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     status = done.returncode
     if status not in (0, 1):
-        errors = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = errors[-1].removeprefix("asr-guard: error: ") if errors else f"exit {status}"
+        errors = done.stderr.decode("utf-8", "replace")
         for report in reports.values():
             report.unlink(missing_ok=True)
-        _error(system, reason)
+        # The check printed its reason, and its annotation with --format github/azure.
+        sys.stderr.write(errors)
+        if "asr-guard: error: " not in errors:  # not the check's own error (usage, a crash)
+            last = errors.strip().splitlines()[-1:] or [f"the check ended with exit {status}"]
+            _error(system, last[0])
         _outputs(system, status, None, None, "error")
         return EXIT_ERROR
     sys.stderr.write(done.stderr.decode("utf-8", "replace"))

@@ -28,8 +28,10 @@ from validator.report.paths import ReportOptions, repository_root
 if TYPE_CHECKING:
     from validator import bundle, change_view, verify
     from validator.remediation import fix
+    from validator.report import ci_annotations
 else:
     bundle = lazy.module("validator.bundle")
+    ci_annotations = lazy.module("validator.report.ci_annotations")
     change_view = lazy.module("validator.change_view")
     verify = lazy.module("validator.verify")
     fix = lazy.module("validator.remediation.fix")
@@ -52,7 +54,8 @@ class _Ordered(argparse.Action):
         namespace.report_events = events
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(configured: bool = False) -> argparse.ArgumentParser:
+    """The parser; `configured`: check's defaults from the config file and ASR_GUARD_*."""
     parser = argparse.ArgumentParser(
         prog="asr-guard",
         allow_abbrev=False,
@@ -160,10 +163,10 @@ def _parser() -> argparse.ArgumentParser:
         help="the remediation.json of asr-guard fix: also fail (exit 1) unless the findings "
         "show each Terraform fix applied as its remediation expects",
     )
+    if configured:
+        config.apply(check)  # after every option of check is declared
     _fix_parser(commands)
     ci.parser(commands)
-
-    config.apply(check)
 
     commands.add_parser("verify", help="run the policy pack's Rego unit tests")
 
@@ -388,6 +391,11 @@ def _check(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
     gc.disable()
     try:
         return _check_and_report(args, resources)
+    except AsrGuardError as exc:  # exit 2: its reason also where the CI system shows it
+        events = getattr(args, "report_events", None) or []
+        for fmt in {value for option, value in events if option == "format"} & {"github", "azure"}:
+            sys.stdout.write(ci_annotations.render_error(fmt, one_line(str(exc))))
+        raise
     finally:
         if collecting:
             gc.enable()
@@ -420,7 +428,9 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
             f"{report.NO_INVENTORY} ({', '.join(result.blind_inputs)}): no --inventory given "
             "and the input names no replicated VM (--require-inventory)"
         )
-    base = repository_root(args.path_base)
+    # The repository root (a git call, outside CI) only for a format that names files from it.
+    rooted = args.path_base or any(fmt not in report.PATHS_AS_GIVEN for fmt, _ in targets)
+    base = repository_root(args.path_base) if rooted else None
     for fmt, output in targets:
         text = report.render(
             fmt,
@@ -540,11 +550,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
-    try:
-        parser = _parser()
-    except AsrGuardError as exc:  # a config file or ASR_GUARD_* variable
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:  # only check reads the config file and ASR_GUARD_* (a bad one fails only check)
+        parser = _parser(configured=arguments[:1] == ["check"])
+    except AsrGuardError as exc:
         return _error(str(exc))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     try:
         if args.command == "check":
             return _check(args, resources)

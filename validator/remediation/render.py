@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from validator.remediation import quoting, runbook
+from validator.report import escape
 
 
 def terraform_commands(op: str, remediation: dict[str, Any]) -> list[list[str]]:
@@ -90,7 +91,11 @@ def markdown(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
     for patch in remediation.get("patches", []):
         lines.append("")
         if patch.get("diff"):
-            lines += [f"Patch of `{_inline(patch['file'])}`:", "", _fence(patch["diff"], "diff")]
+            lines += [
+                f"Patch of {escape.markdown_code(patch['file'])}:",
+                "",
+                _fence(patch["diff"], "diff"),
+            ]
         else:
             note = f" ({_inline(patch['note'])})" if patch.get("note") else ""
             lines += [f"Change{note}:", "", _fence(patch["fragment"], "hcl")]
@@ -113,9 +118,10 @@ def markdown(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
 
 
 def _inline(text: str) -> str:
-    """Text in markdown outside code: one line, no HTML, no markdown that could link."""
-    text = "".join(char if char.isprintable() else " " for char in text)
-    return re.sub(r"([\\`*_{}\[\]()<>#+!|~])", r"\\\1", text)
+    """Text in markdown outside code: one line, no HTML, no markdown that could link. As
+    character references (validator.report.escape), which also hold inside the HTML of
+    <summary>, where backslash escapes do not."""
+    return escape.markdown(text)
 
 
 def sarif_fixes(remediation: dict[str, Any]) -> list[dict[str, Any]]:

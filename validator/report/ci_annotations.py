@@ -133,3 +133,11 @@ def render_azure(result: RunResult, options: ReportOptions) -> str:
     if result.verdict == "undecided":
         lines.append(_azure_issue("warning", [], undecided_headline(len(result.undecided()))))
     return "".join(line + "\n" for line in lines)
+
+
+def render_error(fmt: str, message: str) -> str:
+    """The one-line reason of an exit 2 as an error annotation of the CI system."""
+    text = safe(f"asr-guard: {message}")
+    if fmt == "github":
+        return _github_command("error", {"title": "asr-guard could not evaluate"}, text) + "\n"
+    return _azure_issue("error", [], text) + "\n"

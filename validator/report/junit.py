@@ -1,7 +1,7 @@
 """`--format junit`: JUnit XML, one test case per input and rule that can apply to it.
 
 Restore requests are read by their own rules, plans, templates and what-if results by the
-change rules (validator.report.applicability reads which from the policy pack): a rule that
+change rules (the matrix's `applies_to`, validator.report.applicability): a rule that
 cannot apply to an input's kind is not a test of it. Values the policies could not decide
 are skipped test cases, and an input whose replication is known only from the input (no
 inventory) has a skipped "inventory" case saying so. Text XML 1.0 forbids is escaped.

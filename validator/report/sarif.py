@@ -83,7 +83,7 @@ def _result(finding: Finding, index: dict[str, int], options: ReportOptions) -> 
     if column:
         region["startColumn"] = column
     artifact = _artifact(file, options)
-    identity = f"{finding.rule_id}\0{finding.resource}\0{artifact['uri']}"
+    identity = "\0".join((finding.rule_id, finding.resource, artifact["uri"], finding.message))
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "ruleIndex": index[finding.rule_id],
