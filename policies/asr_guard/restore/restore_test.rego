@@ -25,8 +25,9 @@ test_file_restore_on_a_vm_that_is_not_replicated_gives_nothing if {
 }
 
 test_vm_restored_in_place_is_denied if {
-	rules(data.asr_guard.restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation")
-		with data.asr_guard.inventory as inventory
+	in_place := vm_restore("OriginalLocation")
+	findings := data.asr_guard.restore.findings with input as in_place with data.asr_guard.inventory as inventory
+	rules(findings) == [["ASR003", "deny"]]
 }
 
 test_vm_restored_in_place_without_replication_passes if {
@@ -43,10 +44,12 @@ test_selected_disks_restored_in_place_is_a_disk_restore if {
 }
 
 test_restore_to_a_new_vm_or_new_disks_warns if {
-	rules(data.asr_guard.restore.findings) == [["ASR010", "warn"]] with input as vm_restore("AlternateLocation")
-		with data.asr_guard.inventory as inventory
-	rules(data.asr_guard.restore.findings) == [["ASR010", "warn"]] with input as vm_restore("RestoreDisks")
-		with data.asr_guard.inventory as inventory
+	new_vm := vm_restore("AlternateLocation")
+	new_disks := vm_restore("RestoreDisks")
+	to_new_vm := data.asr_guard.restore.findings with input as new_vm with data.asr_guard.inventory as inventory
+	rules(to_new_vm) == [["ASR010", "warn"]]
+	to_new_disks := data.asr_guard.restore.findings with input as new_disks with data.asr_guard.inventory as inventory
+	rules(to_new_disks) == [["ASR010", "warn"]]
 }
 
 test_rest_example_envelope_and_bare_properties_are_read if {
@@ -59,8 +62,10 @@ test_rest_example_envelope_and_bare_properties_are_read if {
 }
 
 test_ids_compare_case_insensitively if {
-	rules(data.asr_guard.restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation")
-		with data.asr_guard.inventory as {"replicated_vms": [upper(vm_id)]}
+	in_place := vm_restore("OriginalLocation")
+	upper_case := {"replicated_vms": [upper(vm_id)]}
+	findings := data.asr_guard.restore.findings with input as in_place with data.asr_guard.inventory as upper_case
+	rules(findings) == [["ASR003", "deny"]]
 }
 
 test_other_documents_are_not_restore_requests if {
