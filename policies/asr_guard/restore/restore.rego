@@ -8,22 +8,27 @@
 #   Region Restore: {crossRegionRestoreAccessDetails, restoreRequest}; Validate Operation:
 #   ValidateIaasVMRestoreOperationRequest), the bare request, and the azure-rest-api-specs
 #   example envelope ({"parameters": {"parameters": {...}}}). A null value is an absent one.
-#   Sources: Azure Backup REST API, ProtectedItems / RecoveryPoints "Trigger Restore"
-#   (IaasVMRestoreRequest, IaasVMRestoreWithRehydrationRequest: recoveryType
-#   OriginalLocation / AlternateLocation / RestoreDisks, restoreDiskLunList), "Cross Region
-#   Restore", "Validate Operation" and "Provision Item Level Recovery"
-#   (IaasVMILRRegistrationRequest); Microsoft, "Support for using Site Recovery with Azure
-#   Backup" (file restore supported; disk and VM restore need replication disabled and
-#   re-enabled); "Restore Azure VMs" (Replace existing swaps the VM's disks in place).
+#   Request types: IaasVMRestoreRequest and IaasVMRestoreWithRehydrationRequest (recoveryType
+#   OriginalLocation / AlternateLocation / RestoreDisks, restoreDiskLunList) and
+#   IaasVMILRRegistrationRequest (Provision Item Level Recovery). File restore is supported
+#   on a replicated VM; disk and VM restore need replication disabled and re-enabled; Replace
+#   existing swaps the VM's disks in place.
+# related_resources:
+#   - ref: https://learn.microsoft.com/rest/api/backup/restores/trigger
+#     description: Azure Backup REST API, Restores - Trigger (IaasVMRestoreRequest, IaasVMILRRegistrationRequest)
+#   - ref: https://learn.microsoft.com/azure/site-recovery/site-recovery-backup-interoperability
+#     description: Site Recovery and Backup interoperability
+#   - ref: https://learn.microsoft.com/azure/backup/backup-azure-arm-restore-vms
+#     description: Restore Azure VMs (Replace existing, Create new, Cross Region Restore)
 package asr_guard.restore
 
 _doc := data.asr_guard.lib.document
 
-vm_restore_types := {"IaasVMRestoreRequest", "IaasVMRestoreWithRehydrationRequest"}
+_vm_restore_types := {"IaasVMRestoreRequest", "IaasVMRestoreWithRehydrationRequest"}
 
-file_restore_types := {"IaasVMILRRegistrationRequest"}
+_file_restore_types := {"IaasVMILRRegistrationRequest"}
 
-_types := vm_restore_types | file_restore_types
+_types := _vm_restore_types | _file_restore_types
 
 # Where a request body can be, as a JSON pointer and a path.
 _envelopes := [
@@ -39,8 +44,12 @@ _envelopes := [
 	["/parameters/parameters/properties/restoreRequest", ["parameters", "parameters", "properties", "restoreRequest"]],
 ]
 
-# Every restore request the document holds, as [pointer, request]. asr-guard refuses a file
-# with more than one; on OPA alone, each is classified (none is guessed away).
+# METADATA
+# title: Restore requests of the document
+# description: >-
+#   Every restore request the document holds, as [pointer, request]: the JSON pointer of the
+#   request body and the body. asr-guard refuses a file with more than one; on OPA alone,
+#   each is classified (none is guessed away). Read by the remediation package.
 requests := [[pointer, r] |
 	some [pointer, path] in _envelopes
 	r := _at(path)
@@ -50,9 +59,12 @@ requests := [[pointer, r] |
 
 _at(path) := _doc if count(path) == 0 else := object.get(_doc, path, null)
 
+# METADATA
+# title: The document is a restore request
+# description: True when the document holds at least one Azure Backup restore request. Read by main.rego.
 is_restore if count(requests) > 0
 
-_vm_field(r) := "sourceResourceId" if r.objectType in vm_restore_types else := "virtualMachineId"
+_vm_field(r) := "sourceResourceId" if r.objectType in _vm_restore_types else := "virtualMachineId"
 
 # The VM a request reads from (and, in place, writes to), canonical.
 _vm_id(r) := data.asr_guard.lib.canonical_id(r[_vm_field(r)]) if is_string(r[_vm_field(r)])
@@ -72,9 +84,15 @@ _event(scenario, pointer, r, detail) := {
 	"pointer": concat("/", [pointer, _vm_field(r)]),
 }
 
+# METADATA
+# title: Restore events
+# description: >-
+#   One event per restore request on a replicated VM: file_restore, vm_restore (Replace
+#   existing), disk_restore (in place, selected LUNs) or restore_unprotected (a new VM or new
+#   disks). Read by the remediation package.
 events contains ev if {
 	some [pointer, r] in requests
-	r.objectType in file_restore_types
+	r.objectType in _file_restore_types
 	_replicated(r)
 	detail := concat("", ["item-level (file) recovery is mounted for replicated VM ", _vm_id(r)])
 	ev := _event("file_restore", pointer, r, detail)
@@ -83,7 +101,7 @@ events contains ev if {
 # Replace existing: the VM's disks, the OS disk included, are replaced in place; the VM stays.
 events contains ev if {
 	some [pointer, r] in requests
-	r.objectType in vm_restore_types
+	r.objectType in _vm_restore_types
 	_replicated(r)
 	_recovery_type(r) == "OriginalLocation"
 	count(_luns(r)) == 0
@@ -96,7 +114,7 @@ events contains ev if {
 
 events contains ev if {
 	some [pointer, r] in requests
-	r.objectType in vm_restore_types
+	r.objectType in _vm_restore_types
 	_replicated(r)
 	_recovery_type(r) == "OriginalLocation"
 	luns := _luns(r)
@@ -111,7 +129,7 @@ events contains ev if {
 
 events contains ev if {
 	some [pointer, r] in requests
-	r.objectType in vm_restore_types
+	r.objectType in _vm_restore_types
 	_replicated(r)
 	_recovery_type(r) in {"AlternateLocation", "RestoreDisks"}
 	detail := concat("", [
@@ -130,5 +148,9 @@ _cross_region(pointer) := " (Cross Region Restore, in the secondary region)" if 
 	is_object(object.get(_doc, "crossRegionRestoreAccessDetails", null))
 } else := ""
 
-# A restore request changes no replicated item: nothing is disabled or re-enabled.
+# METADATA
+# title: Restore findings
+# description: >-
+#   The restore events as findings with the support matrix's wording. A restore request
+#   changes no replicated item: nothing is disabled or re-enabled. Read by main.rego.
 findings := data.asr_guard.lib.resolve(events, set(), set())

@@ -15,7 +15,8 @@ ilr := {"properties": {"objectType": "IaasVMILRRegistrationRequest", "virtualMac
 rules(findings) := sort([[f.rule_id, f.severity] | some f in findings])
 
 test_file_restore_on_a_replicated_vm_is_supported if {
-	rules(data.asr_guard.restore.findings) == [["ASR001", "info"]] with input as ilr with data.asr_guard.inventory as inventory
+	findings := data.asr_guard.restore.findings with input as ilr with data.asr_guard.inventory as inventory
+	rules(findings) == [["ASR001", "info"]]
 }
 
 test_file_restore_on_a_vm_that_is_not_replicated_gives_nothing if {
@@ -24,8 +25,9 @@ test_file_restore_on_a_vm_that_is_not_replicated_gives_nothing if {
 }
 
 test_vm_restored_in_place_is_denied if {
-	rules(data.asr_guard.restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation")
-		with data.asr_guard.inventory as inventory
+	in_place := vm_restore("OriginalLocation")
+	findings := data.asr_guard.restore.findings with input as in_place with data.asr_guard.inventory as inventory
+	rules(findings) == [["ASR003", "deny"]]
 }
 
 test_vm_restored_in_place_without_replication_passes if {
@@ -42,22 +44,28 @@ test_selected_disks_restored_in_place_is_a_disk_restore if {
 }
 
 test_restore_to_a_new_vm_or_new_disks_warns if {
-	rules(data.asr_guard.restore.findings) == [["ASR010", "warn"]] with input as vm_restore("AlternateLocation")
-		with data.asr_guard.inventory as inventory
-	rules(data.asr_guard.restore.findings) == [["ASR010", "warn"]] with input as vm_restore("RestoreDisks")
-		with data.asr_guard.inventory as inventory
+	new_vm := vm_restore("AlternateLocation")
+	new_disks := vm_restore("RestoreDisks")
+	to_new_vm := data.asr_guard.restore.findings with input as new_vm with data.asr_guard.inventory as inventory
+	rules(to_new_vm) == [["ASR010", "warn"]]
+	to_new_disks := data.asr_guard.restore.findings with input as new_disks with data.asr_guard.inventory as inventory
+	rules(to_new_disks) == [["ASR010", "warn"]]
 }
 
 test_rest_example_envelope_and_bare_properties_are_read if {
 	envelope := {"parameters": {"vaultName": "v", "parameters": vm_restore("OriginalLocation")}}
-	rules(data.asr_guard.restore.findings) == [["ASR003", "deny"]] with input as envelope with data.asr_guard.inventory as inventory
-	rules(data.asr_guard.restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation").properties
-		with data.asr_guard.inventory as inventory
+	bare := vm_restore("OriginalLocation").properties
+	in_envelope := data.asr_guard.restore.findings with input as envelope with data.asr_guard.inventory as inventory
+	rules(in_envelope) == [["ASR003", "deny"]]
+	in_properties := data.asr_guard.restore.findings with input as bare with data.asr_guard.inventory as inventory
+	rules(in_properties) == [["ASR003", "deny"]]
 }
 
 test_ids_compare_case_insensitively if {
-	rules(data.asr_guard.restore.findings) == [["ASR003", "deny"]] with input as vm_restore("OriginalLocation")
-		with data.asr_guard.inventory as {"replicated_vms": [upper(vm_id)]}
+	in_place := vm_restore("OriginalLocation")
+	upper_case := {"replicated_vms": [upper(vm_id)]}
+	findings := data.asr_guard.restore.findings with input as in_place with data.asr_guard.inventory as upper_case
+	rules(findings) == [["ASR003", "deny"]]
 }
 
 test_other_documents_are_not_restore_requests if {
@@ -77,13 +85,18 @@ test_a_cross_region_restore_body_is_read_by_its_restore_request if {
 }
 
 test_a_validate_operation_is_read_by_its_restore_request if {
-	validate := {"properties": {"objectType": "ValidateIaasVMRestoreOperationRequest", "restoreRequest": object.union(request_body, {"recoveryType": "OriginalLocation"})}}
+	in_place := object.union(request_body, {"recoveryType": "OriginalLocation"})
+	validate := {"properties": {
+		"objectType": "ValidateIaasVMRestoreOperationRequest",
+		"restoreRequest": in_place,
+	}}
 	findings := data.asr_guard.restore.findings with input as validate with data.asr_guard.inventory as inventory
 	rules(findings) == [["ASR003", "deny"]]
 }
 
 test_null_values_are_absent if {
-	body := {"properties": object.union(vm_restore("OriginalLocation").properties, {"targetVirtualMachineId": null, "restoreDiskLunList": null})}
+	nulls := {"targetVirtualMachineId": null, "restoreDiskLunList": null}
+	body := {"properties": object.union(vm_restore("OriginalLocation").properties, nulls)}
 	findings := data.asr_guard.restore.findings with input as body with data.asr_guard.inventory as inventory
 	rules(findings) == [["ASR003", "deny"]]
 	some f in findings
@@ -121,6 +134,7 @@ test_every_place_azure_reads_a_request_is_read if {
 }
 
 test_a_request_type_in_another_case_is_not_read if {
-	body := {"properties": object.union(vm_restore("OriginalLocation").properties, {"objectType": "IaaSVMRestoreRequest"})}
+	other_case := {"objectType": "IaaSVMRestoreRequest"}
+	body := {"properties": object.union(vm_restore("OriginalLocation").properties, other_case)}
 	not data.asr_guard.restore.is_restore with input as body with data.asr_guard.inventory as inventory
 }
