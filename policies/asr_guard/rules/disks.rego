@@ -151,18 +151,21 @@ _removed_text("data_disk_removed") := ""
 # The disks a replicated VM's item protects (the inventory says which) that a template
 # deploying the VM no longer puts on it: the VM's data disks are all known, none is it, and
 # it is not the OS disk.
+# The attachments of each VM that carries its data disks itself (a template's dataDisks),
+# indexed once: looking them up per VM would be quadratic in the template's size.
+_attachments_by_parent[parent] contains a if {
+	some a in _attachments
+	parent := a.parent
+	parent != null
+}
+
+_attachments_on(key) := _attachments_by_parent[key] if _attachments_by_parent[key] else := set()
+
 _omitted_disks(vm, m) := disks if {
 	is_number(vm.after.data_disk_count)
-	present := {id |
-		some a in _attachments
-		a.parent == vm.key
-		some id in a.after.disk.ids
-	}
-	unknown := [a |
-		some a in _attachments
-		a.parent == vm.key
-		count(a.after.disk.ids) == 0
-	]
+	on_vm := _attachments_on(vm.key)
+	present := {id | some a in on_vm; some id in a.after.disk.ids}
+	unknown := [a | some a in on_vm; count(a.after.disk.ids) == 0]
 	count(unknown) == 0
 	os_disks := _os_disk_ids(vm.after)
 	disks := (data.asr_guard.lib.inventory_vm_disks(m) - present) - os_disks
