@@ -164,24 +164,7 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
             'ITEM=(--subscription "$ITEM_SUB" -g "$ITEM_RG" --vault-name "$VAULT" '
             '--fabric-name "$FABRIC" --protection-container "$CONTAINER" -n "$ITEM_NAME")',
             'az site-recovery protected-item show "${ITEM[@]}" -o json > item-before.json',
-            q(
-                [
-                    "az",
-                    "vm",
-                    "show",
-                    "--subscription",
-                    c["subscription"],
-                    "-g",
-                    c["vm_rg"],
-                    "-n",
-                    c["vm_name"],
-                    "--query",
-                    _VM_DISKS_QUERY,
-                    "-o",
-                    "json",
-                ]
-            )
-            + " > vm-disks-before.json",
+            _vm_disks_command(q, c) + " > vm-disks-before.json",
         ],
         "disable": lambda: [
             "# a clean disable (POST .../remove); never 'protected-item delete', the purge",
@@ -193,24 +176,7 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
         ],
         "restore": lambda: _bash_restore(remediation, c),
         "record_vm_disks": lambda: [
-            q(
-                [
-                    "az",
-                    "vm",
-                    "show",
-                    "--subscription",
-                    c["subscription"],
-                    "-g",
-                    c["vm_rg"],
-                    "-n",
-                    c["vm_name"],
-                    "--query",
-                    _VM_DISKS_QUERY,
-                    "-o",
-                    "json",
-                ]
-            )
-            + " > vm-disks.json",
+            _vm_disks_command(q, c) + " > vm-disks.json",
         ],
         "enable": lambda: [
             q(
@@ -535,3 +501,13 @@ def _pwsh_enable(remediation: dict[str, Any]) -> list[str]:
         "New-AzRecoveryServicesAsrReplicationProtectedItem @Enable -WaitForCompletion | Out-Null"
     )
     return lines
+
+
+def _vm_disks_command(q: Callable[[list[str]], str], c: dict[str, str]) -> str:
+    """`az vm show` of the VM's disks (OS and data, with their LUNs), quoted."""
+    return q(
+        [
+            "az", "vm", "show", "--subscription", c["subscription"], "-g", c["vm_rg"],
+            "-n", c["vm_name"], "--query", _VM_DISKS_QUERY, "-o", "json",
+        ]
+    )  # fmt: skip
