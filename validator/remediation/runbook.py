@@ -233,12 +233,7 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
             ),
         ],
     }
-    for number, step in enumerate(remediation["steps"], start=1):
-        lines.append(f"# {number}. {_one_line(step['text'])}")
-        render = steps.get(step["op"])
-        lines += render() if render else [f"# ({step['kind']}: by hand)"]
-        lines.append("")
-    return "\n".join(lines)
+    return _script(lines, remediation, steps)
 
 
 _VERIFY_JQ = (
@@ -401,12 +396,7 @@ def powershell(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
             + ", ".join(_after_enable(remediation)),
         ],
     }
-    for number, step in enumerate(remediation["steps"], start=1):
-        lines.append(f"# {number}. {_one_line(step['text'])}")
-        render = steps.get(step["op"])
-        lines += render() if render else [f"# ({step['kind']}: by hand)"]
-        lines.append("")
-    return "\n".join(lines)
+    return _script(lines, remediation, steps)
 
 
 def _pwsh_restore(remediation: dict[str, Any], c: dict[str, str]) -> list[str]:
@@ -511,3 +501,16 @@ def _vm_disks_command(q: Callable[[list[str]], str], c: dict[str, str]) -> str:
             "-n", c["vm_name"], "--query", _VM_DISKS_QUERY, "-o", "json",
         ]
     )  # fmt: skip
+
+
+def _script(
+    lines: list[str], remediation: dict[str, Any], steps: dict[str, Callable[[], list[str]]]
+) -> str:
+    """The script: its preamble, then each step of the remediation as a comment and its lines
+    (rendered by the shell's own renderer for that step, or left to the user)."""
+    for number, step in enumerate(remediation["steps"], start=1):
+        lines.append(f"# {number}. {_one_line(step['text'])}")
+        render = steps.get(step["op"])
+        lines += render() if render else [f"# ({step['kind']}: by hand)"]
+        lines.append("")
+    return "\n".join(lines)
