@@ -42,8 +42,8 @@ DEFERRED = {
     "tempfile": "with shutil, bz2 and lzma, 3 ms: --output (a report written whole or not at all)",
     "validator.verify": "2 ms: asr-guard verify",
     "validator.change_view": "(with the embedded engine) 1 ms: asr-guard view and asr-guard rules",
-    "validator.remediation.fix": "(with tfsource) python-hcl2, 50 ms: asr-guard fix, "
-    "--expect-remediation, Terraform remediations in reports",
+    "validator.remediation.fix": "1 ms: asr-guard fix, --expect-remediation, Terraform "
+    "remediations in reports (python-hcl2 only once a .tf directory is read)",
 }
 
 

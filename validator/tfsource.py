@@ -181,6 +181,15 @@ class _Walk:
             )
 
 
+def parse_error(text: str) -> str | None:
+    """Why a .tf text does not parse (its first line), or None when it parses."""
+    try:
+        hcl2.loads(text)
+    except Exception as exc:  # python-hcl2 raises lark and its own errors alike
+        return str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+    return None
+
+
 def read_terraform_source(directory: Path) -> TerraformSource:
     source = TerraformSource()
     if not any(directory.glob("*.tf")):

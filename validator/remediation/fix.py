@@ -17,8 +17,9 @@ import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from validator import lazy
 from validator.check import Checker, Options
 from validator.errors import InputError, UsageError
 from validator.findings import Finding
@@ -26,7 +27,12 @@ from validator.inventory import inventory_data
 from validator.remediation import quoting, render, runbook, terraform
 from validator.remediation.plan_model import model_plan
 from validator.result import RunResult
-from validator.tfsource import TerraformSource, read_terraform_source
+
+if TYPE_CHECKING:
+    from validator import tfsource
+    from validator.tfsource import TerraformSource
+else:  # python-hcl2 only where a .tf directory is read
+    tfsource = lazy.module("validator.tfsource")
 
 TERRAFORM_COMMAND_OPS = {
     "terraform_plan",
@@ -52,7 +58,7 @@ def _source(
         if finding.path == "-" or not any(directory.glob("*.tf")):
             return None
     if directory not in cache:
-        cache[directory] = read_terraform_source(directory)
+        cache[directory] = tfsource.read_terraform_source(directory)
     return cache[directory]
 
 

@@ -12,12 +12,16 @@ import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import hcl2
-
+from validator import lazy
 from validator.remediation import quoting
-from validator.tfsource import TerraformSource
+
+if TYPE_CHECKING:
+    from validator import tfsource
+    from validator.tfsource import TerraformSource
+else:
+    tfsource = lazy.module("validator.tfsource")
 
 # The attribute of a changed resource that is the disk's id, by resource type.
 _DISK_ID_ATTRIBUTE = {
@@ -235,14 +239,9 @@ def patch(op: str, remediation: dict[str, Any], source: TerraformSource | None) 
     new_text = "\n".join(new_lines)
     if new_block == block:
         return Patch(op, fragment, note=f"{where.file}: nothing in the item's block to change")
-    try:
-        hcl2.loads(new_text)
-    except Exception as exc:  # python-hcl2 raises lark and its own errors alike
-        return Patch(
-            op,
-            fragment,
-            note=f"{where.file}: the patched file does not parse: {str(exc).splitlines()[0][:120]}",
-        )
+    problem = tfsource.parse_error(new_text)
+    if problem is not None:
+        return Patch(op, fragment, note=f"{where.file}: the patched file does not parse: {problem}")
     name = _display_path(where.file)
     diff = "".join(
         difflib.unified_diff(
