@@ -37,20 +37,23 @@ _remediation(f) := r if {
 	vm := _vm_of(f)
 	item := _plan_item(vm)
 	sid := _strategy(f, vm, item)
-	s := strategies[sid]
-	r := {
-		"id": concat("/", [f.rule_id, sid]),
-		"strategy": sid,
-		"title": s.title,
-		"preconditions": s.preconditions,
-		"steps": [_step(step) | some step in s.steps],
-		"expect": [_phase(f, i, phase) | some i, phase in s.model],
-		"risks": [{"id": id, "text": risks[id]} | some id in s.risks],
-		"params": _params(f, vm, item),
-	}
+	model := strategies[sid].model
+	expect := [_phase(f, i, phase) | some i, phase in model]
+	specific := {"id": concat("/", [f.rule_id, sid]), "expect": expect, "params": _params(f, vm, item)}
+	r := object.union(_static[sid], specific)
 }
 
-_step(step) := object.union(step, {"mapping": _enable_mapping}) if {
+# What a strategy's remediation is for every finding: built once per strategy, not per denial
+# (a large plan can have a thousand denials, most of them of one or two strategies).
+_static[sid] := value if {
+	some sid, s in strategies
+	mapping := _enable_mapping
+	steps := [_step(step, mapping) | some step in s.steps]
+	named := [{"id": id, "text": risks[id]} | some id in s.risks]
+	value := {"strategy": sid, "title": s.title, "preconditions": s.preconditions, "steps": steps, "risks": named}
+}
+
+_step(step, mapping) := object.union(step, {"mapping": mapping}) if {
 	step.op == "enable"
 } else := step
 
@@ -100,11 +103,12 @@ _event_vms[key] contains e.vm_id if {
 _plan_item(vm) := items[0] if {
 	_kind == "terraform-plan"
 	vm != ""
-	items := sort(object.get(_items_by_vm, vm, set()))
+	items := sort([_item_params(r) | some r in object.get(_items_by_vm, vm, set())])
 	count(items) > 0
 } else := null
 
-_items_by_vm[id] contains _item_params(r) if {
+# (The items are indexed as they are; the params are made only for the items of denials.)
+_items_by_vm[id] contains r if {
 	some r in data.asr_guard.terraform.prior_resources
 	r.type == _item_type
 	r.mode == "managed"
@@ -181,7 +185,11 @@ _strategy(f, vm, item) := "terraform-delete-before-create" if {
 # output); a fix across modules is a runbook.
 _same_module(a, b) if _module_of(a) == _module_of(b)
 
-_module_of(address) := regex.replace(address, `[^.\[\]]+\.[^.\[]+(\[[^\]]*\])?$`, "")
+# (A regular expression costs the embedded engine a compilation per call: a root module's
+# address, the usual case, is told by its first word.)
+_module_of(address) := "" if {
+	not startswith(address, "module.")
+} else := regex.replace(address, `[^.\[\]]+\.[^.\[]+(\[[^\]]*\])?$`, "")
 
 # Whether a list of dependency addresses (as Terraform records them) names a resource.
 _lists(dependencies, resource) if {

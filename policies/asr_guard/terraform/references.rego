@@ -174,8 +174,20 @@ _config_instances(address) := keys if {
 	count(parts) >= 2
 	name := parts[count(parts) - 1]
 	type := parts[count(parts) - 2]
-	keys := {_key(rc) | some [_, rc] in _entries; rc.name == name; rc.type == type; _config_address(rc) == address}
+	named := _entries_named_as(concat(".", [type, name]))
+	keys := {_key(rc) | some rc in named; _config_address(rc) == address}
 }
+
+# The changes by resource type and name, "type.name" (module and instance keys left off):
+# indexed once, not scanned for every reference followed.
+_entries_named[type_name] contains rc if {
+	some [_, rc] in _entries
+	type_name := concat(".", [rc.type, rc.name])
+}
+
+_entries_named_as(type_name) := entries if {
+	entries := _entries_named[type_name]
+} else := set()
 
 _data_at(address) := {r.address |
 	some r in _data_disks
