@@ -60,11 +60,11 @@ _label(r) := r.id if {
 	_source_pointer(r) != ""
 } else := r.type
 
-_entry(r, type, after) := {
+_entry(r, type, key, label, after) := {
 	"type": data.asr_guard.azure.view_type[type],
-	"key": _key(r),
-	"label": _label(r),
-	"resource": _label(r),
+	"key": key,
+	"label": label,
+	"resource": label,
 	"source_type": r.type,
 	"pointer": _source_pointer(r),
 	"action": "deploy",
@@ -83,20 +83,30 @@ _key(r) := data.asr_guard.azure.id(r.id) if data.asr_guard.azure.id(object.get(
 	null,
 )) != null else := _source_pointer(r)
 
-_resources := [_entry(r, type, data.asr_guard.azure.attributes(type, r, object.get(r, "id", null), _keys)) |
+# (Each part bound once: the embedded engine pays for every function call, and a template
+# can deploy thousands of resources.)
+_resources := [entry |
+	keys := _keys
 	some [_, r, type] in _deployed
+	key := _key(r)
+	label := _label(r)
+	after := data.asr_guard.azure.attributes(type, r, object.get(r, "id", null), keys)
+	entry := _entry(r, type, key, label, after)
 ]
 
 # Every data disk of a VM the template deploys is put on it (or left on it).
-_attachments := [object.union(_entry(r, type, d), {
+_attachments := [object.union(_entry(r, type, key, label, d), {
 	"type": "attachment",
-	"key": concat("", [_key(r), "/datadisks/", format_int(j, 10)]),
-	"parent": _key(r),
+	"key": concat("", [key, "/datadisks/", format_int(j, 10)]),
+	"parent": key,
 }) |
+	keys := _keys
 	some [_, r, type] in _deployed
 	type == data.asr_guard.azure.vm_type
-	link := data.asr_guard.azure.link(object.get(r, "id", null), _keys)
-	some j, d in data.asr_guard.azure.data_disks(r, link, _keys)
+	key := _key(r)
+	label := _label(r)
+	link := data.asr_guard.azure.link(object.get(r, "id", null), keys)
+	some j, d in data.asr_guard.azure.data_disks(r, link, keys)
 ]
 
 # METADATA

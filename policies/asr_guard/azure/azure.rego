@@ -147,12 +147,19 @@ link(x, keys) := value if {
 #   Property names are compared without regard to case, as Azure Resource Manager binds them
 #   ("DataDisks" is dataDisks); an object with two keys that differ only in case has no value
 #   there (which one Azure reads is not known). The exact spelling is tried first: it is the
-#   usual case, and costs one lookup.
+#   usual case, and costs one lookup. A template read through `asr-guard resolve` has every
+#   name in the REST API spelling already (validator/arm_names.py): nothing to fold there.
 get(x, path) := value if {
 	is_object(x)
 	value := object.get(x, path, null)
 	value != null
+} else := null if {
+	_names_canonical
 } else := _get_folded(x, path)
+
+# The document is a template as `asr-guard resolve` writes it: property names as the REST API
+# spells them (validator/arm.py), so a name not found in that spelling is not there.
+_names_canonical if data.asr_guard.lib.document.asr_guard.resolved == true
 
 _get_folded(x, key) := _step(x, key) if is_string(key)
 

@@ -4,27 +4,27 @@ package asr_guard.azure
 
 # --- VMs -----------------------------------------------------------------------------------
 
-_vm(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"name": _string_or_null(get(payload, "name")),
-	"resource_group": _resource_group_of(resource_id),
-	"os_disk": link(get(_properties(payload), ["storageProfile", "osDisk", "managedDisk", "id"]), keys),
-	"nics": nics,
-	"encryption_at_host": _bool_or_null(get(_properties(payload), ["securityProfile", "encryptionAtHost"])),
-	"disk_controller": _string_or_null(get(_properties(payload), ["storageProfile", "diskControllerType"])),
-	"os_write_accelerator": _bool_or_null(get(_properties(payload), [
-		"storageProfile",
-		"osDisk",
-		"writeAcceleratorEnabled",
-	])),
-	"data_disk_count": _count_or_null(get(_properties(payload), ["storageProfile", "dataDisks"])),
-} if {
+_vm(payload, resource_id, keys) := vm if {
 	is_object(payload)
+	props := _properties(payload)
+	storage := _object_or_empty(get(props, "storageProfile"))
+	os_disk := _object_or_empty(get(storage, "osDisk"))
 	nics := sort({i |
-		some n in _array_at(_properties(payload), ["networkProfile", "networkInterfaces"])
+		some n in _array_at(props, ["networkProfile", "networkInterfaces"])
 		i := id(get(n, "id"))
 		i != null
 	})
+	vm := {
+		"id": id(resource_id),
+		"name": _string_or_null(get(payload, "name")),
+		"resource_group": _resource_group_of(resource_id),
+		"os_disk": link(get(os_disk, ["managedDisk", "id"]), keys),
+		"nics": nics,
+		"encryption_at_host": _bool_or_null(get(props, ["securityProfile", "encryptionAtHost"])),
+		"disk_controller": _string_or_null(get(storage, "diskControllerType")),
+		"os_write_accelerator": _bool_or_null(get(os_disk, "writeAcceleratorEnabled")),
+		"data_disk_count": _count_or_null(get(storage, "dataDisks")),
+	}
 } else := null
 
 # METADATA
@@ -51,20 +51,26 @@ _entry_disk(entry, keys) := link(get(entry, ["managedDisk", "id"]), keys) if {
 
 # --- disks -----------------------------------------------------------------------------------
 
-_disk(payload, resource_id) := {
-	"id": id(resource_id),
-	"name": _string_or_null(get(payload, "name")),
-	"resource_group": _resource_group_of(resource_id),
-	"create_option": _string_or_null(get(_properties(payload), ["creationData", "createOption"])),
-	"source_id": id(get(_properties(payload), ["creationData", "sourceResourceId"])),
-	"size_gb": _number_or_null(get(_properties(payload), "diskSizeGB")),
-	"sku": _string_or_null(get(payload, ["sku", "name"])),
-	"max_shares": _number_or_null(get(_properties(payload), "maxShares")),
-	"encryption": {
-		"disk_encryption_set_id": id(get(_properties(payload), ["encryption", "diskEncryptionSetId"])),
-		"settings": get(_properties(payload), "encryptionSettingsCollection"),
-	},
-} if is_object(payload) else := null
+_disk(payload, resource_id) := disk if {
+	is_object(payload)
+	props := _properties(payload)
+	creation := _object_or_empty(get(props, "creationData"))
+	encryption := _object_or_empty(get(props, "encryption"))
+	disk := {
+		"id": id(resource_id),
+		"name": _string_or_null(get(payload, "name")),
+		"resource_group": _resource_group_of(resource_id),
+		"create_option": _string_or_null(get(creation, "createOption")),
+		"source_id": id(get(creation, "sourceResourceId")),
+		"size_gb": _number_or_null(get(props, "diskSizeGB")),
+		"sku": _string_or_null(get(payload, ["sku", "name"])),
+		"max_shares": _number_or_null(get(props, "maxShares")),
+		"encryption": {
+			"disk_encryption_set_id": id(get(encryption, "diskEncryptionSetId")),
+			"settings": get(props, "encryptionSettingsCollection"),
+		},
+	}
+} else := null
 
 _number_or_null(x) := x if is_number(x) else := null
 
@@ -78,20 +84,10 @@ _count_or_null(x) := count(x) if is_array(x) else := null
 #   The protected disks of an item: vmManagedDisks in the enable input (a template, a
 #   what-if `after` of a create), protectedManagedDisks in an existing item's details (a GET,
 #   a what-if `before`).
-item(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"name": _string_or_null(get(payload, "name")),
-	"vm": link(get(details, "fabricObjectId"), keys),
-	"disks": disks,
-	"auto_protect": _auto_protect(get(details, "autoProtectionOfDataDisk")),
-	"policy_id": id(get(_properties(payload), "policyId")),
-	"target_resource_group": id(_first_string([
-		get(details, "recoveryAzureResourceGroupId"),
-		get(details, "recoveryResourceGroupId"),
-	])),
-} if {
+item(payload, resource_id, keys) := value if {
 	is_object(payload)
-	details := _object_or_empty(get(_properties(payload), "providerSpecificDetails"))
+	props := _properties(payload)
+	details := _object_or_empty(get(props, "providerSpecificDetails"))
 	disks := [{
 		"disk": link(get(d, "diskId"), keys),
 		"cache": link(get(d, "primaryStagingAzureStorageAccountId"), keys),
@@ -100,6 +96,18 @@ item(payload, resource_id, keys) := {
 		some d in _array_at(details, [field])
 		is_object(d)
 	]
+	value := {
+		"id": id(resource_id),
+		"name": _string_or_null(get(payload, "name")),
+		"vm": link(get(details, "fabricObjectId"), keys),
+		"disks": disks,
+		"auto_protect": _auto_protect(get(details, "autoProtectionOfDataDisk")),
+		"policy_id": id(get(props, "policyId")),
+		"target_resource_group": id(_first_string([
+			get(details, "recoveryAzureResourceGroupId"),
+			get(details, "recoveryResourceGroupId"),
+		])),
+	}
 } else := null
 
 _auto_protect(x) := lower(x) == "enabled" if is_string(x) else := null
@@ -112,15 +120,20 @@ _first_string(xs) := value if {
 
 # --- storage accounts, NICs, extensions ------------------------------------------------------
 
-_account(payload, resource_id) := {
-	"id": id(resource_id),
-	"name": _string_or_null(get(payload, "name")),
-	"resource_group": _resource_group_of(resource_id),
-	"shared_key": _bool_or_null(get(_properties(payload), "allowSharedKeyAccess")),
-	"default_action": _string_or_null(get(_properties(payload), ["networkAcls", "defaultAction"])),
-	"azure_services_bypass": _bypass(get(_properties(payload), ["networkAcls", "bypass"])),
-	"blob_soft_delete": null,
-} if is_object(payload) else := null
+_account(payload, resource_id) := account if {
+	is_object(payload)
+	props := _properties(payload)
+	acls := _object_or_empty(get(props, "networkAcls"))
+	account := {
+		"id": id(resource_id),
+		"name": _string_or_null(get(payload, "name")),
+		"resource_group": _resource_group_of(resource_id),
+		"shared_key": _bool_or_null(get(props, "allowSharedKeyAccess")),
+		"default_action": _string_or_null(get(acls, "defaultAction")),
+		"azure_services_bypass": _bypass(get(acls, "bypass")),
+		"blob_soft_delete": null,
+	}
+} else := null
 
 # A blobServices child: its soft delete setting, on the account it belongs to.
 _blob_services(payload, resource_id) := {
@@ -142,13 +155,17 @@ _nic(payload, resource_id, keys) := {
 	"vm": link(get(_properties(payload), ["virtualMachine", "id"]), keys),
 } if is_object(payload) else := null
 
-_extension(payload, resource_id, keys) := {
-	"id": id(resource_id),
-	"vm": link(_parent_id(resource_id), keys),
-	"publisher": _string_or_null(get(_properties(payload), "publisher")),
-	"extension_type": _string_or_null(get(_properties(payload), "type")),
-	"settings": get(_properties(payload), "settings"),
-} if is_object(payload) else := null
+_extension(payload, resource_id, keys) := extension if {
+	is_object(payload)
+	props := _properties(payload)
+	extension := {
+		"id": id(resource_id),
+		"vm": link(_parent_id(resource_id), keys),
+		"publisher": _string_or_null(get(props, "publisher")),
+		"extension_type": _string_or_null(get(props, "type")),
+		"settings": get(props, "settings"),
+	}
+} else := null
 
 # METADATA
 # title: Attributes
