@@ -158,3 +158,16 @@ test_keys_that_differ_only_in_case_are_not_guessed if {
 	data.asr_guard.azure.get(null, ["y"]) == null
 	data.asr_guard.azure.get("text", "y") == null
 }
+
+# A template as `asr-guard resolve` writes it has its names in the REST API spelling already
+# (validator/arm.py): a name in another spelling is not looked for. A template not read that
+# way (opa eval on a raw document) is read without regard to case.
+test_a_resolved_template_is_not_folded if {
+	resolved := {"asr_guard": {"resolved": true}, "resources": []}
+	not_folded := data.asr_guard.azure.get({"A": 1}, "a") with input as resolved
+	not_folded == null
+	exact := data.asr_guard.azure.get({"a": 1}, "a") with input as resolved
+	exact == 1
+	folded := data.asr_guard.azure.get({"A": 1}, "a") with input as {"resources": []}
+	folded == 1
+}
