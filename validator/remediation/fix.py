@@ -49,17 +49,18 @@ def is_terraform(remediation: dict[str, Any]) -> bool:
 
 
 def _source(
-    finding: Finding, tf_dir: str | None, cache: dict[Path, TerraformSource]
+    finding: Finding, tf_dir: str | None, cache: dict[Path, TerraformSource | None]
 ) -> TerraformSource | None:
-    if tf_dir:
-        directory = Path(tf_dir)
-    else:
-        directory = Path(finding.path).parent
-        if finding.path == "-" or not any(directory.glob("*.tf")):
-            return None
-    if directory not in cache:
-        cache[directory] = tfsource.read_terraform_source(directory)
-    return cache[directory]
+    if finding.path == "-" and not tf_dir:
+        return None
+    directory = Path(tf_dir) if tf_dir else Path(finding.path).parent
+    if directory in cache:  # once per directory, not per finding (a plan may have thousands)
+        return cache[directory]
+    if not tf_dir and not any(directory.glob("*.tf")):
+        cache[directory] = None
+        return None
+    source = cache[directory] = tfsource.read_terraform_source(directory)
+    return source
 
 
 def patches(finding: Finding, source: TerraformSource | None) -> list[terraform.Patch]:
@@ -76,7 +77,7 @@ def patches(finding: Finding, source: TerraformSource | None) -> list[terraform.
 def with_patches(result: RunResult, tf_dir: str | None) -> RunResult:
     """The run's result with each Terraform remediation's rendered patches beside it (for the
     reports: the pull-request comment shows them, SARIF gives file patches as fixes)."""
-    cache: dict[Path, TerraformSource] = {}
+    cache: dict[Path, TerraformSource | None] = {}
     inputs = []
     for item in result.inputs:
         findings = []
