@@ -38,9 +38,11 @@ def json_positions(text: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
 
     One pass over the text's strings and brackets, stopping when every pointer is found
     (the same positions as json-source-map, which the tests check, at a fraction of its cost).
-    Comments and trailing commas, which ARM templates may hold, are skipped.
+    A container that no pointer leads into is stepped over by the C JSON scanner, not walked
+    token by token. Comments and trailing commas, which ARM templates may hold, are skipped.
     """
     wanted = {_pointer_parts(pointer): pointer for pointer in pointers}
+    leads_in = {parts[:depth] for parts in wanted for depth in range(len(parts))}
     offsets: dict[str, int] = {}
     path: list[str] = []
     # One frame a container: [is_object, index of the current item, expecting a key]
@@ -62,8 +64,13 @@ def json_positions(text: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
             item_at(following.start(1))  # a number, true, false or null
 
     primitive_after(0)
-    for token in _JSON_TOKEN.finditer(text):
+    position = 0
+    while len(offsets) < len(wanted):
+        token = _JSON_TOKEN.search(text, position)
+        if token is None:
+            break
         char, start = token.group()[0], token.start()
+        position = token.end()
         if char == "/":
             continue  # a comment
         if char == '"':
@@ -78,6 +85,11 @@ def json_positions(text: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
                 item_at(start)
         elif char in "{[":
             item_at(start)
+            if tuple(path) not in leads_in:
+                end = _end_of_value(text, start)
+                if end is not None:
+                    position = end
+                    continue
             frames.append([char == "{", 0, char == "{"])
             if char == "[":
                 path.append("0")
@@ -95,12 +107,22 @@ def json_positions(text: str, pointers: set[str]) -> dict[str, tuple[int, int]]:
                 frames[-1][1] += 1
                 path[-1] = str(frames[-1][1])
                 primitive_after(token.end())
-        if len(offsets) == len(wanted):
-            break
     if not offsets:
         return {}
     newlines = [match.start() for match in re.finditer("\n", text)]
     return {pointer: _line_and_column(newlines, offset) for pointer, offset in offsets.items()}
+
+
+_SCANNER = json.JSONDecoder()
+
+
+def _end_of_value(text: str, start: int) -> int | None:
+    """Where the JSON value at start ends, read by the C scanner; None where it is not strict
+    JSON (a comment or a trailing comma inside: walked token by token instead)."""
+    try:
+        return _SCANNER.raw_decode(text, start)[1]
+    except (ValueError, RecursionError):
+        return None
 
 
 def _line_and_column(newlines: list[int], offset: int) -> tuple[int, int]:
