@@ -11,11 +11,16 @@ sizes, then times each command in a fresh process and reads its peak RSS.
 The growth section (issue 13) checks every input kind (benchmarks/growth.py) at growing
 sizes and reports time and peak memory against linear growth: the large-size curve of what
 tests/test_growth.py holds at small sizes.
+
+The package's bytecode is compiled first, as `pip install` does: an installed asr-guard
+imports compiled modules, and a checkout run with PYTHONDONTWRITEBYTECODE=1 would otherwise
+compile every module in every measured run.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import statistics
@@ -370,6 +375,7 @@ def main() -> None:
         "--only", choices=["growth"], help="run one section only (default: every section)"
     )
     args = parser.parse_args()
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "validator", quiet=1)
     OUT.mkdir(exist_ok=True)
     if args.only == "growth":
         growth_curve(args.growth_sizes, args.repeat)
