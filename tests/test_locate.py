@@ -67,6 +67,23 @@ def test_random_documents(value: Any, indent: int | None) -> None:
     assert json_positions(text, wanted) == {p: v for p, v in reference(text).items() if p in wanted}
 
 
+@settings(max_examples=200, deadline=None)
+@given(values, st.sampled_from([None, 2]), st.data())
+def test_some_pointers_of_random_documents(value: Any, indent: int | None, data: Any) -> None:
+    """Asked for some pointers only, the containers no pointer leads into are stepped over."""
+    text = json.dumps(value, indent=indent)
+    every = sorted(set(pointers(value)))
+    wanted = set(data.draw(st.lists(st.sampled_from(every), max_size=3)))
+    assert json_positions(text, wanted) == {p: v for p, v in reference(text).items() if p in wanted}
+
+
+def test_a_container_with_comments_or_trailing_commas_is_walked_not_stepped_over() -> None:
+    text = '{\n  "a": {"x": [1, 2,], /* ] } */ "y": "]"},\n  "b": [0, {"c": 1}]\n}'
+    assert json_positions(text, {"/b/1/c"}) == {"/b/1/c": (3, 13)}
+    strict = '{\n  "a": {"x": [1, 2], "y": "]}"},\n  "b": [0, {"c": 1}]\n}'
+    assert json_positions(strict, {"/b/1/c", "/b/0"}) == {"/b/1/c": (3, 13), "/b/0": (3, 9)}
+
+
 def test_keys_with_escapes() -> None:
     text = '{"a\\"b": 1, "c\\\\": {"d": 2}}'
     assert json.loads(text) == {'a"b': 1, "c\\": {"d": 2}}
