@@ -110,6 +110,22 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         help="what fails the run: denials; denials and what the policies could not decide "
         "(default: the gate fails closed); every warning",
     )
+    check.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="report only this rule (repeatable, or comma-separated; asr-guard rules lists "
+        "them), e.g. --rule ASR002 --rule ASR011; ASR020 (could not decide) is always reported",
+    )
+    check.add_argument(
+        "--skip-rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave this rule out (repeatable, or comma-separated; wins over --rule), e.g. "
+        "--skip-rule ASR023; ASR020 cannot be skipped (use --fail-on deny not to fail on it)",
+    )
     _report_options(check)
     _engine_options(check)
     check.add_argument(
@@ -411,6 +427,8 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
         skip_unsupported=args.skip_unsupported,
         max_bytes=args.max_bytes,
         jobs=args.jobs,
+        rules=args.rule,
+        skip_rules=args.skip_rule,
     )
     if args.stdin_filename is not None and not args.stdin_filename.strip():
         raise UsageError("--stdin-filename is empty")

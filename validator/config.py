@@ -2,10 +2,11 @@
 
 The config file is the nearest `.asr-guard.yaml` (or `.yml`) or `pyproject.toml` with a
 `[tool.asr-guard]` table, from the working directory upward. Its keys are the options' long
-names (`inventory`, `waivers`, `scope`, `fail-on`, `require-inventory`, ...); files in it are
-relative to the file's own directory. Each option also has an environment variable,
-ASR_GUARD_<NAME> (`ASR_GUARD_FAIL_ON=warn`, `ASR_GUARD_INVENTORY="a.yaml b.yaml"`,
-`ASR_GUARD_REQUIRE_INVENTORY=true`). The command line wins over the environment, the
+names (`inventory`, `waivers`, `scope`, `fail-on`, `require-inventory`, `rule`, `skip-rule`,
+...); files in it are relative to the file's own directory. Each option also has an
+environment variable, ASR_GUARD_<NAME> (`ASR_GUARD_FAIL_ON=warn`,
+`ASR_GUARD_INVENTORY="a.yaml b.yaml"`, `ASR_GUARD_REQUIRE_INVENTORY=true`,
+`ASR_GUARD_SKIP_RULE="ASR023 ASR025"`). The command line wins over the environment, the
 environment over the file; a repeatable option given on the command line adds to the
 environment's or file's list.
 """
@@ -33,7 +34,7 @@ NAMES = (".asr-guard.yaml", ".asr-guard.yml", "pyproject.toml")
 SETTABLE = (
     "inventory", "waivers", "parameters", "scope", "fail_on", "tf_dir", "require_inventory",
     "soft_fail", "quiet", "engine", "opa_url", "opa_path", "opa_timeout", "jobs", "max_bytes",
-    "color", "path_base", "skip_unsupported", "title",
+    "color", "path_base", "skip_unsupported", "title", "rule", "skip_rule",
 )  # fmt: skip
 FILES = frozenset({"inventory", "waivers", "tf_dir", "opa_path", "path_base"})
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}

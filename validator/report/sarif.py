@@ -20,7 +20,12 @@ from validator.findings import Finding, Rule
 from validator.remediation.render import sarif_fixes, sarif_properties
 from validator.report.escape import json_text
 from validator.report.paths import ROOT_ID, ReportOptions
-from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
+from validator.report.wording import (
+    NO_INVENTORY,
+    no_inventory_note,
+    skipped_rules_note,
+    undecided_headline,
+)
 from validator.result import RunResult
 
 SCHEMA = (
@@ -134,8 +139,18 @@ def _notification(
     return notification
 
 
-def _invocation(result: RunResult, options: ReportOptions, left_out: int) -> dict[str, Any]:
+def _invocation(
+    result: RunResult, options: ReportOptions, left_out: int, index: dict[str, int]
+) -> dict[str, Any]:
     invocation: dict[str, Any] = {"executionSuccessful": True}
+    if result.skipped_rules:  # the rules left out (--rule, --skip-rule): disabled for this run
+        invocation["ruleConfigurationOverrides"] = [
+            {
+                "descriptor": {"id": rule_id, "index": index[rule_id]},
+                "configuration": {"enabled": False},
+            }
+            for rule_id in result.skipped_rules
+        ]
     notifications = [
         _notification("warning", no_inventory_note(options.name(path)), path, options)
         for path in result.blind_inputs
@@ -143,6 +158,10 @@ def _invocation(result: RunResult, options: ReportOptions, left_out: int) -> dic
     undecided = len(result.undecided())
     if result.verdict == "undecided":
         notifications.append(_notification("warning", undecided_headline(undecided), None, options))
+    if result.skipped_rules:
+        notifications.append(
+            _notification("note", skipped_rules_note(result.skipped_rules), None, options)
+        )
     if left_out:
         notifications.append(
             _notification(
@@ -188,7 +207,7 @@ def as_document(
             }
         },
         "results": [_result(finding, index, options) for finding in kept],
-        "invocations": [_invocation(result, options, len(findings) - len(kept))],
+        "invocations": [_invocation(result, options, len(findings) - len(kept), index)],
         "columnKind": "unicodeCodePoints",
         "properties": {"verdict": result.verdict}
         | ({"replication": NO_INVENTORY} if result.blind_inputs else {}),
