@@ -19,6 +19,7 @@ from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
 from validator.errors import AsrGuardError, UsageError
 from validator.files import Candidate
+from validator.findings import rules_from_matrix
 from validator.inventory import inventory_data
 from validator.kinds import arm_template
 from validator.loading import DEFAULT_MAX_BYTES
@@ -28,8 +29,9 @@ from validator.report.paths import ReportOptions, repository_root
 if TYPE_CHECKING:
     from validator import bundle, change_view, verify
     from validator.remediation import fix
-    from validator.report import ci_annotations
+    from validator.report import ci_annotations, sarif
 else:
+    sarif = lazy.module("validator.report.sarif")
     bundle = lazy.module("validator.bundle")
     ci_annotations = lazy.module("validator.report.ci_annotations")
     change_view = lazy.module("validator.change_view")
@@ -411,10 +413,36 @@ def _check(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
         events = getattr(args, "report_events", None) or []
         for fmt in {value for option, value in events if option == "format"} & {"github", "azure"}:
             sys.stdout.write(ci_annotations.render_error(fmt, one_line(str(exc))))
+        _write_failed_sarif(args, failure_message(exc))
+        raise
+    except Exception as exc:  # exit 2 too (_run): the SARIF file says so
+        _write_failed_sarif(args, failure_message(exc))
         raise
     finally:
         if collecting:
             gc.enable()
+
+
+def _write_failed_sarif(args: argparse.Namespace, reason: str) -> None:
+    """Each `--format sarif --output FILE` of a run that could not evaluate gets a SARIF log
+    saying so (executionSuccessful false, the reason); never over an input, and only where the
+    outputs were named as the run would have written them. The run's own error is the one
+    reported: a SARIF file that cannot be written is left as it is."""
+    try:
+        targets = report.targets(getattr(args, "report_events", None) or [])
+        outputs = [output for fmt, output in targets if fmt == "sarif" and output]
+        if not outputs:
+            return
+        report.refuse_inputs_as_outputs(outputs, [*args.paths, *args.inventory, *args.waivers])
+        try:
+            rules = rules_from_matrix(load_pack().matrix)
+        except AsrGuardError:
+            rules = ()  # the pack itself did not load
+        text = sarif.render_failure(one_line(reason), __version__, rules)
+        for output in outputs:
+            report.write(output, text)
+    except (AsrGuardError, OSError):
+        pass
 
 
 def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
@@ -592,13 +620,20 @@ def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
         if args.command == "rules":
             return _rules(args)
         return _inventory(args)
-    except AsrGuardError as exc:
-        return _error(str(exc))
-    except KeyboardInterrupt:
-        return _error("interrupted")
-    except BrokenPipeError:
-        return _error("standard output was closed before the report was written")
+    except (AsrGuardError, KeyboardInterrupt, BrokenPipeError) as exc:
+        return _error(failure_message(exc))
     except Exception as exc:  # fail closed: never a pass, never a traceback
         if os.environ.get("ASR_GUARD_DEBUG"):
             raise
-        return _error(f"internal error: {type(exc).__name__}: {exc}")
+        return _error(failure_message(exc))
+
+
+def failure_message(exc: BaseException) -> str:
+    """Why a command could not finish (exit 2), as its one error line says it."""
+    if isinstance(exc, AsrGuardError):
+        return str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(exc, BrokenPipeError):
+        return "standard output was closed before the report was written"
+    return f"internal error: {type(exc).__name__}: {exc}"
