@@ -97,13 +97,16 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         "--format",
         choices=sorted(report.FORMATS),
         action=_Ordered,
-        help="report format (repeatable; default text)",
+        help="report format (repeatable; default text), e.g. --format sarif --output "
+        "results.sarif --format text; in the config file: format = [\"text\", "
+        "\"sarif=results.sarif\"]",
     )
     check.add_argument(
         "--output",
         metavar="FILE",
         action=_Ordered,
-        help="write the report of the --format before it to FILE, not to stdout",
+        help="write the report of the --format before it to FILE, not to stdout (alone, the "
+        "format follows the extension: --output results.sarif writes SARIF)",
     )
     check.add_argument(
         "--fail-on",
@@ -410,7 +413,7 @@ def _check(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
     try:
         return _check_and_report(args, resources)
     except AsrGuardError as exc:  # exit 2: its reason also where the CI system shows it
-        events = getattr(args, "report_events", None) or []
+        events = _report_events(args)
         for fmt in {value for option, value in events if option == "format"} & {"github", "azure"}:
             sys.stdout.write(ci_annotations.render_error(fmt, one_line(str(exc))))
         _write_failed_sarif(args, failure_message(exc))
@@ -423,13 +426,20 @@ def _check(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
             gc.enable()
 
 
+def _report_events(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """--format and --output as given, in order; else the config file's or ASR_GUARD_FORMAT's
+    reports (validator.config: the command line replaces them, it does not add to them)."""
+    given: list[tuple[str, str]] = getattr(args, "report_events", None) or []
+    return given or list(getattr(args, config.REPORTS, None) or [])
+
+
 def _write_failed_sarif(args: argparse.Namespace, reason: str) -> None:
     """Each `--format sarif --output FILE` of a run that could not evaluate gets a SARIF log
     saying so (executionSuccessful false, the reason); never over an input, and only where the
     outputs were named as the run would have written them. The run's own error is the one
     reported: a SARIF file that cannot be written is left as it is."""
     try:
-        targets = report.targets(getattr(args, "report_events", None) or [])
+        targets = report.targets(_report_events(args))
         outputs = [output for fmt, output in targets if fmt == "sarif" and output]
         if not outputs:
             return
@@ -446,7 +456,7 @@ def _write_failed_sarif(args: argparse.Namespace, reason: str) -> None:
 
 
 def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
-    targets = report.targets(getattr(args, "report_events", None) or [])
+    targets = report.targets(_report_events(args))
     options = _options(
         args,
         fail_on=args.fail_on,
