@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from validator import ci, config, engines, inputs, kinds, lazy, report, rule_docs
+from validator import ci, completion, config, engines, inputs, kinds, lazy, report, rule_docs
 from validator.__version__ import __version__
 from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
@@ -25,6 +25,7 @@ from validator.kinds import arm_template
 from validator.loading import DEFAULT_MAX_BYTES
 from validator.policy import PolicyData, load_pack
 from validator.report.paths import ReportOptions, repository_root
+from validator.result import UNDECIDED
 
 if TYPE_CHECKING:
     from validator import bundle, change_view, verify
@@ -98,8 +99,8 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         choices=sorted(report.FORMATS),
         action=_Ordered,
         help="report format (repeatable; default text), e.g. --format sarif --output "
-        "results.sarif --format text; in the config file: format = [\"text\", "
-        "\"sarif=results.sarif\"]",
+        'results.sarif --format text; in the config file: format = ["text", '
+        '"sarif=results.sarif"]',
     )
     check.add_argument(
         "--output",
@@ -251,6 +252,19 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         metavar="RULE",
         help="print the page of one rule (e.g. ASR002): triggers, source, examples, workaround",
     )
+
+    completion_command = commands.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description="Print the completion script of a shell: commands, options, the values of "
+        "options with choices, rule ids, file names.",
+        epilog="examples:\n"
+        "  asr-guard completion bash > ~/.local/share/bash-completion/completions/asr-guard\n"
+        "  source <(asr-guard completion zsh)\n"
+        "  asr-guard completion fish > ~/.config/fish/completions/asr-guard.fish",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    completion_command.add_argument("shell", choices=completion.SHELLS, help="the shell")
 
     inventory = commands.add_parser(
         "inventory",
@@ -562,6 +576,15 @@ def _explain(rule_id: str) -> int:
     return EXIT_PASS
 
 
+def _completion(args: argparse.Namespace) -> int:
+    rules = rules_from_matrix(load_pack().matrix)
+    every = tuple(rule.rule_id for rule in rules)
+    skippable = tuple(rule.rule_id for rule in rules if rule.status != UNDECIDED)
+    rule_ids = {"rule": every, "explain": every, "skip_rule": skippable}
+    sys.stdout.write(completion.script(args.shell, _parser(), rule_ids))
+    return EXIT_PASS
+
+
 def _inventory(args: argparse.Namespace) -> int:
     document = PolicyData(inventory=inventory_data(args.files)).document()
     sys.stdout.write(json.dumps(document, indent=2) + "\n")
@@ -629,6 +652,8 @@ def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
             return _view(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "completion":
+            return _completion(args)
         return _inventory(args)
     except (AsrGuardError, KeyboardInterrupt, BrokenPipeError) as exc:
         return _error(failure_message(exc))
