@@ -81,6 +81,7 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         "  asr-guard check infra/arm --scope /subscriptions/<id>/resourceGroups/rg-app "
         "--fail-on warn\n"
         "  asr-guard check plan.json --output results.sarif --format markdown\n"
+        "  asr-guard check plan.json --skip-rule ASR023,ASR025 --fail-on deny\n"
         "Options can also come from .asr-guard.yaml or [tool.asr-guard] in pyproject.toml "
         "(nearest upward) and ASR_GUARD_<OPTION> variables (validator/config.py).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
