@@ -14,13 +14,15 @@ import jsonschema
 import pytest
 
 from tests.conftest import CORPUS, EXAMPLES, INVENTORY, MODULE_PLAN, ROOT
+from tests.opa_rest_server import opa_rest_server
 from tests.reference_opa import ReferenceOpa
 from tests.test_opa_binary import standin  # noqa: F401  (the opa stand-in fixture)
 from tests.test_report_safety import _github_ingestion_problems, undecided_template
-from validator.check import rule_selection
+from validator.check import Checker, Options, rule_selection
 from validator.cli import main
 from validator.engines.embedded import EmbeddedEngine
-from validator.errors import UsageError
+from validator.engines.opa_server import OpaServerEngine
+from validator.errors import EngineError, UsageError
 from validator.files import Candidate
 from validator.findings import rules_from_matrix
 from validator.inputs import load_input
@@ -220,3 +222,22 @@ def test_the_selection_is_decided_as_real_opa_decides_it(config: dict[str, list[
         finally:
             reference.close()
         assert json.dumps(embedded, sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
+def test_a_pack_that_does_not_apply_the_selection_fails_the_run(tmp_path: Path) -> None:
+    """An OPA server preloaded with a pack that knows no rule selection (an older one) would
+    report every rule: the run stops (exit 2) rather than report what was not selected."""
+    shutil.copytree(load_pack().root, tmp_path / "policies")
+    main_rego = tmp_path / "policies" / "asr_guard" / "main" / "main.rego"
+    text = main_rego.read_text()
+    assert '\t"rules": data.asr_guard.lib.selection,\n' in text
+    main_rego.write_text(text.replace('\t"rules": data.asr_guard.lib.selection,\n', ""))
+    older = load_pack(tmp_path / "policies")
+    with opa_rest_server() as url:
+        OpaServerEngine(url, older).close()  # the server now holds the older pack
+        options = Options(paths=[PLAN], opa_url=url, opa_preloaded=True)
+        with Checker(options) as checker:
+            assert checker.run().skipped_rules == ()  # no selection asked: nothing to check
+        selecting = Options(paths=[PLAN], opa_url=url, opa_preloaded=True, skip_rules=["ASR002"])
+        with Checker(selecting) as checker, pytest.raises(EngineError, match="--rule/--skip-rule"):
+            checker.run()
