@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import stat
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -298,6 +299,16 @@ def test_paths_are_relative_to_the_repository_root_from_a_sub_folder(
     assert main(["check", "plan.json", *INVENTORY_ARGS, "--format", "azure"]) == 1
     expected = f"sourcepath={tmp_path.resolve()}/infra/modules/data_disks/main.tf;linenumber=30;"
     assert expected in capsys.readouterr().out
+    # Every format, text and JSON too: the same file, named from the repository root.
+    monkeypatch.delenv("BUILD_SOURCESDIRECTORY")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert (
+        main(["check", "plan.json", *INVENTORY_ARGS, "--format", "text", "--color", "never"]) == 1
+    )
+    assert "infra/modules/data_disks/main.tf:30" in capsys.readouterr().out
+    assert main(["check", "plan.json", *INVENTORY_ARGS, "--format", "json"]) == 1
+    paths = {f["path"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert paths == {"infra/plan.json"}  # run in infra/ on plan.json
 
 
 # -- outputs ----------------------------------------------------------------------------

@@ -499,15 +499,14 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
             f"{report.NO_INVENTORY} ({', '.join(result.blind_inputs)}): no --inventory given "
             "and the input names no replicated VM (--require-inventory)"
         )
-    # The repository root (a git call, outside CI) only for a format that names files from it.
-    rooted = args.path_base or any(fmt not in report.PATHS_AS_GIVEN for fmt, _ in targets)
-    base = repository_root(args.path_base) if rooted else None
+    # Every report names files from the repository root (outside CI, a git call finds it).
+    base = repository_root(args.path_base)
     for fmt, output in targets:
         text = report.render(
             fmt,
             result,
             ReportOptions(
-                base=base if args.path_base or fmt not in report.PATHS_AS_GIVEN else None,
+                base=base,
                 stdin_name=args.stdin_filename,
                 color=_use_color(args.color, output is not None),
                 title=args.title,
