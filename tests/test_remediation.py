@@ -12,6 +12,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,6 @@ COPY_PLAN = FIXTURES / "terraform" / "snapshot-copy-attached.plan.json"
 REPLACE_PLAN = EXAMPLES / "terraform" / "replace-replicated-vm.plan.json"
 RESTORE = EXAMPLES / "restore" / "vm-restore-in-place.json"
 REPLICATED = str(INVENTORY / "replicated-vms.yaml")
-AZ = json.loads((REMEDIATION / "az-commands.json").read_text(encoding="utf-8"))
 PS = json.loads((REMEDIATION / "ps-parameter-sets.json").read_text(encoding="utf-8"))
 
 
@@ -83,8 +83,9 @@ def test_every_denial_has_a_remediation_that_passes_its_recheck(name: str, tmp_p
         elif remediation["strategy"].startswith("runbook-"):
             script = runbook.bash(remediation, finding.as_dict())
             _bash_parses(script, tmp_path)
-            _az_lines_fit_their_commands(script)
-            _ps_calls_fit_their_sets(runbook.powershell(remediation, finding.as_dict()))
+            powershell = runbook.powershell(remediation, finding.as_dict())
+            _az_calls_pass_azure_cli(script, powershell, tmp_path)
+            _ps_calls_fit_their_sets(powershell)
         else:
             assert remediation["strategy"] == "manual"
             assert finding.rule_id in {"ASR014", "ASR018"}, "only where no fix can be written"
@@ -182,25 +183,72 @@ def _finding(rule_id: str) -> Finding:
     return Finding("p", 0, "r", rule_id, "m", "deny", "s", "t", "w", "https://x")
 
 
-def test_a_purge_in_a_runbook_is_caught() -> None:
+def _restore_runbooks() -> tuple[str, str]:
+    [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
+    assert finding.remediation is not None
+    return (
+        runbook.bash(finding.remediation, finding.as_dict()),
+        runbook.powershell(finding.remediation, finding.as_dict()),
+    )
+
+
+BREAKAGES = [
+    # A bad option: one the CLI does not have, and prefixes argparse would take.
+    ("bash", "--restore-mode", "--restore-moda", "unrecognized arguments: --restore-moda"),
+    ("bash", "--restore-mode", "--restore-mod", "--restore-mod is not spelled as azure-cli"),
+    ("pwsh", "--restore-mode", "--restore-m", "--restore-m is not spelled as azure-cli"),
+    ("bash", "--vault-name", "--vault", "--vault is not spelled as azure-cli"),
+    # A bad value, in a core command and in the site-recovery extension.
+    (
+        "bash",
+        "--restore-mode OriginalLocation",
+        "--restore-mode ReplaceExisting",
+        "is not a valid value for '--restore-mode'",
+    ),
+    (
+        "pwsh",
+        "--restore-mode OriginalLocation",
+        "--restore-mode Original",
+        "is not a valid value for '--restore-mode'",
+    ),
+    ("pwsh", "check-vm --vm", "check-vm --vm-name", "unrecognized arguments: --vm-name"),
+    ("bash", 'remove "${ITEM[@]}"', 'remove "${ITEM[@]}" --disable-reason Later', "not a valid"),
+    # A missing argument.
+    ("bash", ' -n "$(cat restore-job.txt)"', "", "(--name | --ids) are required"),
+    ("bash", "--storage-account", "--target-resource-group", "required: --storage-account"),
+    # The re-enable input (--provider-details, from the file the runbook's jq program writes).
+    ("bash", '"fabric-object-id"', '"fabric-object"', "has no field named 'fabric-object'"),
+    ("bash", '"disk-id": .id, ', "", "Missing required field: disk-id"),
+    ("bash", "@provider-details.json", "@item-before.json", "has no field named"),
+    # The purge instead of the clean disable.
+    (
+        "bash",
+        "az site-recovery protected-item remove",
+        "az site-recovery protected-item delete",
+        "a purge",
+    ),
+]
+
+
+def test_the_runbooks_of_a_restore_pass_azure_cli_and_each_breakage_fails(tmp_path: Path) -> None:
+    """One run of azure-cli: the runbooks as generated pass; each deliberately broken copy
+    (a bad option, a bad value, a missing argument, a bad re-enable input, the purge) fails
+    with azure-cli's own error."""
     [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
     assert finding.remediation is not None
     script = runbook.bash(finding.remediation, finding.as_dict())
-    assert "site-recovery protected-item remove" in script
-    _az_lines_fit_their_commands(script)
-    purged = script.replace("protected-item remove", "protected-item delete")
-    with pytest.raises(AssertionError, match="purge"):
-        _az_lines_fit_their_commands(purged)
-
-
-def test_a_bad_az_option_is_caught() -> None:
-    [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
-    assert finding.remediation is not None
-    script = runbook.bash(finding.remediation, finding.as_dict())
-    with pytest.raises(AssertionError, match="unknown option"):
-        _az_lines_fit_their_commands(script.replace("--restore-mode", "--restore-mod"))
-    with pytest.raises(AssertionError, match="not a valid value"):
-        _az_lines_fit_their_commands(script.replace("OriginalLocation", "ReplaceExisting"))
+    powershell = runbook.powershell(finding.remediation, finding.as_dict())
+    variants = [(script, powershell)]
+    for shell, old, new, _ in BREAKAGES:
+        assert old in (script if shell == "bash" else powershell), old
+        if shell == "bash":
+            variants.append((script.replace(old, new, 1), powershell))
+        else:
+            variants.append((script, powershell.replace(old, new, 1)))
+    [good, *broken] = _azure_cli_problems(variants, tmp_path)
+    assert good == []
+    for (_, old, _, error), problems in zip(BREAKAGES, broken, strict=True):
+        assert any(error in p for p in problems), f"{old}: {error!r} not in {problems}"
 
 
 def test_a_bad_powershell_parameter_is_caught() -> None:
@@ -227,36 +275,166 @@ def _bash_parses(script: str, tmp_path: Path) -> None:
     subprocess.run(["bash", "-n", str(path)], check=True)
 
 
-def _az_lines_fit_their_commands(script: str) -> None:
+AZ_PURGE = "site-recovery protected-item delete"  # the purge: never in a runbook (C1)
+AZURE_CLI_PARSE = ROOT / "tests" / "azcli_parse.py"
+
+
+def _item_values() -> dict[str, str]:
+    """What the bash runbook's `IFS=/ read ...` takes from the recorded item id."""
+    parts = str(GET_EXAMPLE["id"]).split("/")
+    names = ["ITEM_SUB", "ITEM_RG", "VAULT", "FABRIC", "CONTAINER", "ITEM_NAME"]
+    return {f"${n}": parts[i] for n, i in zip(names, [2, 4, 8, 10, 12, 14], strict=True)}
+
+
+# What the scripts' own expansions hold at run time, for the parse (values of the 2.5 example).
+BASH_VALUES = {
+    "$BACKUP_RG": "rg-backup-weu",
+    "$BACKUP_VAULT": "rsv-backup-weu",
+    "$(cat restore-job.txt)": "7d4c9a3e-2f0b-4c1e-9a7d-3b2f1e0c9d8a",
+    "$(jq -r .properties.policyId item-before.json)": "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-dr-neu/providers/Microsoft.RecoveryServices/vaults/rsv-dr-neu/replicationPolicies/policy-24h",
+    "$STORAGE_ACCOUNT": "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu/providers/Microsoft.Storage/storageAccounts/strestoreweu01",
+}
+PWSH_VALUES = {
+    "$BackupVault[4]": "rg-backup-weu",
+    "$BackupVault[8]": "rsv-backup-weu",
+    "$Job": "7d4c9a3e-2f0b-4c1e-9a7d-3b2f1e0c9d8a",
+    "$env:STORAGE_ACCOUNT": BASH_VALUES["$STORAGE_ACCOUNT"],
+}
+
+
+def _expand(word: str, values: dict[str, str], line: str) -> str:
+    for name in sorted(values, key=len, reverse=True):
+        word = word.replace(name, values[name])
+    assert "$" not in word, f"an expansion the test has no value for: {word!r} in {line}"
+    return word
+
+
+def _shell_words(text: str) -> list[str]:
+    """Words of a bash command up to its first operator (>, |, ||, &&, ;)."""
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    words = []
+    for word in lexer:
+        if word and all(char in "();<>|&" for char in word):
+            break
+        words.append(word)
+    return words
+
+
+def _bash_az_calls(script: str, work: Path) -> list[list[str]]:
+    """Every az call of a bash runbook, as the words bash would pass: `"${ITEM[@]}"` is the
+    script's own ITEM array, each variable its run-time value, `@file` the file in `work`."""
+    values = {**_item_values(), **BASH_VALUES}
+    item: list[str] = []
+    calls = []
     for line in script.splitlines():
-        if not line.startswith("az "):
+        if line.startswith("ITEM=("):
+            item = _shell_words(line[len("ITEM=(") : line.rindex(")")])
+        texts = [line] if line.startswith("az ") else []
+        texts += re.findall(r"\$\((az [^()]*)\)", line)
+        for text in texts:
+            words: list[str] = []
+            for word in _shell_words(text)[1:]:
+                if word == "${ITEM[@]}":
+                    words += [_expand(w, values, line) for w in item]
+                elif word.startswith("@"):
+                    words.append(f"@{work / word[1:]}")
+                else:
+                    words.append(_expand(word, values, line))
+            calls.append(words)
+    return calls
+
+
+def _pwsh_az_calls(script: str) -> list[list[str]]:
+    """Every az call of a PowerShell runbook: single-quoted words ('' is a quote), bare words
+    and the script's variables, up to the end of the pipeline or of the parentheses."""
+    calls = []
+    for line in script.splitlines():
+        if line.lstrip().startswith("#"):
             continue
-        words = shlex.split(line.split(" > ")[0].replace('"${ITEM[@]}"', ITEM_ARGS))
-        command = next(
-            (
-                c
-                for c in sorted(AZ["commands"], key=len, reverse=True)
-                if words[1 : 1 + len(c.split())] == c.split()
-            ),
-            None,
-        )
-        assert not any(" ".join(words[1:]).startswith(n) for n in AZ["never"]), "a purge"
-        assert command is not None, f"an az command not in the pinned table: {line}"
-        spec = AZ["commands"][command]
-        given = [w for w in words[1 + len(command.split()) :] if w.startswith("-")]
-        for option in given:
-            assert option in spec["options"] or option in AZ["global"], (
-                f"unknown option {option} of az {command}"
+        for match in re.finditer(r"(?:^|[(=]\s*)az ((?:'(?:[^']|'')*'|[^\s'()|]+|\s)+)", line):
+            words = re.findall(r"'(?:[^']|'')*'|[^\s'()|]+", match.group(1))
+            calls.append(
+                [
+                    w[1:-1].replace("''", "'")
+                    if w.startswith("'")
+                    else _expand(w, PWSH_VALUES, line)
+                    for w in words
+                ]
             )
-        for option in spec["required"]:
-            assert option in given, f"az {command}: {option} is required"
-        for option, allowed in spec.get("values", {}).items():
-            if option in words:
-                value = words[words.index(option) + 1]
-                assert value in allowed, f"{value!r} is not a valid value for {option}"
+    return calls
 
 
-ITEM_ARGS = "--subscription S -g G --vault-name V --fabric-name F --protection-container C -n N"
+def _write_enable_input(script: str, work: Path) -> None:
+    """The files the runbook reads and writes before the re-enable: the recorded item (the 2.5
+    example), the VM's disks before and after a Replace existing restore, and the
+    --provider-details the runbook's own jq program makes of them."""
+    disk = "/subscriptions/s/resourceGroups/rg-app-weu/providers/Microsoft.Compute/disks/"
+    files = {
+        "item-before.json": GET_EXAMPLE,
+        "vm-disks-before.json": {
+            "os": disk + "vm-app-01-osdisk",
+            "data": [{"lun": 0, "id": disk + "vm-app-01-data0"}],
+        },
+        "vm-disks.json": {
+            "os": disk + "vm-app-01-osdisk-restored",
+            "data": [{"lun": 0, "id": disk + "vm-app-01-data0-restored"}],
+        },
+    }
+    for name, value in files.items():
+        (work / name).write_text(json.dumps(value), encoding="utf-8")
+    programs = [line for line in script.splitlines() if line.startswith("jq -n ")]
+    if not programs:
+        return  # no re-enable in this runbook
+    [jq] = programs
+    if shutil.which("jq") is None:
+        pytest.skip("jq (which the runbook uses) is needed to make its re-enable input")
+    subprocess.run(["bash", "-c", jq], cwd=work, check=True)
+
+
+def _azure_cli_problems(runbooks: list[tuple[str, str]], work: Path) -> list[list[str]]:
+    """For each (bash, PowerShell) runbook pair, what azure-cli's real parser (the pinned
+    site-recovery arguments for the extension) says is wrong with its az calls: one run of
+    azure-cli for all of them."""
+    batches = []
+    for number, (bash, powershell) in enumerate(runbooks):
+        here = work / f"runbook-{number}"
+        here.mkdir(parents=True, exist_ok=True)
+        _write_enable_input(bash, here)
+        batches.append(_bash_az_calls(bash, here) + _pwsh_az_calls(powershell))
+    calls = [argv for batch in batches for argv in batch]
+    done = subprocess.run(
+        [sys.executable, str(AZURE_CLI_PARSE)],
+        input=json.dumps({"commands": calls}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, f"azure-cli (the azcli extra) could not run:\n{done.stderr}"
+    results = iter(json.loads(done.stdout))
+    problems = []
+    for batch in batches:
+        found = []
+        assert batch, "a runbook without az calls"
+        for argv in batch:
+            result = next(results)
+            line = "az " + shlex.join(argv)
+            if " ".join(argv).startswith(AZ_PURGE):
+                found.append(f"a purge: {line}")
+            if result["exit"] != 1 or "Please run 'az login'" not in result["error"]:
+                found.append(f"{line}\n  azure-cli: {result['error'].strip()}")
+                continue
+            known = set(result["options"])
+            for word in argv[len(result["command"].split()) :]:
+                if re.match(r"--?[A-Za-z]", word) and word not in known:
+                    found.append(f"{word} is not spelled as azure-cli spells it: {line}")
+        problems.append(found)
+    return problems
+
+
+def _az_calls_pass_azure_cli(bash: str, powershell: str, work: Path) -> None:
+    [problems] = _azure_cli_problems([(bash, powershell)], work)
+    assert not problems, "\n".join(problems)
 
 
 def _ps_calls_fit_their_sets(script: str) -> None:
@@ -532,9 +710,11 @@ def test_fix_writes_patches_runbooks_and_rechecks_without_touching_inputs(
             subprocess.run(["git", "apply", str(patch)], cwd=work, check=True)
             hcl2.loads((work / target).read_text(encoding="utf-8"))
     assert (out / "03-ASR003-runbook-around-restore.ps1").exists()
-    # The written scripts fit the pinned commands.
+    # The written scripts pass azure-cli's parser.
     for script in out.glob("*-runbook-*.sh"):
-        _az_lines_fit_their_commands(script.read_text())
+        _az_calls_pass_azure_cli(
+            script.read_text(), script.with_suffix(".ps1").read_text(), tmp_path / script.stem
+        )
 
 
 def test_fix_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ Sources: ../shared/remediation.md sections 2.1-2.5.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +29,12 @@ _ITEM_ID_RE = (
     "[^/]+/replicationfabrics/[^/]+/replicationprotectioncontainers/[^/]+/"
     "replicationprotecteditems/[^/]+$"
 )
+# The Resource Graph query REST API (POST, body {subscriptions, query}; the 2021-03-01 response
+# has the rows in `data`: Azure/azure-rest-api-specs specification/resourcegraph/resource-manager/
+# Microsoft.ResourceGraph/stable/2021-03-01, examples/ResourcesBasicQuery.json), called with the
+# core `az rest`, which prefixes a URL without a host with the cloud's ARM endpoint: no
+# resource-graph extension needed.
+_GRAPH_URL = "/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01"
 _VM_DISKS_QUERY = (
     "{os: storageProfile.osDisk.managedDisk.id, "
     "data: storageProfile.dataDisks[].{lun: lun, id: managedDisk.id}}"
@@ -127,8 +134,8 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
     lines = ["#!/usr/bin/env bash"]
     lines += _header(remediation, finding, "#")
     lines += [
-        "# Requires: az with the site-recovery and resource-graph extensions (az extension add "
-        "--name site-recovery; --name resource-graph), jq.",
+        "# Requires: az with the site-recovery extension (az extension add --name "
+        "site-recovery), jq.",
         "set -euo pipefail",
         f"VM_ID={q([c['vm_id']])}",
         f"SUB={q([c['subscription']])}",
@@ -139,12 +146,15 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
             q(
                 [
                     "az",
-                    "graph",
-                    "query",
-                    "--subscriptions",
-                    c["subscription"],
-                    "-q",
-                    _graph_query(c["vm_id"]),
+                    "rest",
+                    "--method",
+                    "post",
+                    "--url",
+                    _GRAPH_URL,
+                    "--body",
+                    json.dumps(
+                        {"subscriptions": [c["subscription"]], "query": _graph_query(c["vm_id"])}
+                    ),
                     "--query",
                     "data[].id",
                     "-o",
@@ -304,10 +314,6 @@ def _bash_restore(remediation: dict[str, Any], c: dict[str, str]) -> list[str]:
                 c["vm_name"],
                 "-i",
                 c["vm_name"],
-                "--backup-management-type",
-                "AzureIaasVM",
-                "--workload-type",
-                "VM",
                 "-r",
                 v["recovery_point"],
                 "--storage-account",
@@ -417,7 +423,7 @@ def _pwsh_restore(remediation: dict[str, Any], c: dict[str, str]) -> list[str]:
         + p(c["vm_name"])
         + " -i "
         + p(c["vm_name"])
-        + " --backup-management-type AzureIaasVM --workload-type VM -r "
+        + " -r "
         + p(v["recovery_point"])
         + f" --storage-account {account} --restore-mode OriginalLocation"
         + (f" --diskslist {' '.join(v['luns'])}" if v["luns"] else "")
