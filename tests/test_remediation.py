@@ -37,7 +37,6 @@ COPY_PLAN = FIXTURES / "terraform" / "snapshot-copy-attached.plan.json"
 REPLACE_PLAN = EXAMPLES / "terraform" / "replace-replicated-vm.plan.json"
 RESTORE = EXAMPLES / "restore" / "vm-restore-in-place.json"
 REPLICATED = str(INVENTORY / "replicated-vms.yaml")
-PS = json.loads((REMEDIATION / "ps-parameter-sets.json").read_text(encoding="utf-8"))
 
 
 def _options(case: dict[str, Any]) -> Options:
@@ -251,17 +250,49 @@ def test_the_runbooks_of_a_restore_pass_azure_cli_and_each_breakage_fails(tmp_pa
         assert any(error in p for p in problems), f"{old}: {error!r} not in {problems}"
 
 
-def test_a_bad_powershell_parameter_is_caught() -> None:
+PS_BREAKAGES = [
+    # A parameter the pinned help does not have (added in a later module version).
+    ("'RecoveryAvailabilityZone'", "'RecoveryCapacityReservationGroupId'", "unknown ['Recovery"),
+    # A prefix PowerShell would take, but not the help's spelling.
+    ("-WaitForCompletion | Out-Null\n\n", "-Wait | Out-Null\n\n", "unknown ['Wait']"),
+    ("Get-AzVM -ResourceGroupName", "Get-AzVM -ResourceGroup", "unknown ['ResourceGroup']"),
+    # A mandatory parameter missing: dropped, or set only when the recorded item has it.
+    ("-InputObject $Rpi ", "", "mandatory missing ['InputObject']"),
+    ("AzureVmId = $VmId; ", "", "mandatory missing ['AzureVmId']"),
+    (
+        "$Enable['RecoveryResourceGroupId'] = $Item",
+        "if ($Item) { $Enable['RecoveryResourceGroupId'] = $Item }; $x = $Item",
+        "mandatory missing ['RecoveryResourceGroupId']",
+    ),
+    ("  $a['LogStorageAccountId'] =", "  $b['LogStorageAccountId'] =", "['LogStorageAccountId']"),
+    # A cmdlet without pinned help.
+    ("Get-AzRecoveryServicesVault -", "Get-AzRecoveryServicesVaultX -", "no pinned help"),
+]
+
+
+def test_the_powershell_runbook_fits_the_pinned_help_and_each_breakage_fails() -> None:
     [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
     assert finding.remediation is not None
     script = runbook.powershell(finding.remediation, finding.as_dict())
     _ps_calls_fit_their_sets(script)
-    with pytest.raises(AssertionError, match="not in"):
-        _ps_calls_fit_their_sets(
-            script.replace("'RecoveryAvailabilityZone'", "'RecoveryCapacityReservationGroupId'")
+    for old, new, error in PS_BREAKAGES:
+        assert old in script, old
+        problems = _ps_calls_problems(script.replace(old, new, 1))
+        assert any(error in p for p in problems), f"{old}: {error!r} not in {problems}"
+
+
+def test_the_powershell_runbook_names_the_module_version_of_the_pinned_help() -> None:
+    sources = json.loads((PS_HELP / "SOURCES.json").read_text(encoding="utf-8"))
+    assert set(sources["pages"]) == set(_ps_help())
+    for page, source in sources["pages"].items():
+        assert source["path"].endswith(f"/{page}.md") and re.fullmatch(
+            r"[0-9a-f]{40}", source["commit"]
         )
-    with pytest.raises(AssertionError, match="not in"):
-        _ps_calls_fit_their_sets(script.replace("-WaitForCompletion |", "-Wait |"))
+    [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
+    assert finding.remediation is not None
+    header = runbook.powershell(finding.remediation, finding.as_dict()).split("\n$")[0]
+    for module, version in sources["modules"].items():
+        assert f"{module} {version}" in header
 
 
 # --- pinned command definitions ----------------------------------------------------------
@@ -437,47 +468,139 @@ def _az_calls_pass_azure_cli(bash: str, powershell: str, work: Path) -> None:
     assert not problems, "\n".join(problems)
 
 
-def _ps_calls_fit_their_sets(script: str) -> None:
-    """The splatted parameters (`$Enable[...]`, `$a[...]` and the hashtable literals) of the
-    two enable cmdlets fit their pinned parameter sets."""
-    _explicit_calls_fit_their_sets(script)
-    sets = {
-        "New-AzRecoveryServicesAsrReplicationProtectedItem": _splatted(script, "Enable"),
-        "New-AzRecoveryServicesAsrAzureToAzureDiskReplicationConfig": _splatted(script, "a"),
+PS_HELP = REMEDIATION / "powershell-help"
+# about_CommonParameters: what <CommonParameters> in a SYNTAX block stands for.
+PS_COMMON = {
+    "Debug", "ErrorAction", "ErrorVariable", "InformationAction", "InformationVariable",
+    "OutVariable", "OutBuffer", "PipelineVariable", "ProgressAction", "Verbose", "WarningAction",
+    "WarningVariable",
+}  # fmt: skip
+
+
+def _parameter_sets(page: str) -> list[tuple[str, set[str], set[str]]]:
+    """The parameter sets of a platyPS help page, from its SYNTAX section: (name, mandatory,
+    all). `-P <T>` and `[-P] <T>` (positional) are mandatory, `[-P <T>]`, `[[-P] <T>]` and
+    `[-P]` (a switch) are not, a bare `-P` is a mandatory switch."""
+    syntax = page.split("## SYNTAX", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"(?:### (\S+)[^\n]*\n)?```\n(.*?)```", syntax, re.S)
+    sets = []
+    for name, block in blocks:
+        text = " ".join(block.split()[1:])  # without the cmdlet's name
+        common = "[<CommonParameters>]" in text
+        text = text.replace("[<CommonParameters>]", "")
+        optional: set[str] = set()
+        mandatory: set[str] = set()
+        for pattern, into in [
+            (r"\[\[-(\w+)\]\s*<[^>]*>\]", optional),
+            (r"\[-(\w+)\]\s*<[^>]*>", mandatory),
+            (r"\[-(\w+)(?:\s*<[^>]*>)?\]", optional),
+            (r"-(\w+)(?:\s*<[^>]*>)?", mandatory),
+        ]:
+            into |= set(re.findall(pattern, text))
+            text = re.sub(pattern, " ", text)
+        assert not text.strip(), f"a SYNTAX the test does not read: {text!r}"
+        sets.append(
+            (name or "(single)", mandatory, mandatory | optional | (PS_COMMON if common else set()))
+        )
+    assert sets
+    return sets
+
+
+def _ps_help() -> dict[str, list[tuple[str, set[str], set[str]]]]:
+    return {
+        path.stem: _parameter_sets(path.read_text(encoding="utf-8"))
+        for path in sorted(PS_HELP.glob("*.md"))
     }
-    for cmdlet, given in sets.items():
-        if f"{cmdlet} @" not in script:
-            continue  # not called by this runbook (one without a re-enable)
-        spec = PS[cmdlet]
-        known = set(spec["mandatory"]) | set(spec["optional"])
-        assert given - known == set(), f"{sorted(given - known)} not in {cmdlet}"
-        assert set(spec["mandatory"]) - given == set(), f"{cmdlet}: mandatory missing"
 
 
-def _explicit_calls_fit_their_sets(script: str) -> None:
-    """Each pinned cmdlet called with explicit parameters: each one known, the mandatory
-    ones given."""
-    for cmdlet, spec in PS.items():
-        if cmdlet.startswith("_"):
-            continue
-        value = r"(?: (?:'[^']*'|\([^()]*(?:\([^()]*\))?[^()]*\)|[^\s()']+))?"
-        for call in re.findall(rf"{cmdlet}(?![\w-])((?: -\w+{value})*)", script):
-            given = set(re.findall(r"(?:^| )-(\w+)", re.sub(r"\([^()]*\)|'[^']*'", "", call)))
-            if not given and cmdlet.startswith("New-"):
-                continue  # splatted: _ps_calls_fit_their_sets
-            known = set(spec["mandatory"]) | set(spec["optional"])
-            assert given - known == set(), f"{sorted(given - known)} not in {cmdlet}"
-            assert set(spec["mandatory"]) - given == set(), f"{cmdlet}: mandatory missing"
+_PS_TOKEN = re.compile(
+    r"'(?:[^']|'')*'|\"(?:[^\"`]|`.)*\"|\$\([^()]*(?:\([^()]*\)[^()]*)*\)|[(){}|;]|[^\s'\"(){}|;]+"
+)
 
 
-def _splatted(script: str, name: str) -> set[str]:
-    keys = set(re.findall(rf"\${name}\['(\w+)'\]", script))
+def _ps_arguments(rest: str) -> list[str]:
+    """The top-level words of one command: up to the end of its pipeline element, nested
+    parentheses and braces skipped."""
+    words, depth = [], 0
+    for token in _PS_TOKEN.findall(rest):
+        if token in "({":
+            depth += 1
+        elif token in ")}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif token in "|;" and depth == 0:
+            break
+        elif depth == 0:
+            words.append(token)
+    return words
+
+
+def _splat_keys(script: str, name: str) -> tuple[set[str], set[str]]:
+    """The keys of the hashtable `$name` splatted into a call: (every key, the keys set on
+    every run, not under an `if` or in a `try`)."""
+    every: set[str] = set()
+    always: set[str] = set()
     literal = re.search(rf"\${name} = @\{{([^}}]*)\}}", script)
     if literal:
-        keys |= {k.strip().split("=")[0].strip() for k in literal.group(1).split(";")}
-    if name == "Enable":
-        keys.add("WaitForCompletion")  # given on the call line
-    return {k for k in keys if k}
+        keys = {pair.split("=")[0].strip() for pair in literal.group(1).split(";")}
+        every |= keys
+        always |= keys
+    for line in script.splitlines():
+        for match in re.finditer(rf"\${name}\['(\w+)'\] =", line):
+            every.add(match.group(1))
+            before = line[: match.start()]
+            if "if (" not in before and "try {" not in before:
+                always.add(match.group(1))
+    return every, always
+
+
+def _ps_calls_problems(script: str) -> list[str]:
+    """Each call of an Az cmdlet in a PowerShell runbook against the pinned help: a pinned page
+    for it, and one parameter set that knows every parameter given (spelled as the help spells
+    it; PowerShell would take a prefix) and gets every mandatory one."""
+    help_ = _ps_help()
+    problems = []
+    for line in script.splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        code = re.sub(  # strings blanked: a cmdlet named in a message is not a call
+            r"'(?:[^']|'')*'|\"(?:[^\"`]|`.)*\"", lambda m: " " * len(m.group()), line
+        )
+        for match in re.finditer(r"(?<![\w-])([A-Z][a-z]+-Az[A-Za-z]+)\b", code):
+            cmdlet = match.group(1)
+            if cmdlet not in help_:
+                problems.append(f"{cmdlet}: no pinned help")
+                continue
+            words = _ps_arguments(line[match.end() :])
+            given = {w[1:] for w in words if re.fullmatch(r"-[A-Za-z]\w*", w)}
+            always = set(given)
+            for word in words:
+                if word.startswith("@"):
+                    every, sure = _splat_keys(script, word[1:])
+                    given |= every
+                    always |= sure
+            fits = [
+                name
+                for name, mandatory, known in help_[cmdlet]
+                if given <= known and mandatory <= always
+            ]
+            if not fits:
+                reasons = [
+                    f"{name}: unknown {sorted(given - known)}, mandatory missing "
+                    f"{sorted(mandatory - always)}"
+                    for name, mandatory, known in help_[cmdlet]
+                ]
+                problems.append(
+                    f"{cmdlet} {sorted(given)} fits no parameter set of its help: "
+                    + "; ".join(reasons)
+                )
+    return problems
+
+
+def _ps_calls_fit_their_sets(script: str) -> None:
+    problems = _ps_calls_problems(script)
+    assert not problems, "\n".join(problems)
 
 
 # --- the enable mapping and the re-enable input ------------------------------------------

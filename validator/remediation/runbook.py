@@ -40,9 +40,12 @@ _VM_DISKS_QUERY = (
     "data: storageProfile.dataDisks[].{lun: lun, id: managedDisk.id}}"
 )
 _API = "2022-10-01"  # Site Recovery REST api-version the PowerShell runbook reads the item with
+# The module version the PowerShell runbook is written against: the parameter sets it uses are
+# those of the Az.RecoveryServices 3.4.0 help (Azure/azure-powershell help pages at 63bec00c,
+# 39b2a8f1; held to them by the tests).
 PS_MODULES = (
-    "Az.Accounts, Az.Compute, Az.ResourceGraph, Az.RecoveryServices (parameters as in its help "
-    "at Azure/azure-powershell 63bec00c and 39b2a8f1)"
+    "Az.Accounts, Az.Compute, Az.ResourceGraph, Az.RecoveryServices 3.4.0 (parameter sets as in "
+    "its help at Azure/azure-powershell 63bec00c and 39b2a8f1)"
 )
 
 RUNBOOK_OPS = {
