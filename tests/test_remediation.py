@@ -17,16 +17,21 @@ from pathlib import Path
 from typing import Any
 
 import hcl2
+import jsonschema
 import pytest
+import referencing
+import referencing.jsonschema
 
 from benchmarks.bench import generate
-from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, ROOT, all_expectations
+from tests.conftest import CORPUS, EXAMPLES, FIXTURES, INVENTORY, ROOT, all_expectations
+from validator.arm import resolve_input, template_context
 from validator.check import Checker, Options
 from validator.cli import main
 from validator.engines.embedded import EmbeddedEngine
+from validator.errors import InputError
 from validator.findings import Finding
 from validator.policy import load_pack
-from validator.remediation import fix, quoting, render, runbook
+from validator.remediation import arm_fragment, fix, quoting, render, runbook
 from validator.remediation.plan_model import model_plan
 from validator.report import markdown as markdown_report
 from validator.tfsource import read_terraform_source
@@ -609,7 +614,7 @@ def _ps_calls_fit_their_sets(script: str) -> None:
 def _mapping() -> dict[str, Any]:
     [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
     assert finding.remediation is not None
-    return runbook._mapping(finding.remediation)
+    return runbook.enable_mapping(finding.remediation)
 
 
 # ../shared/remediation.md 2.5: az site-recovery protected-item show (A2A)
@@ -981,3 +986,222 @@ def test_each_fix_of_a_plan_with_many_denials_is_rechecked_on_its_own(tmp_path: 
     assert len(entries) > 1
     assert all(o["passed"] for e in entries for o in e["recheck"])
     assert all(o["findings"] == ["ASR009"] for e in entries for o in e["recheck"])
+
+
+# --- the ARM re-enable fragment (a second deployment) -------------------------------------
+
+WHATIF = EXAMPLES / "whatif" / "attach-restored-disk.whatif.json"
+SITE_RECOVERY_SCHEMA = (
+    CORPUS / "schemas" / "arm-Microsoft.RecoveryServices.SiteRecovery-2025-01-01.json"
+)
+ARM_COMMON_SCHEMA = CORPUS / "schemas" / "arm-common-definitions.json"
+
+
+def _item_schema_validator() -> Any:
+    """Microsoft's ARM schema of replicationProtectedItems (2025-01-01), with the common
+    definitions it refers to, both from the corpus."""
+    schema = json.loads(SITE_RECOVERY_SCHEMA.read_text(encoding="utf-8"))
+    common = json.loads(ARM_COMMON_SCHEMA.read_text(encoding="utf-8"))
+    registry = referencing.Registry().with_resources(
+        [
+            (str(s["id"]).rstrip("#"), referencing.jsonschema.DRAFT4.create_resource(s))
+            for s in (schema, common)
+        ]
+    )
+    name = "vaults_replicationFabrics_replicationProtectionContainers_replicationProtectedItems"
+    root = {**schema["resourceDefinitions"][name], "definitions": schema["definitions"]}
+    return jsonschema.Draft4Validator(root, registry=registry), schema["definitions"]
+
+
+def _object_branches(
+    definition: dict[str, Any], definitions: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The object definitions a schema node may be, through local $refs and oneOf."""
+    ref = definition.get("$ref", "")
+    if ref.startswith("#/definitions/"):
+        return _object_branches(definitions[ref.split("/")[-1]], definitions)
+    if "oneOf" in definition:
+        return [b for d in definition["oneOf"] for b in _object_branches(d, definitions)]
+    return [definition] if "properties" in definition or "items" in definition else []
+
+
+def _undeclared(
+    value: Any, definition: dict[str, Any], definitions: dict[str, Any], at: str
+) -> list[str]:
+    """Property names the schema does not declare (it does not forbid them itself): along
+    the branch that declares the most of them."""
+    best: list[str] | None = None
+    for branch in _object_branches(definition, definitions):
+        if isinstance(value, list) and "items" in branch:
+            found = [
+                p for v in value for p in _undeclared(v, branch["items"], definitions, at + "[]")
+            ]
+        elif isinstance(value, dict) and "properties" in branch:
+            declared = branch["properties"]
+            found = [f"{at}.{k}" for k in value if k not in declared]
+            for key, item in value.items():
+                if key in declared:
+                    found += _undeclared(item, declared[key], definitions, f"{at}.{key}")
+        else:
+            continue
+        if best is None or len(found) < len(best):
+            best = found
+    return best or []
+
+
+def _schema_messages(errors: Any) -> list[str]:
+    """Each error with the errors of its oneOf branches, to the leaves."""
+    return [m for e in errors for m in [e.message, *_schema_messages(e.context or [])]]
+
+
+def _fragment_problems(fragment: dict[str, Any], disks: list[Any], work: Path) -> list[str]:
+    """The fragment deployed as the next deployment, with the recorded item (the 2.5 example)
+    and the disks the runbook's own jq programs make of it: asr-guard's ARM loader resolves
+    it, Microsoft's schema holds its item (and declares each property), and the policies,
+    with the VM replicated, report no denial and nothing they could not decide."""
+    work.mkdir(parents=True, exist_ok=True)
+    template = work / "reenable.json"
+    template.write_text(json.dumps(fragment), encoding="utf-8")
+    parameters = work / "reenable.parameters.json"
+    parameters.write_text(
+        json.dumps(
+            {
+                "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+                "contentVersion": "1.0.0.0",
+                "parameters": {
+                    "item": {"value": GET_EXAMPLE},
+                    "vmManagedDisks": {"value": disks},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    scope = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-dr-neu"
+    resolved = resolve_input(str(template), fragment, template_context(str(parameters), scope))
+    problems = [f"unresolved: {u}" for u in resolved["asr_guard"]["unresolved"]]
+    validator, definitions = _item_schema_validator()
+    [item] = [r for r in resolved["resources"] if r["type"] == arm_fragment.ITEM_TYPE]
+    deployed = {k: item[k] for k in ("type", "apiVersion", "name", "properties")}
+    problems += [f"schema: {m}" for m in _schema_messages(validator.iter_errors(deployed))]
+    problems += [
+        f"not in the schema: {p}"
+        for p in _undeclared(
+            item["properties"],
+            {"$ref": "#/definitions/EnableProtectionInputProperties"},
+            definitions,
+            "properties",
+        )
+    ]
+    options = Options(
+        paths=[str(template)], inventories=[REPLICATED], parameters=str(parameters), scope=scope
+    )
+    with Checker(options) as checker:
+        findings = checker.run().findings
+    problems += [
+        f"{f.rule_id} reported" for f in findings if f.severity == "deny" or f.rule_id == "ASR020"
+    ]
+    return problems
+
+
+def _whatif_fragment(tmp_path: Path) -> tuple[dict[str, Any], list[Any]]:
+    """The fragment of the what-if example's denial, and the VM's disks as the runbook's own
+    jq programs make them (vm-managed-disks.json) of the recorded item and the VM's disks."""
+    [finding] = _denials(Options(paths=[str(WHATIF)]))
+    assert finding.remediation is not None and arm_fragment.applies(finding.remediation)
+    script = runbook.bash(finding.remediation, finding.as_dict())
+    _write_enable_input(script, tmp_path)
+    [to_rest] = [line for line in script.splitlines() if "> vm-managed-disks.json" in line]
+    subprocess.run(["bash", "-c", to_rest], cwd=tmp_path, check=True)
+    disks = json.loads((tmp_path / "vm-managed-disks.json").read_text(encoding="utf-8"))
+    return arm_fragment.template(finding.remediation, finding.as_dict()), disks
+
+
+def _replaced(old: str, new: str) -> Any:
+    def breaking(fragment: dict[str, Any], disks: list[Any]) -> tuple[dict[str, Any], list[Any]]:
+        text = json.dumps(fragment)
+        assert old in text, old
+        return json.loads(text.replace(old, new, 1)), disks
+
+    return breaking
+
+
+def _setting(name: str, value: str) -> Any:
+    def breaking(fragment: dict[str, Any], disks: list[Any]) -> tuple[dict[str, Any], list[Any]]:
+        broken = json.loads(json.dumps(fragment))
+        broken["variables"]["settings"][name] = value
+        return broken, disks
+
+    return breaking
+
+
+def _disks_without(key: str) -> Any:
+    def breaking(fragment: dict[str, Any], disks: list[Any]) -> tuple[dict[str, Any], list[Any]]:
+        return fragment, [{k: v for k, v in d.items() if k != key} for d in disks]
+
+    return breaking
+
+
+FRAGMENT_BREAKAGES = [
+    # A bad value, a misspelled property, a missing required one: Microsoft's schema.
+    (_replaced('"instanceType": "A2A"', '"instanceType": "A2B"'), "'A2B' is not one of ['A2A']"),
+    (_replaced('"recoverySubnetName"', '"recoverySubnet"'), "not in the schema: properties."),
+    (_disks_without("diskId"), "'diskId' is a required property"),
+    (_setting("fabricObjectId", "[tryGet(parameters('item'), 'vmId')]"), "fabricObjectId"),
+    # A setting read from where the recorded item has none: the loader cannot resolve it.
+    (
+        _replaced("properties.policyId]", "properties.policy]"),
+        "no property 'policy'",
+    ),
+    # The item's VM left to a value the loader cannot read.
+    (_setting("fabricObjectId", "[parameters('item').properties.vm]"), "no property 'vm'"),
+    # The item's own id not known: the policies cannot decide (ASR020).
+    (
+        _replaced(
+            "[format('{0}/{1}/{2}/{3}', split(",
+            "[format('{0}/{1}/{2}/{3}', split(parameters('item').properties.vault, '/')[0], split(",
+        ),
+        "ASR020 reported",
+    ),
+]
+
+
+def test_the_arm_reenable_fragment_passes_schema_and_policies_and_each_breakage_fails(
+    tmp_path: Path,
+) -> None:
+    fragment, disks = _whatif_fragment(tmp_path)
+    item = fragment["resources"][0]
+    assert item["apiVersion"] == "2025-01-01" and item["type"] == arm_fragment.ITEM_TYPE
+    assert {d["diskId"].rsplit("/", 1)[1] for d in disks} == {
+        "vm-app-01-osdisk-restored",
+        "vm-app-01-data0-restored",
+    }
+    assert _fragment_problems(fragment, disks, tmp_path / "good") == []
+    for number, (breaking, error) in enumerate(FRAGMENT_BREAKAGES):
+        broken, broken_disks = breaking(fragment, disks)
+        try:
+            problems = _fragment_problems(broken, broken_disks, tmp_path / f"broken-{number}")
+        except InputError as exc:
+            problems = [str(exc)]
+        assert any(error in p for p in problems), f"{number}: {error!r} not in {problems}"
+
+
+def test_fix_writes_the_arm_reenable_beside_the_runbook_and_rechecks_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "fix"
+    assert main(["fix", str(WHATIF), "--output-dir", str(out)]) == 0
+    [entry] = json.loads((out / "remediation.json").read_text())
+    assert entry["files"][-1].endswith(".reenable.json")
+    [recheck] = entry["recheck"]
+    assert recheck["phase"] == "re-enable" and recheck["passed"]
+    assert "re-check of phase re-enable" in capsys.readouterr().out
+    written = json.loads((out / entry["files"][-1]).read_text())
+    assert written["resources"][0]["type"] == arm_fragment.ITEM_TYPE
+    # No fragment for a denial that is not from an ARM template or what-if.
+    assert not arm_fragment.applies(
+        {
+            "strategy": "runbook-around-restore",
+            "params": {"kind": "backup-restore-request"},
+            "steps": [{"op": "enable"}],
+        }
+    )

@@ -205,10 +205,12 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
                     "--slurpfile",
                     "after",
                     "vm-disks.json",
-                    _enable_jq(_mapping(remediation)),
+                    _enable_jq(enable_mapping(remediation)),
                 ]
             )
             + " > provider-details.json",
+            "# the same disks with their REST names: the vmManagedDisks of an ARM re-enable",
+            q(["jq", _REST_DISKS_JQ, "provider-details.json"]) + " > vm-managed-disks.json",
             'az site-recovery protected-item create "${ITEM[@]}" --policy-id "$(jq -r '
             '.properties.policyId item-before.json)" --provider-details @provider-details.json',
         ],
@@ -249,6 +251,10 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
     return _script(lines, remediation, steps)
 
 
+_REST_DISKS_JQ = (
+    '.a2a["vm-managed-disks"] | walk(if type == "object" then with_entries(.key |= '
+    'gsub("-(?<c>[a-z])"; .c | ascii_upcase)) else . end)'
+)
 _VERIFY_JQ = (
     "(.properties.providerSpecificDetails.fabricObjectId | ascii_downcase) == ($vm | "
     "ascii_downcase)"
@@ -258,7 +264,8 @@ _VERIFY_JQ = (
 )
 
 
-def _mapping(remediation: dict[str, Any]) -> dict[str, Any]:
+def enable_mapping(remediation: dict[str, Any]) -> dict[str, Any]:
+    """The enable mapping (policy data) of a remediation's enable step."""
     for step in remediation["steps"]:
         if step["op"] == "enable":
             mapping: dict[str, Any] = step["mapping"]
@@ -269,7 +276,7 @@ def _mapping(remediation: dict[str, Any]) -> dict[str, Any]:
 def _after_enable(remediation: dict[str, Any]) -> list[str]:
     return sorted(
         quoting.name(field, "a mapping field")
-        for field, entry in _mapping(remediation)["item"].items()
+        for field, entry in enable_mapping(remediation)["item"].items()
         if entry.get("after_enable")
     )
 
@@ -439,7 +446,7 @@ def _pwsh_restore(remediation: dict[str, Any], c: dict[str, str]) -> list[str]:
 
 
 def _pwsh_enable(remediation: dict[str, Any]) -> list[str]:
-    mapping = _mapping(remediation)
+    mapping = enable_mapping(remediation)
     item_fields = mapping["item"]
     disk = {key: entry for key, entry in mapping["disk"].items() if entry.get("ps")}
     lines = [
