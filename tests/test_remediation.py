@@ -1213,10 +1213,5 @@ def test_fix_writes_the_arm_reenable_beside_the_runbook_and_rechecks_it(
     written = json.loads((out / entry["files"][-1]).read_text())
     assert written["resources"][0]["type"] == arm_fragment.ITEM_TYPE
     # No fragment for a denial that is not from an ARM template or what-if.
-    assert not arm_fragment.applies(
-        {
-            "strategy": "runbook-around-restore",
-            "params": {"kind": "backup-restore-request"},
-            "steps": [{"op": "enable"}],
-        }
-    )
+    [restore] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
+    assert restore.remediation is not None and not arm_fragment.applies(restore.remediation)

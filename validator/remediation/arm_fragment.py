@@ -28,14 +28,14 @@ ITEM_TYPE = (
     "replicationProtectedItems"
 )
 SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
-KINDS = {"arm-template", "arm-whatif"}
 
 
 def applies(remediation: dict[str, Any]) -> bool:
-    """A runbook with a re-enable, for a denial of an ARM template or what-if result."""
+    """A runbook with a re-enable, for a change the policies say is deployed with ARM
+    (params.arm_reenable)."""
     return (
         str(remediation.get("strategy", "")).startswith("runbook-")
-        and remediation.get("params", {}).get("kind") in KINDS
+        and remediation.get("params", {}).get("arm_reenable") is True
         and any(step["op"] == "enable" for step in remediation["steps"])
     )
 
