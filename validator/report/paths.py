@@ -5,13 +5,13 @@ the repository; Azure Pipelines wants an absolute `sourcepath` in `##vso[task.lo
 run works in some directory of the checkout (a matrix over root modules runs in `infra/x`),
 so a path as given (`modules/disks/main.tf`) points nowhere. The root is, in this order,
 `--path-base`, `$GITHUB_WORKSPACE` (GitHub Actions), `$BUILD_SOURCESDIRECTORY` (Azure
-Pipelines), or the top of the git work tree the working directory is in.
+Pipelines), or the top of the git work tree the working directory is in (its nearest
+directory with a `.git` entry).
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -31,19 +31,14 @@ def repository_root(path_base: str | None = None, cwd: Path | None = None) -> Pa
         value = os.environ.get(variable)
         if value:
             return Path(value).resolve()
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    top = done.stdout.strip()
-    return Path(top).resolve() if done.returncode == 0 and top else None
+    # The top of the work tree: the nearest directory with a .git entry (a directory, or the
+    # file of a linked worktree or submodule), as `git rev-parse --show-toplevel` finds it,
+    # without starting a git process on every run of a hook.
+    start = (cwd or Path.cwd()).resolve()
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return None
 
 
 @dataclass(frozen=True)
