@@ -76,3 +76,20 @@ test_the_nics_of_a_replicated_vm_change if {
 	none := data.asr_guard.rules.events with input as whatif([same, item_kept])
 	count(none) == 0
 }
+
+test_a_new_data_disk_of_an_auto_protected_vm_is_protected_by_its_item if {
+	auto_item := object.union(item_body([disk("os")]), {"properties": {"providerSpecificDetails": {
+		"autoProtectionOfDataDisk": "Enabled",
+	}}})
+	attach := change(vm_id, "Modify", vm_body(disk("os"), []), vm_body(disk("os"), [lun(2, disk("d2"))]))
+	doc := whatif([attach, change(item_id, "NoChange", auto_item, auto_item)])
+	events := data.asr_guard.rules.events with input as doc
+	scenarios(events) == ["data_disk_auto_protected"]
+	ids := vm_id
+	auto := data.asr_guard.rules._unprotected_scenario(ids) with input as doc
+	auto == "data_disk_auto_protected"
+	plain := data.asr_guard.rules._unprotected_scenario(ids) with input as whatif([attach, item_kept])
+	plain == "data_disk_unprotected"
+	contains(data.asr_guard.rules._unprotected_text("data_disk_auto_protected"), "autoProtectionOfDataDisk Enabled")
+	contains(data.asr_guard.rules._unprotected_text("data_disk_unprotected"), "is not among the disks")
+}
