@@ -44,19 +44,19 @@ test_the_mapped_fields_of_a_recorded_item_are_read_where_azure_writes_them if {
 	every name, _ in recorded_item.properties.providerSpecificDetails {
 		mapping[name]
 	}
-	not mapping.noSuchField
+	not "noSuchField" in object.keys(mapping)
 }
 
 test_a_protected_disk_is_mapped_field_by_field if {
 	mapping := data.asr_guard.remediation.disk_mapping
-	every name, m in mapping {
+	every m in mapping {
 		is_string(m.cli)
 		is_string(m.ps)
 	}
 	disk := recorded_item.properties.providerSpecificDetails.protectedManagedDisks[0]
 	mapped := {name | some name, _ in disk; mapping[name]}
 	mapped == {"diskId", "primaryStagingAzureStorageAccountId", "recoveryResourceGroupId"}
-	not mapping.diskType
+	not "diskType" in object.keys(mapping)
 	required := {name | some name, m in mapping; m.required}
 	not "diskId" in required
 	"primaryStagingAzureStorageAccountId" in required

@@ -11,7 +11,7 @@ test_runbook_strategies_have_no_model if {
 		s.model == []
 		data.asr_guard.remediation.strategies[sid] == s
 	}
-	not runbooks["terraform-replace-item"]
+	not "terraform-replace-item" in object.keys(runbooks)
 	runbooks["runbook-around-restore"].input == "backup-restore-request"
 }
 

@@ -11,7 +11,7 @@ test_terraform_strategies_read_a_plan_and_carry_a_model if {
 		count(s.model) > 0
 		data.asr_guard.remediation.strategies[sid] == s
 	}
-	not fixes["runbook-around-change"]
+	not "runbook-around-change" in object.keys(fixes)
 }
 
 test_replacing_the_item_patches_it_then_rechecks_the_plan if {

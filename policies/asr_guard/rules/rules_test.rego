@@ -1,7 +1,8 @@
 package asr_guard.rules_test
 
-# (Functions that read the view are tested through the events they raise: regorus evaluates
-# a function call under `with` against the data it had before.)
+# Tests of the rules of rules/ through the events they raise. The tests of each file are beside
+# it (<file>_test.rego). A function that reads the view is called under `with` only with its
+# arguments bound first: regorus finds no value for such a call whose argument reads data.
 
 vm_id := "/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1"
 
