@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -91,3 +92,46 @@ def test_every_settable_option_can_be_set(project: Path, monkeypatch: pytest.Mon
     args = cli._parser(configured=True).parse_args(["check", "plan.json"])
     assert args.fail_on == "warn" and args.jobs == 1 and args.soft_fail is True
     assert args.inventory == ["x"] and args.tf_dir == "x" and args.opa_timeout == 5.0
+
+
+def test_formats_and_outputs_from_the_config_file_and_the_environment(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ASR_GUARD_FORMAT", raising=False)
+    (project / "out").mkdir()
+    (project / ".asr-guard.yaml").write_text(
+        "inventory: [dr/vms.yaml]\nformat: [text, sarif=out/results.sarif, junit=out/r.xml]\n"
+    )
+    assert main(["check", "plan.json"]) == 1
+    assert capsys.readouterr().out.splitlines()[-1].endswith("FAILED")  # text to stdout
+    sarif = json.loads((project / "out" / "results.sarif").read_text())  # beside the config
+    assert sarif["runs"][0]["results"][0]["ruleId"] == "ASR002"
+    assert (project / "out" / "r.xml").read_text().startswith("<?xml")
+    # The command line replaces the configured reports: only its JSON, on stdout.
+    (project / "out" / "results.sarif").unlink()
+    assert main(["check", "plan.json", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["verdict"] == "failed"
+    assert not (project / "out" / "results.sarif").exists()
+    # The environment over the file; its files relative to the working directory.
+    monkeypatch.setenv("ASR_GUARD_FORMAT", "markdown=summary.md json")
+    assert main(["check", "plan.json"]) == 1
+    assert json.loads(capsys.readouterr().out)["summary"]["deny"] == 1
+    assert (project / "infra" / "summary.md").read_text().startswith("<!-- asr-guard-report")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("format: [pdf]\n", "--format: 'pdf' is not one of"),
+        ("format: [sarif=]\n", "names no file after '='"),
+        ("format: []\n", "a list of NAME or NAME=FILE"),
+        ("format: [text, json]\n", "only one --format can write to standard output"),
+    ],
+)
+def test_bad_configured_formats_are_exit_2(
+    project: Path, text: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".asr-guard.yaml").write_text(text)
+    assert main(["check", "plan.json"]) == 2
+    error = capsys.readouterr().err.splitlines()
+    assert len(error) == 1 and message in error[0]

@@ -12,20 +12,26 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import hcl2
+import jsonschema
 import pytest
+import referencing
+import referencing.jsonschema
 
 from benchmarks.bench import generate
-from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, ROOT, all_expectations
+from tests.conftest import CORPUS, EXAMPLES, FIXTURES, INVENTORY, ROOT, all_expectations
+from validator.arm import resolve_input, template_context
 from validator.check import Checker, Options
 from validator.cli import main
 from validator.engines.embedded import EmbeddedEngine
+from validator.errors import InputError
 from validator.findings import Finding
 from validator.policy import load_pack
-from validator.remediation import fix, quoting, render, runbook
+from validator.remediation import arm_fragment, fix, quoting, render, runbook
 from validator.remediation.plan_model import model_plan
 from validator.report import markdown as markdown_report
 from validator.tfsource import read_terraform_source
@@ -36,8 +42,6 @@ COPY_PLAN = FIXTURES / "terraform" / "snapshot-copy-attached.plan.json"
 REPLACE_PLAN = EXAMPLES / "terraform" / "replace-replicated-vm.plan.json"
 RESTORE = EXAMPLES / "restore" / "vm-restore-in-place.json"
 REPLICATED = str(INVENTORY / "replicated-vms.yaml")
-AZ = json.loads((REMEDIATION / "az-commands.json").read_text(encoding="utf-8"))
-PS = json.loads((REMEDIATION / "ps-parameter-sets.json").read_text(encoding="utf-8"))
 
 
 def _options(case: dict[str, Any]) -> Options:
@@ -83,11 +87,27 @@ def test_every_denial_has_a_remediation_that_passes_its_recheck(name: str, tmp_p
         elif remediation["strategy"].startswith("runbook-"):
             script = runbook.bash(remediation, finding.as_dict())
             _bash_parses(script, tmp_path)
-            _az_lines_fit_their_commands(script)
             _ps_calls_fit_their_sets(runbook.powershell(remediation, finding.as_dict()))
+            # Their az calls: test_every_runbook_passes_azure_cli (one run of azure-cli).
         else:
             assert remediation["strategy"] == "manual"
             assert finding.rule_id in {"ASR014", "ASR018"}, "only where no fix can be written"
+
+
+def test_every_runbook_passes_azure_cli(tmp_path: Path) -> None:
+    runbooks = {}
+    for name, case in sorted(DENYING.items()):
+        for finding in _denials(_options(case)):
+            remediation = finding.remediation
+            assert remediation is not None
+            if remediation["strategy"].startswith("runbook-"):
+                runbooks[(name, finding.rule_id, finding.resource)] = (
+                    runbook.bash(remediation, finding.as_dict()),
+                    runbook.powershell(remediation, finding.as_dict()),
+                )
+    assert len(runbooks) >= 10
+    problems = _azure_cli_problems(list(runbooks.values()), tmp_path)
+    assert {k: p for k, p in zip(runbooks, problems, strict=True) if p} == {}
 
 
 def test_terraform_fixes_are_chosen_where_the_plan_holds_the_item() -> None:
@@ -182,38 +202,117 @@ def _finding(rule_id: str) -> Finding:
     return Finding("p", 0, "r", rule_id, "m", "deny", "s", "t", "w", "https://x")
 
 
-def test_a_purge_in_a_runbook_is_caught() -> None:
+def _restore_runbooks() -> tuple[str, str]:
+    [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
+    assert finding.remediation is not None
+    return (
+        runbook.bash(finding.remediation, finding.as_dict()),
+        runbook.powershell(finding.remediation, finding.as_dict()),
+    )
+
+
+BREAKAGES = [
+    # A bad option: one the CLI does not have, and prefixes argparse would take.
+    ("bash", "--restore-mode", "--restore-moda", "unrecognized arguments: --restore-moda"),
+    ("bash", "--restore-mode", "--restore-mod", "--restore-mod is not spelled as azure-cli"),
+    ("pwsh", "--restore-mode", "--restore-m", "--restore-m is not spelled as azure-cli"),
+    ("bash", "--vault-name", "--vault", "--vault is not spelled as azure-cli"),
+    # A bad value, in a core command and in the site-recovery extension.
+    (
+        "bash",
+        "--restore-mode OriginalLocation",
+        "--restore-mode ReplaceExisting",
+        "is not a valid value for '--restore-mode'",
+    ),
+    (
+        "pwsh",
+        "--restore-mode OriginalLocation",
+        "--restore-mode Original",
+        "is not a valid value for '--restore-mode'",
+    ),
+    ("pwsh", "check-vm --vm", "check-vm --vm-name", "unrecognized arguments: --vm-name"),
+    ("bash", 'remove "${ITEM[@]}"', 'remove "${ITEM[@]}" --disable-reason Later', "not a valid"),
+    # A missing argument.
+    ("bash", ' -n "$(cat restore-job.txt)"', "", "(--name | --ids) are required"),
+    ("bash", "--storage-account", "--target-resource-group", "required: --storage-account"),
+    # The re-enable input (--provider-details, from the file the runbook's jq program writes).
+    ("bash", '"fabric-object-id"', '"fabric-object"', "has no field named 'fabric-object'"),
+    ("bash", '"disk-id": .id, ', "", "Missing required field: disk-id"),
+    ("bash", "@provider-details.json", "@item-before.json", "has no field named"),
+    # The purge instead of the clean disable.
+    (
+        "bash",
+        "az site-recovery protected-item remove",
+        "az site-recovery protected-item delete",
+        "a purge",
+    ),
+]
+
+
+def test_the_runbooks_of_a_restore_pass_azure_cli_and_each_breakage_fails(tmp_path: Path) -> None:
+    """One run of azure-cli: the runbooks as generated pass; each deliberately broken copy
+    (a bad option, a bad value, a missing argument, a bad re-enable input, the purge) fails
+    with azure-cli's own error."""
     [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
     assert finding.remediation is not None
     script = runbook.bash(finding.remediation, finding.as_dict())
-    assert "site-recovery protected-item remove" in script
-    _az_lines_fit_their_commands(script)
-    purged = script.replace("protected-item remove", "protected-item delete")
-    with pytest.raises(AssertionError, match="purge"):
-        _az_lines_fit_their_commands(purged)
+    powershell = runbook.powershell(finding.remediation, finding.as_dict())
+    variants = [(script, powershell)]
+    for shell, old, new, _ in BREAKAGES:
+        assert old in (script if shell == "bash" else powershell), old
+        if shell == "bash":
+            variants.append((script.replace(old, new, 1), powershell))
+        else:
+            variants.append((script, powershell.replace(old, new, 1)))
+    [good, *broken] = _azure_cli_problems(variants, tmp_path)
+    assert good == []
+    for (_, old, _, error), problems in zip(BREAKAGES, broken, strict=True):
+        assert any(error in p for p in problems), f"{old}: {error!r} not in {problems}"
 
 
-def test_a_bad_az_option_is_caught() -> None:
-    [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
-    assert finding.remediation is not None
-    script = runbook.bash(finding.remediation, finding.as_dict())
-    with pytest.raises(AssertionError, match="unknown option"):
-        _az_lines_fit_their_commands(script.replace("--restore-mode", "--restore-mod"))
-    with pytest.raises(AssertionError, match="not a valid value"):
-        _az_lines_fit_their_commands(script.replace("OriginalLocation", "ReplaceExisting"))
+PS_BREAKAGES = [
+    # A parameter the pinned help does not have (added in a later module version).
+    ("'RecoveryAvailabilityZone'", "'RecoveryCapacityReservationGroupId'", "unknown ['Recovery"),
+    # A prefix PowerShell would take, but not the help's spelling.
+    ("-WaitForCompletion | Out-Null\n\n", "-Wait | Out-Null\n\n", "unknown ['Wait']"),
+    ("Get-AzVM -ResourceGroupName", "Get-AzVM -ResourceGroup", "unknown ['ResourceGroup']"),
+    # A mandatory parameter missing: dropped, or set only when the recorded item has it.
+    ("-InputObject $Rpi ", "", "mandatory missing ['InputObject']"),
+    ("AzureVmId = $VmId; ", "", "mandatory missing ['AzureVmId']"),
+    (
+        "$Enable['RecoveryResourceGroupId'] = $Item",
+        "if ($Item) { $Enable['RecoveryResourceGroupId'] = $Item }; $x = $Item",
+        "mandatory missing ['RecoveryResourceGroupId']",
+    ),
+    ("  $a['LogStorageAccountId'] =", "  $b['LogStorageAccountId'] =", "['LogStorageAccountId']"),
+    # A cmdlet without pinned help.
+    ("Get-AzRecoveryServicesVault -", "Get-AzRecoveryServicesVaultX -", "no pinned help"),
+]
 
 
-def test_a_bad_powershell_parameter_is_caught() -> None:
+def test_the_powershell_runbook_fits_the_pinned_help_and_each_breakage_fails() -> None:
     [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
     assert finding.remediation is not None
     script = runbook.powershell(finding.remediation, finding.as_dict())
     _ps_calls_fit_their_sets(script)
-    with pytest.raises(AssertionError, match="not in"):
-        _ps_calls_fit_their_sets(
-            script.replace("'RecoveryAvailabilityZone'", "'RecoveryCapacityReservationGroupId'")
+    for old, new, error in PS_BREAKAGES:
+        assert old in script, old
+        problems = _ps_calls_problems(script.replace(old, new, 1))
+        assert any(error in p for p in problems), f"{old}: {error!r} not in {problems}"
+
+
+def test_the_powershell_runbook_names_the_module_version_of_the_pinned_help() -> None:
+    sources = json.loads((PS_HELP / "SOURCES.json").read_text(encoding="utf-8"))
+    assert set(sources["pages"]) == set(_ps_help())
+    for page, source in sources["pages"].items():
+        assert source["path"].endswith(f"/{page}.md") and re.fullmatch(
+            r"[0-9a-f]{40}", source["commit"]
         )
-    with pytest.raises(AssertionError, match="not in"):
-        _ps_calls_fit_their_sets(script.replace("-WaitForCompletion |", "-Wait |"))
+    [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
+    assert finding.remediation is not None
+    header = runbook.powershell(finding.remediation, finding.as_dict()).split("\n$")[0]
+    for module, version in sources["modules"].items():
+        assert f"{module} {version}" in header
 
 
 # --- pinned command definitions ----------------------------------------------------------
@@ -227,79 +326,301 @@ def _bash_parses(script: str, tmp_path: Path) -> None:
     subprocess.run(["bash", "-n", str(path)], check=True)
 
 
-def _az_lines_fit_their_commands(script: str) -> None:
+AZ_PURGE = "site-recovery protected-item delete"  # the purge: never in a runbook (C1)
+AZURE_CLI_PARSE = ROOT / "tests" / "azcli_parse.py"
+
+
+def _item_values() -> dict[str, str]:
+    """What the bash runbook's `IFS=/ read ...` takes from the recorded item id."""
+    parts = str(GET_EXAMPLE["id"]).split("/")
+    names = ["ITEM_SUB", "ITEM_RG", "VAULT", "FABRIC", "CONTAINER", "ITEM_NAME"]
+    return {f"${n}": parts[i] for n, i in zip(names, [2, 4, 8, 10, 12, 14], strict=True)}
+
+
+# What the scripts' own expansions hold at run time, for the parse (values of the 2.5 example).
+BASH_VALUES = {
+    "$BACKUP_RG": "rg-backup-weu",
+    "$BACKUP_VAULT": "rsv-backup-weu",
+    "$(cat restore-job.txt)": "7d4c9a3e-2f0b-4c1e-9a7d-3b2f1e0c9d8a",
+    "$(jq -r .properties.policyId item-before.json)": "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-dr-neu/providers/Microsoft.RecoveryServices/vaults/rsv-dr-neu/replicationPolicies/policy-24h",
+    "$STORAGE_ACCOUNT": "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-app-weu/providers/Microsoft.Storage/storageAccounts/strestoreweu01",
+}
+PWSH_VALUES = {
+    "$BackupVault[4]": "rg-backup-weu",
+    "$BackupVault[8]": "rsv-backup-weu",
+    "$Job": "7d4c9a3e-2f0b-4c1e-9a7d-3b2f1e0c9d8a",
+    "$env:STORAGE_ACCOUNT": BASH_VALUES["$STORAGE_ACCOUNT"],
+}
+
+
+def _expand(word: str, values: dict[str, str], line: str) -> str:
+    for name in sorted(values, key=len, reverse=True):
+        word = word.replace(name, values[name])
+    assert "$" not in word, f"an expansion the test has no value for: {word!r} in {line}"
+    return word
+
+
+def _shell_words(text: str) -> list[str]:
+    """Words of a bash command up to its first operator (>, |, ||, &&, ;)."""
+    lexer = shlex.shlex(text, posix=True, punctuation_chars=True)
+    lexer.whitespace_split = True
+    words = []
+    for word in lexer:
+        if word and all(char in "();<>|&" for char in word):
+            break
+        words.append(word)
+    return words
+
+
+def _bash_az_calls(script: str, work: Path) -> list[list[str]]:
+    """Every az call of a bash runbook, as the words bash would pass: `"${ITEM[@]}"` is the
+    script's own ITEM array, each variable its run-time value, `@file` the file in `work`."""
+    values = {**_item_values(), **BASH_VALUES}
+    item: list[str] = []
+    calls = []
     for line in script.splitlines():
-        if not line.startswith("az "):
+        if line.startswith("ITEM=("):
+            item = _shell_words(line[len("ITEM=(") : line.rindex(")")])
+        texts = [line] if line.startswith("az ") else []
+        texts += re.findall(r"\$\((az [^()]*)\)", line)
+        for text in texts:
+            words: list[str] = []
+            for word in _shell_words(text)[1:]:
+                if word == "${ITEM[@]}":
+                    words += [_expand(w, values, line) for w in item]
+                elif word.startswith("@"):
+                    words.append(f"@{work / word[1:]}")
+                else:
+                    words.append(_expand(word, values, line))
+            calls.append(words)
+    return calls
+
+
+def _pwsh_az_calls(script: str) -> list[list[str]]:
+    """Every az call of a PowerShell runbook: single-quoted words ('' is a quote), bare words
+    and the script's variables, up to the end of the pipeline or of the parentheses."""
+    calls = []
+    for line in script.splitlines():
+        if line.lstrip().startswith("#"):
             continue
-        words = shlex.split(line.split(" > ")[0].replace('"${ITEM[@]}"', ITEM_ARGS))
-        command = next(
-            (
-                c
-                for c in sorted(AZ["commands"], key=len, reverse=True)
-                if words[1 : 1 + len(c.split())] == c.split()
-            ),
-            None,
-        )
-        assert not any(" ".join(words[1:]).startswith(n) for n in AZ["never"]), "a purge"
-        assert command is not None, f"an az command not in the pinned table: {line}"
-        spec = AZ["commands"][command]
-        given = [w for w in words[1 + len(command.split()) :] if w.startswith("-")]
-        for option in given:
-            assert option in spec["options"] or option in AZ["global"], (
-                f"unknown option {option} of az {command}"
+        for match in re.finditer(r"(?:^|[(=]\s*)az ((?:'(?:[^']|'')*'|[^\s'()|]+|\s)+)", line):
+            words = re.findall(r"'(?:[^']|'')*'|[^\s'()|]+", match.group(1))
+            calls.append(
+                [
+                    w[1:-1].replace("''", "'")
+                    if w.startswith("'")
+                    else _expand(w, PWSH_VALUES, line)
+                    for w in words
+                ]
             )
-        for option in spec["required"]:
-            assert option in given, f"az {command}: {option} is required"
-        for option, allowed in spec.get("values", {}).items():
-            if option in words:
-                value = words[words.index(option) + 1]
-                assert value in allowed, f"{value!r} is not a valid value for {option}"
+    return calls
 
 
-ITEM_ARGS = "--subscription S -g G --vault-name V --fabric-name F --protection-container C -n N"
+def _write_enable_input(script: str, work: Path) -> None:
+    """The files the runbook reads and writes before the re-enable: the recorded item (the 2.5
+    example), the VM's disks before and after a Replace existing restore, and the
+    --provider-details the runbook's own jq program makes of them."""
+    disk = "/subscriptions/s/resourceGroups/rg-app-weu/providers/Microsoft.Compute/disks/"
+    files = {
+        "item-before.json": GET_EXAMPLE,
+        "vm-disks-before.json": {
+            "os": disk + "vm-app-01-osdisk",
+            "data": [{"lun": 0, "id": disk + "vm-app-01-data0"}],
+        },
+        "vm-disks.json": {
+            "os": disk + "vm-app-01-osdisk-restored",
+            "data": [{"lun": 0, "id": disk + "vm-app-01-data0-restored"}],
+        },
+    }
+    for name, value in files.items():
+        (work / name).write_text(json.dumps(value), encoding="utf-8")
+    programs = [line for line in script.splitlines() if line.startswith("jq -n ")]
+    if not programs:
+        return  # no re-enable in this runbook
+    [jq] = programs
+    if shutil.which("jq") is None:
+        pytest.skip("jq (which the runbook uses) is needed to make its re-enable input")
+    subprocess.run(["bash", "-c", jq], cwd=work, check=True)
+
+
+def _azure_cli_problems(runbooks: list[tuple[str, str]], work: Path) -> list[list[str]]:
+    """For each (bash, PowerShell) runbook pair, what azure-cli's real parser (the pinned
+    site-recovery arguments for the extension) says is wrong with its az calls: one run of
+    azure-cli for all of them."""
+    batches = []
+    for number, (bash, powershell) in enumerate(runbooks):
+        here = work / f"runbook-{number}"
+        here.mkdir(parents=True, exist_ok=True)
+        _write_enable_input(bash, here)
+        batches.append(_bash_az_calls(bash, here) + _pwsh_az_calls(powershell))
+    calls = [argv for batch in batches for argv in batch]
+    done = subprocess.run(
+        [sys.executable, str(AZURE_CLI_PARSE)],
+        input=json.dumps({"commands": calls}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, f"azure-cli (the azcli extra) could not run:\n{done.stderr}"
+    results = iter(json.loads(done.stdout))
+    problems = []
+    for batch in batches:
+        found = []
+        assert batch, "a runbook without az calls"
+        for argv in batch:
+            result = next(results)
+            line = "az " + shlex.join(argv)
+            if " ".join(argv).startswith(AZ_PURGE):
+                found.append(f"a purge: {line}")
+            if result["exit"] != 1 or "Please run 'az login'" not in result["error"]:
+                found.append(f"{line}\n  azure-cli: {result['error'].strip()}")
+                continue
+            known = set(result["options"])
+            for word in argv[len(result["command"].split()) :]:
+                if re.match(r"--?[A-Za-z]", word) and word not in known:
+                    found.append(f"{word} is not spelled as azure-cli spells it: {line}")
+        problems.append(found)
+    return problems
+
+
+def _az_calls_pass_azure_cli(bash: str, powershell: str, work: Path) -> None:
+    [problems] = _azure_cli_problems([(bash, powershell)], work)
+    assert not problems, "\n".join(problems)
+
+
+PS_HELP = REMEDIATION / "powershell-help"
+# about_CommonParameters: what <CommonParameters> in a SYNTAX block stands for.
+PS_COMMON = {
+    "Debug", "ErrorAction", "ErrorVariable", "InformationAction", "InformationVariable",
+    "OutVariable", "OutBuffer", "PipelineVariable", "ProgressAction", "Verbose", "WarningAction",
+    "WarningVariable",
+}  # fmt: skip
+
+
+def _parameter_sets(page: str) -> list[tuple[str, set[str], set[str]]]:
+    """The parameter sets of a platyPS help page, from its SYNTAX section: (name, mandatory,
+    all). `-P <T>` and `[-P] <T>` (positional) are mandatory, `[-P <T>]`, `[[-P] <T>]` and
+    `[-P]` (a switch) are not, a bare `-P` is a mandatory switch."""
+    syntax = page.split("## SYNTAX", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"(?:### (\S+)[^\n]*\n)?```\n(.*?)```", syntax, re.S)
+    sets = []
+    for name, block in blocks:
+        text = " ".join(block.split()[1:])  # without the cmdlet's name
+        common = "[<CommonParameters>]" in text
+        text = text.replace("[<CommonParameters>]", "")
+        optional: set[str] = set()
+        mandatory: set[str] = set()
+        for pattern, into in [
+            (r"\[\[-(\w+)\]\s*<[^>]*>\]", optional),
+            (r"\[-(\w+)\]\s*<[^>]*>", mandatory),
+            (r"\[-(\w+)(?:\s*<[^>]*>)?\]", optional),
+            (r"-(\w+)(?:\s*<[^>]*>)?", mandatory),
+        ]:
+            into |= set(re.findall(pattern, text))
+            text = re.sub(pattern, " ", text)
+        assert not text.strip(), f"a SYNTAX the test does not read: {text!r}"
+        sets.append(
+            (name or "(single)", mandatory, mandatory | optional | (PS_COMMON if common else set()))
+        )
+    assert sets
+    return sets
+
+
+def _ps_help() -> dict[str, list[tuple[str, set[str], set[str]]]]:
+    return {
+        path.stem: _parameter_sets(path.read_text(encoding="utf-8"))
+        for path in sorted(PS_HELP.glob("*.md"))
+    }
+
+
+_PS_TOKEN = re.compile(
+    r"'(?:[^']|'')*'|\"(?:[^\"`]|`.)*\"|\$\([^()]*(?:\([^()]*\)[^()]*)*\)|[(){}|;]|[^\s'\"(){}|;]+"
+)
+
+
+def _ps_arguments(rest: str) -> list[str]:
+    """The top-level words of one command: up to the end of its pipeline element, nested
+    parentheses and braces skipped."""
+    words, depth = [], 0
+    for token in _PS_TOKEN.findall(rest):
+        if token in "({":
+            depth += 1
+        elif token in ")}":
+            if depth == 0:
+                break
+            depth -= 1
+        elif token in "|;" and depth == 0:
+            break
+        elif depth == 0:
+            words.append(token)
+    return words
+
+
+def _splat_keys(script: str, name: str) -> tuple[set[str], set[str]]:
+    """The keys of the hashtable `$name` splatted into a call: (every key, the keys set on
+    every run, not under an `if` or in a `try`)."""
+    every: set[str] = set()
+    always: set[str] = set()
+    literal = re.search(rf"\${name} = @\{{([^}}]*)\}}", script)
+    if literal:
+        keys = {pair.split("=")[0].strip() for pair in literal.group(1).split(";")}
+        every |= keys
+        always |= keys
+    for line in script.splitlines():
+        for match in re.finditer(rf"\${name}\['(\w+)'\] =", line):
+            every.add(match.group(1))
+            before = line[: match.start()]
+            if "if (" not in before and "try {" not in before:
+                always.add(match.group(1))
+    return every, always
+
+
+def _ps_calls_problems(script: str) -> list[str]:
+    """Each call of an Az cmdlet in a PowerShell runbook against the pinned help: a pinned page
+    for it, and one parameter set that knows every parameter given (spelled as the help spells
+    it; PowerShell would take a prefix) and gets every mandatory one."""
+    help_ = _ps_help()
+    problems = []
+    for line in script.splitlines():
+        if line.lstrip().startswith("#"):
+            continue
+        code = re.sub(  # strings blanked: a cmdlet named in a message is not a call
+            r"'(?:[^']|'')*'|\"(?:[^\"`]|`.)*\"", lambda m: " " * len(m.group()), line
+        )
+        for match in re.finditer(r"(?<![\w-])([A-Z][a-z]+-Az[A-Za-z]+)\b", code):
+            cmdlet = match.group(1)
+            if cmdlet not in help_:
+                problems.append(f"{cmdlet}: no pinned help")
+                continue
+            words = _ps_arguments(line[match.end() :])
+            given = {w[1:] for w in words if re.fullmatch(r"-[A-Za-z]\w*", w)}
+            always = set(given)
+            for word in words:
+                if word.startswith("@"):
+                    every, sure = _splat_keys(script, word[1:])
+                    given |= every
+                    always |= sure
+            fits = [
+                name
+                for name, mandatory, known in help_[cmdlet]
+                if given <= known and mandatory <= always
+            ]
+            if not fits:
+                reasons = [
+                    f"{name}: unknown {sorted(given - known)}, mandatory missing "
+                    f"{sorted(mandatory - always)}"
+                    for name, mandatory, known in help_[cmdlet]
+                ]
+                problems.append(
+                    f"{cmdlet} {sorted(given)} fits no parameter set of its help: "
+                    + "; ".join(reasons)
+                )
+    return problems
 
 
 def _ps_calls_fit_their_sets(script: str) -> None:
-    """The splatted parameters (`$Enable[...]`, `$a[...]` and the hashtable literals) of the
-    two enable cmdlets fit their pinned parameter sets."""
-    _explicit_calls_fit_their_sets(script)
-    sets = {
-        "New-AzRecoveryServicesAsrReplicationProtectedItem": _splatted(script, "Enable"),
-        "New-AzRecoveryServicesAsrAzureToAzureDiskReplicationConfig": _splatted(script, "a"),
-    }
-    for cmdlet, given in sets.items():
-        if f"{cmdlet} @" not in script:
-            continue  # not called by this runbook (one without a re-enable)
-        spec = PS[cmdlet]
-        known = set(spec["mandatory"]) | set(spec["optional"])
-        assert given - known == set(), f"{sorted(given - known)} not in {cmdlet}"
-        assert set(spec["mandatory"]) - given == set(), f"{cmdlet}: mandatory missing"
-
-
-def _explicit_calls_fit_their_sets(script: str) -> None:
-    """Each pinned cmdlet called with explicit parameters: each one known, the mandatory
-    ones given."""
-    for cmdlet, spec in PS.items():
-        if cmdlet.startswith("_"):
-            continue
-        value = r"(?: (?:'[^']*'|\([^()]*(?:\([^()]*\))?[^()]*\)|[^\s()']+))?"
-        for call in re.findall(rf"{cmdlet}(?![\w-])((?: -\w+{value})*)", script):
-            given = set(re.findall(r"(?:^| )-(\w+)", re.sub(r"\([^()]*\)|'[^']*'", "", call)))
-            if not given and cmdlet.startswith("New-"):
-                continue  # splatted: _ps_calls_fit_their_sets
-            known = set(spec["mandatory"]) | set(spec["optional"])
-            assert given - known == set(), f"{sorted(given - known)} not in {cmdlet}"
-            assert set(spec["mandatory"]) - given == set(), f"{cmdlet}: mandatory missing"
-
-
-def _splatted(script: str, name: str) -> set[str]:
-    keys = set(re.findall(rf"\${name}\['(\w+)'\]", script))
-    literal = re.search(rf"\${name} = @\{{([^}}]*)\}}", script)
-    if literal:
-        keys |= {k.strip().split("=")[0].strip() for k in literal.group(1).split(";")}
-    if name == "Enable":
-        keys.add("WaitForCompletion")  # given on the call line
-    return {k for k in keys if k}
+    problems = _ps_calls_problems(script)
+    assert not problems, "\n".join(problems)
 
 
 # --- the enable mapping and the re-enable input ------------------------------------------
@@ -308,7 +629,7 @@ def _splatted(script: str, name: str) -> set[str]:
 def _mapping() -> dict[str, Any]:
     [finding] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
     assert finding.remediation is not None
-    return runbook._mapping(finding.remediation)
+    return runbook.enable_mapping(finding.remediation)
 
 
 # ../shared/remediation.md 2.5: az site-recovery protected-item show (A2A)
@@ -532,9 +853,11 @@ def test_fix_writes_patches_runbooks_and_rechecks_without_touching_inputs(
             subprocess.run(["git", "apply", str(patch)], cwd=work, check=True)
             hcl2.loads((work / target).read_text(encoding="utf-8"))
     assert (out / "03-ASR003-runbook-around-restore.ps1").exists()
-    # The written scripts fit the pinned commands.
+    # The written scripts pass azure-cli's parser.
     for script in out.glob("*-runbook-*.sh"):
-        _az_lines_fit_their_commands(script.read_text())
+        _az_calls_pass_azure_cli(
+            script.read_text(), script.with_suffix(".ps1").read_text(), tmp_path / script.stem
+        )
 
 
 def test_fix_refuses_a_directory_that_is_not_empty(tmp_path: Path) -> None:
@@ -678,3 +1001,217 @@ def test_each_fix_of_a_plan_with_many_denials_is_rechecked_on_its_own(tmp_path: 
     assert len(entries) > 1
     assert all(o["passed"] for e in entries for o in e["recheck"])
     assert all(o["findings"] == ["ASR009"] for e in entries for o in e["recheck"])
+
+
+# --- the ARM re-enable fragment (a second deployment) -------------------------------------
+
+WHATIF = EXAMPLES / "whatif" / "attach-restored-disk.whatif.json"
+SITE_RECOVERY_SCHEMA = (
+    CORPUS / "schemas" / "arm-Microsoft.RecoveryServices.SiteRecovery-2025-01-01.json"
+)
+ARM_COMMON_SCHEMA = CORPUS / "schemas" / "arm-common-definitions.json"
+
+
+def _item_schema_validator() -> Any:
+    """Microsoft's ARM schema of replicationProtectedItems (2025-01-01), with the common
+    definitions it refers to, both from the corpus."""
+    schema = json.loads(SITE_RECOVERY_SCHEMA.read_text(encoding="utf-8"))
+    common = json.loads(ARM_COMMON_SCHEMA.read_text(encoding="utf-8"))
+    registry = referencing.Registry().with_resources(
+        [
+            (str(s["id"]).rstrip("#"), referencing.jsonschema.DRAFT4.create_resource(s))
+            for s in (schema, common)
+        ]
+    )
+    name = "vaults_replicationFabrics_replicationProtectionContainers_replicationProtectedItems"
+    root = {**schema["resourceDefinitions"][name], "definitions": schema["definitions"]}
+    return jsonschema.Draft4Validator(root, registry=registry), schema["definitions"]
+
+
+def _object_branches(
+    definition: dict[str, Any], definitions: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The object definitions a schema node may be, through local $refs and oneOf."""
+    ref = definition.get("$ref", "")
+    if ref.startswith("#/definitions/"):
+        return _object_branches(definitions[ref.split("/")[-1]], definitions)
+    if "oneOf" in definition:
+        return [b for d in definition["oneOf"] for b in _object_branches(d, definitions)]
+    return [definition] if "properties" in definition or "items" in definition else []
+
+
+def _undeclared(
+    value: Any, definition: dict[str, Any], definitions: dict[str, Any], at: str
+) -> list[str]:
+    """Property names the schema does not declare (it does not forbid them itself): along
+    the branch that declares the most of them."""
+    best: list[str] | None = None
+    for branch in _object_branches(definition, definitions):
+        if isinstance(value, list) and "items" in branch:
+            found = [
+                p for v in value for p in _undeclared(v, branch["items"], definitions, at + "[]")
+            ]
+        elif isinstance(value, dict) and "properties" in branch:
+            declared = branch["properties"]
+            found = [f"{at}.{k}" for k in value if k not in declared]
+            for key, item in value.items():
+                if key in declared:
+                    found += _undeclared(item, declared[key], definitions, f"{at}.{key}")
+        else:
+            continue
+        if best is None or len(found) < len(best):
+            best = found
+    return best or []
+
+
+def _schema_messages(errors: Any) -> list[str]:
+    """Each error with the errors of its oneOf branches, to the leaves."""
+    return [m for e in errors for m in [e.message, *_schema_messages(e.context or [])]]
+
+
+def _fragment_problems(fragment: dict[str, Any], disks: list[Any], work: Path) -> list[str]:
+    """The fragment deployed as the next deployment, with the recorded item (the 2.5 example)
+    and the disks the runbook's own jq programs make of it: asr-guard's ARM loader resolves
+    it, Microsoft's schema holds its item (and declares each property), and the policies,
+    with the VM replicated, report no denial and nothing they could not decide."""
+    work.mkdir(parents=True, exist_ok=True)
+    template = work / "reenable.json"
+    template.write_text(json.dumps(fragment), encoding="utf-8")
+    parameters = work / "reenable.parameters.json"
+    parameters.write_text(
+        json.dumps(
+            {
+                "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+                "contentVersion": "1.0.0.0",
+                "parameters": {
+                    "item": {"value": GET_EXAMPLE},
+                    "vmManagedDisks": {"value": disks},
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    scope = "/subscriptions/6f1c3c4e-6a1b-4a35-9d2e-1c9b2c1e7a10/resourceGroups/rg-dr-neu"
+    resolved = resolve_input(str(template), fragment, template_context(str(parameters), scope))
+    problems = [f"unresolved: {u}" for u in resolved["asr_guard"]["unresolved"]]
+    validator, definitions = _item_schema_validator()
+    [item] = [r for r in resolved["resources"] if r["type"] == arm_fragment.ITEM_TYPE]
+    deployed = {k: item[k] for k in ("type", "apiVersion", "name", "properties")}
+    problems += [f"schema: {m}" for m in _schema_messages(validator.iter_errors(deployed))]
+    problems += [
+        f"not in the schema: {p}"
+        for p in _undeclared(
+            item["properties"],
+            {"$ref": "#/definitions/EnableProtectionInputProperties"},
+            definitions,
+            "properties",
+        )
+    ]
+    options = Options(
+        paths=[str(template)], inventories=[REPLICATED], parameters=str(parameters), scope=scope
+    )
+    with Checker(options) as checker:
+        findings = checker.run().findings
+    problems += [
+        f"{f.rule_id} reported" for f in findings if f.severity == "deny" or f.rule_id == "ASR020"
+    ]
+    return problems
+
+
+def _whatif_fragment(tmp_path: Path) -> tuple[dict[str, Any], list[Any]]:
+    """The fragment of the what-if example's denial, and the VM's disks as the runbook's own
+    jq programs make them (vm-managed-disks.json) of the recorded item and the VM's disks."""
+    [finding] = _denials(Options(paths=[str(WHATIF)]))
+    assert finding.remediation is not None and arm_fragment.applies(finding.remediation)
+    script = runbook.bash(finding.remediation, finding.as_dict())
+    _write_enable_input(script, tmp_path)
+    [to_rest] = [line for line in script.splitlines() if "> vm-managed-disks.json" in line]
+    subprocess.run(["bash", "-c", to_rest], cwd=tmp_path, check=True)
+    disks = json.loads((tmp_path / "vm-managed-disks.json").read_text(encoding="utf-8"))
+    return arm_fragment.template(finding.remediation, finding.as_dict()), disks
+
+
+def _replaced(old: str, new: str) -> Any:
+    def breaking(fragment: dict[str, Any], disks: list[Any]) -> tuple[dict[str, Any], list[Any]]:
+        text = json.dumps(fragment)
+        assert old in text, old
+        return json.loads(text.replace(old, new, 1)), disks
+
+    return breaking
+
+
+def _setting(name: str, value: str) -> Any:
+    def breaking(fragment: dict[str, Any], disks: list[Any]) -> tuple[dict[str, Any], list[Any]]:
+        broken = json.loads(json.dumps(fragment))
+        broken["variables"]["settings"][name] = value
+        return broken, disks
+
+    return breaking
+
+
+def _disks_without(key: str) -> Any:
+    def breaking(fragment: dict[str, Any], disks: list[Any]) -> tuple[dict[str, Any], list[Any]]:
+        return fragment, [{k: v for k, v in d.items() if k != key} for d in disks]
+
+    return breaking
+
+
+FRAGMENT_BREAKAGES = [
+    # A bad value, a misspelled property, a missing required one: Microsoft's schema.
+    (_replaced('"instanceType": "A2A"', '"instanceType": "A2B"'), "'A2B' is not one of ['A2A']"),
+    (_replaced('"recoverySubnetName"', '"recoverySubnet"'), "not in the schema: properties."),
+    (_disks_without("diskId"), "'diskId' is a required property"),
+    (_setting("fabricObjectId", "[tryGet(parameters('item'), 'vmId')]"), "fabricObjectId"),
+    # A setting read from where the recorded item has none: the loader cannot resolve it.
+    (
+        _replaced("properties.policyId]", "properties.policy]"),
+        "no property 'policy'",
+    ),
+    # The item's VM left to a value the loader cannot read.
+    (_setting("fabricObjectId", "[parameters('item').properties.vm]"), "no property 'vm'"),
+    # The item's own id not known: the policies cannot decide (ASR020).
+    (
+        _replaced(
+            "[format('{0}/{1}/{2}/{3}', split(",
+            "[format('{0}/{1}/{2}/{3}', split(parameters('item').properties.vault, '/')[0], split(",
+        ),
+        "ASR020 reported",
+    ),
+]
+
+
+def test_the_arm_reenable_fragment_passes_schema_and_policies_and_each_breakage_fails(
+    tmp_path: Path,
+) -> None:
+    fragment, disks = _whatif_fragment(tmp_path)
+    item = fragment["resources"][0]
+    assert item["apiVersion"] == "2025-01-01" and item["type"] == arm_fragment.ITEM_TYPE
+    assert {d["diskId"].rsplit("/", 1)[1] for d in disks} == {
+        "vm-app-01-osdisk-restored",
+        "vm-app-01-data0-restored",
+    }
+    assert _fragment_problems(fragment, disks, tmp_path / "good") == []
+    for number, (breaking, error) in enumerate(FRAGMENT_BREAKAGES):
+        broken, broken_disks = breaking(fragment, disks)
+        try:
+            problems = _fragment_problems(broken, broken_disks, tmp_path / f"broken-{number}")
+        except InputError as exc:
+            problems = [str(exc)]
+        assert any(error in p for p in problems), f"{number}: {error!r} not in {problems}"
+
+
+def test_fix_writes_the_arm_reenable_beside_the_runbook_and_rechecks_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "fix"
+    assert main(["fix", str(WHATIF), "--output-dir", str(out)]) == 0
+    [entry] = json.loads((out / "remediation.json").read_text())
+    assert entry["files"][-1].endswith(".reenable.json")
+    [recheck] = entry["recheck"]
+    assert recheck["phase"] == "re-enable" and recheck["passed"]
+    assert "re-check of phase re-enable" in capsys.readouterr().out
+    written = json.loads((out / entry["files"][-1]).read_text())
+    assert written["resources"][0]["type"] == arm_fragment.ITEM_TYPE
+    # No fragment for a denial that is not from an ARM template or what-if.
+    [restore] = _denials(Options(paths=[str(RESTORE)], inventories=[REPLICATED]))
+    assert restore.remediation is not None and not arm_fragment.applies(restore.remediation)

@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import stat
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -298,6 +299,16 @@ def test_paths_are_relative_to_the_repository_root_from_a_sub_folder(
     assert main(["check", "plan.json", *INVENTORY_ARGS, "--format", "azure"]) == 1
     expected = f"sourcepath={tmp_path.resolve()}/infra/modules/data_disks/main.tf;linenumber=30;"
     assert expected in capsys.readouterr().out
+    # Every format, text and JSON too: the same file, named from the repository root.
+    monkeypatch.delenv("BUILD_SOURCESDIRECTORY")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    assert (
+        main(["check", "plan.json", *INVENTORY_ARGS, "--format", "text", "--color", "never"]) == 1
+    )
+    assert "infra/modules/data_disks/main.tf:30" in capsys.readouterr().out
+    assert main(["check", "plan.json", *INVENTORY_ARGS, "--format", "json"]) == 1
+    paths = {f["path"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert paths == {"infra/plan.json"}  # run in infra/ on plan.json
 
 
 # -- outputs ----------------------------------------------------------------------------
@@ -434,3 +445,55 @@ def test_exit_2_shows_its_reason_as_an_annotation(
     out = capsys.readouterr().out.splitlines()
     assert len(out) == 1 and out[0].startswith(start) and "bad.json" in out[0]
     assert "##vso[" not in out[0][6:]
+
+
+# -- a run that could not evaluate (exit 2) -----------------------------------------------
+
+
+def test_exit_2_writes_a_sarif_that_says_the_run_failed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"resource_changes": [')
+    target = tmp_path / "results.sarif"
+    target.write_text('{"stale": "a report of an earlier run"}')
+    junit = tmp_path / "results.xml"
+    args = ["check", str(bad), *INVENTORY_ARGS, "--format", "sarif", "--output", str(target)]
+    assert main([*args, "--format", "junit", "--output", str(junit)]) == 2
+    captured = capsys.readouterr()
+    errors = captured.err.splitlines()
+    assert captured.out == "" and len(errors) == 1 and "bad.json" in errors[0]
+    document = json.loads(target.read_text())
+    schema = json.loads((CORPUS / "schemas" / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(document)
+    assert _github_ingestion_problems(document) == []
+    run = document["runs"][0]
+    assert run["results"] == [] and run["properties"]["verdict"] == "error"
+    invocation = run["invocations"][0]
+    assert invocation["executionSuccessful"] is False and invocation["exitCode"] == 2
+    [notification] = invocation["toolExecutionNotifications"]
+    assert notification["level"] == "error"
+    reason = errors[0].removeprefix("asr-guard: error: ")
+    assert notification["message"]["text"] == f"asr-guard could not evaluate: {reason}"
+    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]][:2] == ["ASR001", "ASR002"]
+    assert not junit.exists()  # only SARIF has a way to say the run failed
+
+
+def test_exit_2_never_writes_its_sarif_over_an_input_or_to_standard_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.json"
+    shutil.copy(MODULE_PLAN, plan)
+    before = plan.read_bytes()
+    assert main(["check", str(plan), "--format", "sarif", "--output", str(plan)]) == 2
+    assert plan.read_bytes() == before
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    assert main(["check", str(bad), "--format", "sarif"]) == 2
+    assert capsys.readouterr().out == ""
+
+
+def test_an_evaluated_run_says_it_succeeded(tmp_path: Path) -> None:
+    code, text = produce("sarif", [str(MODULE_PLAN)], INVENTORY_ARGS, tmp_path)
+    assert code == 1
+    assert json.loads(text)["runs"][0]["invocations"][0]["executionSuccessful"] is True

@@ -118,8 +118,26 @@ def test_a_run_leaves_no_inventory_or_waivers_in_the_servers_data() -> None:
     assert set(state.data["asr_guard"]) == {"matrix"}
     (query,) = state.queries
     request = query["asr_guard_request"]
-    assert set(request) == {"document", "inventory", "waivers"}
+    assert set(request) == {"document", "inventory", "waivers", "config"}
     assert request["inventory"]["replicated_vms"]
+    assert request["config"] == {}  # no rule selection: every rule, whatever the server has
+
+
+def test_a_preloaded_server_gets_the_runs_rule_selection_with_the_document() -> None:
+    with opa_rest_server_state() as (url, state):
+        run(Options(paths=[str(PLAN)], opa_url=url))  # loads the pack
+        options = Options(
+            paths=[str(PLAN)],
+            inventories=[str(REPLICATED)],
+            opa_url=url,
+            opa_preloaded=True,
+            skip_rules=["ASR002"],
+        )
+        result = run(options)
+    request = state.queries[1]["asr_guard_request"]
+    assert set(request) == {"document", "inventory", "config"}
+    assert request["config"] == {"rules": [], "skip_rules": ["ASR002"]}
+    assert _rules(result) == [] and result.skipped_rules == ("ASR002",)
 
 
 def test_a_preloaded_server_gets_the_document_alone() -> None:

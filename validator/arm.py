@@ -385,12 +385,13 @@ def _get(mapping: Mapping[str, Any], name: str) -> Any:
     if name in mapping:
         return mapping[name]
     lowered = name.lower()
+    if lowered not in map(str.lower, mapping):  # the usual case, scanned at C speed
+        return None
     return next((v for k, v in mapping.items() if k.lower() == lowered), None)
 
 
 def _has(mapping: Mapping[str, Any], name: str) -> bool:
-    lowered = name.lower()
-    return name in mapping or any(k.lower() == lowered for k in mapping)
+    return name in mapping or name.lower() in map(str.lower, mapping)
 
 
 def _resolve(

@@ -28,11 +28,11 @@ from validator.documents import InputDocument
 from validator.engines import Engine
 from validator.errors import EngineError, InputError, UsageError
 from validator.files import Candidate, expand_paths
-from validator.findings import rules_from_matrix
+from validator.findings import Rule, rules_from_matrix
 from validator.inventory import inventory_data
 from validator.loading import DEFAULT_MAX_BYTES, STDIN
-from validator.policy import Decision, PolicyData, load_pack
-from validator.result import InputResult, RunResult, WaiverReport
+from validator.policy import Decision, PolicyData, RuleSelection, load_pack
+from validator.result import UNDECIDED, InputResult, RunResult, WaiverReport
 from validator.waivers import Waiver, load_waiver_file, waivers_data
 
 if TYPE_CHECKING:
@@ -66,6 +66,12 @@ class Options:
     # ARM parameters: FILE for every template, TEMPLATE=FILE for one (validator.arm)
     parameters: str | Sequence[str] | None = None
     scope: str | None = None  # ARM deployment scope: /subscriptions/<id>/resourceGroups/<name>
+    # Rule selection, passed to the policies (policies/asr_guard/lib/selection.rego): report
+    # only these rule ids (empty: every rule), and leave these out. Ids in either may be
+    # comma-separated ("ASR002,ASR011") and any case; the undecided rule (ASR020) is always
+    # reported and cannot be skipped.
+    rules: Sequence[str] = ()
+    skip_rules: Sequence[str] = ()
 
 
 def jobs_for(candidates: Sequence[Candidate], requested: int = 0) -> int:
@@ -103,6 +109,7 @@ class Checker:
             options.engine, opa_url=options.opa_url, opa_path=options.opa_path
         )
         self.rules = rules_from_matrix(self.pack.matrix)
+        self.selection = rule_selection(self.rules, options.rules, options.skip_rules)
         self._engine: Engine | None = None
         self._documents: list[InputDocument] = []
         self._skipped: tuple[str, ...] = ()
@@ -181,6 +188,7 @@ class Checker:
             self.pack.matrix,
             inventory_data(inventories) if inventories else None,
             waivers_data(self._waivers, today) if self._waivers else None,
+            self.selection,
         )
 
     def _collect_waivers(self) -> list[Waiver]:
@@ -204,9 +212,12 @@ class Checker:
         results = []
         applied: set[str] = set()
         expired: set[str] = set()
+        selections: set[RuleSelection | None] = set()
         for document, decision in zip(self._documents, decisions or (), strict=True):
             applied.update(decision.applied)
             expired.update(decision.expired)
+            self._check_selection(document.path, decision.rules)
+            selections.add(decision.rules)
             if decision.kind != document.kind:
                 raise EngineError(
                     f"{self.engine_name} engine: {document.path}: the policies read it as "
@@ -243,7 +254,61 @@ class Checker:
             if waivers
             else None,
             inventory_given=bool(self.options.inventories),
+            selected_rules=_selected(selections),
         )
+
+    def _check_selection(self, path: str, decided: RuleSelection | None) -> None:
+        """The policies applied the rule selection this run asked for (an OPA server
+        preloaded with an older pack would ignore it): fail closed if not."""
+        if self.selection is None:
+            return
+        where = f"{self.engine_name} engine: {path}"
+        if decided is None:
+            raise EngineError(
+                f"{where}: the policies do not say which rules they selected: the pack the "
+                "engine runs does not know --rule/--skip-rule (an older pack in the OPA server?)"
+            )
+        always = {rule.rule_id for rule in self.rules if rule.status == UNDECIDED}
+        asked = set(self.selection["rules"]) | always
+        if not set(self.selection["skip_rules"]) <= set(decided.skipped) or (
+            self.selection["rules"] and not set(decided.selected) <= asked
+        ):
+            raise EngineError(f"{where}: the policies did not apply the rule selection asked for")
+
+
+def rule_selection(
+    rules: Sequence[Rule], named: Sequence[str], skipped: Sequence[str]
+) -> dict[str, list[str]] | None:
+    """The selection the policies read at data.asr_guard.config ({"rules", "skip_rules"}),
+    None when the run names no rule. An unknown rule id, or a skip of the undecided rule
+    (ASR020: leaving it out would turn what cannot be known into a silent pass), is a usage
+    error."""
+    known = {rule.rule_id for rule in rules}
+    always = sorted(rule.rule_id for rule in rules if rule.status == UNDECIDED)
+    lists: dict[str, list[str]] = {}
+    for option, key, given in (("--rule", "rules", named), ("--skip-rule", "skip_rules", skipped)):
+        ids = [part.strip().upper() for value in given for part in value.split(",")]
+        for rule_id in ids:
+            if rule_id not in known:
+                raise UsageError(
+                    f"{option} {rule_id!r}: no such rule (asr-guard rules lists them: "
+                    f"{', '.join(sorted(known))})"
+                )
+            if key == "skip_rules" and rule_id in always:
+                raise UsageError(
+                    f"{option} {rule_id}: the rule of values the policies could not decide "
+                    "cannot be skipped: a value that cannot be known would pass silently "
+                    "(--fail-on deny reports it without failing the run)"
+                )
+        lists[key] = list(dict.fromkeys(ids))
+    return lists if lists["rules"] or lists["skip_rules"] else None
+
+
+def _selected(selections: set[RuleSelection | None]) -> RuleSelection | None:
+    """The rule selection the policies reported, the same for every document."""
+    if len(selections) > 1:
+        raise EngineError("the policies reported different rule selections for the inputs")
+    return next(iter(selections), None)
 
 
 def _replication(raw: object) -> tuple[bool, int]:

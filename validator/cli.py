@@ -13,23 +13,26 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from validator import ci, config, engines, inputs, kinds, lazy, report, rule_docs
+from validator import ci, completion, config, engines, inputs, kinds, lazy, report, rule_docs
 from validator.__version__ import __version__
 from validator.check import Checker, Options
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
 from validator.errors import AsrGuardError, UsageError
 from validator.files import Candidate
+from validator.findings import rules_from_matrix
 from validator.inventory import inventory_data
 from validator.kinds import arm_template
 from validator.loading import DEFAULT_MAX_BYTES
 from validator.policy import PolicyData, load_pack
 from validator.report.paths import ReportOptions, repository_root
+from validator.result import UNDECIDED
 
 if TYPE_CHECKING:
     from validator import bundle, change_view, verify
     from validator.remediation import fix
-    from validator.report import ci_annotations
+    from validator.report import ci_annotations, sarif
 else:
+    sarif = lazy.module("validator.report.sarif")
     bundle = lazy.module("validator.bundle")
     ci_annotations = lazy.module("validator.report.ci_annotations")
     change_view = lazy.module("validator.change_view")
@@ -78,6 +81,7 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         "  asr-guard check infra/arm --scope /subscriptions/<id>/resourceGroups/rg-app "
         "--fail-on warn\n"
         "  asr-guard check plan.json --output results.sarif --format markdown\n"
+        "  asr-guard check plan.json --skip-rule ASR023,ASR025 --fail-on deny\n"
         "Options can also come from .asr-guard.yaml or [tool.asr-guard] in pyproject.toml "
         "(nearest upward) and ASR_GUARD_<OPTION> variables (validator/config.py).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -95,13 +99,16 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         "--format",
         choices=sorted(report.FORMATS),
         action=_Ordered,
-        help="report format (repeatable; default text)",
+        help="report format (repeatable; default text), e.g. --format sarif --output "
+        'results.sarif --format text; in the config file: format = ["text", '
+        '"sarif=results.sarif"]',
     )
     check.add_argument(
         "--output",
         metavar="FILE",
         action=_Ordered,
-        help="write the report of the --format before it to FILE, not to stdout",
+        help="write the report of the --format before it to FILE, not to stdout (alone, the "
+        "format follows the extension: --output results.sarif writes SARIF)",
     )
     check.add_argument(
         "--fail-on",
@@ -109,6 +116,22 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         default="undecided",
         help="what fails the run: denials; denials and what the policies could not decide "
         "(default: the gate fails closed); every warning",
+    )
+    check.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="report only this rule (repeatable, or comma-separated; asr-guard rules lists "
+        "them), e.g. --rule ASR002 --rule ASR011; ASR020 (could not decide) is always reported",
+    )
+    check.add_argument(
+        "--skip-rule",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave this rule out (repeatable, or comma-separated; wins over --rule), e.g. "
+        "--skip-rule ASR023; ASR020 cannot be skipped (use --fail-on deny not to fail on it)",
     )
     _report_options(check)
     _engine_options(check)
@@ -230,6 +253,19 @@ def _parser(configured: bool = False) -> argparse.ArgumentParser:
         metavar="RULE",
         help="print the page of one rule (e.g. ASR002): triggers, source, examples, workaround",
     )
+
+    completion_command = commands.add_parser(
+        "completion",
+        help="print a shell completion script (bash, zsh or fish)",
+        description="Print the completion script of a shell: commands, options, the values of "
+        "options with choices, rule ids, file names.",
+        epilog="examples:\n"
+        "  asr-guard completion bash > ~/.local/share/bash-completion/completions/asr-guard\n"
+        "  source <(asr-guard completion zsh)\n"
+        "  asr-guard completion fish > ~/.config/fish/completions/asr-guard.fish",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    completion_command.add_argument("shell", choices=completion.SHELLS, help="the shell")
 
     inventory = commands.add_parser(
         "inventory",
@@ -392,17 +428,50 @@ def _check(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
     try:
         return _check_and_report(args, resources)
     except AsrGuardError as exc:  # exit 2: its reason also where the CI system shows it
-        events = getattr(args, "report_events", None) or []
+        events = _report_events(args)
         for fmt in {value for option, value in events if option == "format"} & {"github", "azure"}:
             sys.stdout.write(ci_annotations.render_error(fmt, one_line(str(exc))))
+        _write_failed_sarif(args, failure_message(exc))
+        raise
+    except Exception as exc:  # exit 2 too (_run): the SARIF file says so
+        _write_failed_sarif(args, failure_message(exc))
         raise
     finally:
         if collecting:
             gc.enable()
 
 
+def _report_events(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """--format and --output as given, in order; else the config file's or ASR_GUARD_FORMAT's
+    reports (validator.config: the command line replaces them, it does not add to them)."""
+    given: list[tuple[str, str]] = getattr(args, "report_events", None) or []
+    return given or list(getattr(args, config.REPORTS, None) or [])
+
+
+def _write_failed_sarif(args: argparse.Namespace, reason: str) -> None:
+    """Each `--format sarif --output FILE` of a run that could not evaluate gets a SARIF log
+    saying so (executionSuccessful false, the reason); never over an input, and only where the
+    outputs were named as the run would have written them. The run's own error is the one
+    reported: a SARIF file that cannot be written is left as it is."""
+    try:
+        targets = report.targets(_report_events(args))
+        outputs = [output for fmt, output in targets if fmt == "sarif" and output]
+        if not outputs:
+            return
+        report.refuse_inputs_as_outputs(outputs, [*args.paths, *args.inventory, *args.waivers])
+        try:
+            rules = rules_from_matrix(load_pack().matrix)
+        except AsrGuardError:
+            rules = ()  # the pack itself did not load
+        text = sarif.render_failure(one_line(reason), __version__, rules)
+        for output in outputs:
+            report.write(output, text)
+    except (AsrGuardError, OSError):
+        pass
+
+
 def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack) -> int:
-    targets = report.targets(getattr(args, "report_events", None) or [])
+    targets = report.targets(_report_events(args))
     options = _options(
         args,
         fail_on=args.fail_on,
@@ -411,6 +480,8 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
         skip_unsupported=args.skip_unsupported,
         max_bytes=args.max_bytes,
         jobs=args.jobs,
+        rules=args.rule,
+        skip_rules=args.skip_rule,
     )
     if args.stdin_filename is not None and not args.stdin_filename.strip():
         raise UsageError("--stdin-filename is empty")
@@ -428,15 +499,14 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
             f"{report.NO_INVENTORY} ({', '.join(result.blind_inputs)}): no --inventory given "
             "and the input names no replicated VM (--require-inventory)"
         )
-    # The repository root (a git call, outside CI) only for a format that names files from it.
-    rooted = args.path_base or any(fmt not in report.PATHS_AS_GIVEN for fmt, _ in targets)
-    base = repository_root(args.path_base) if rooted else None
+    # Every report names files from the repository root (outside CI, a git call finds it).
+    base = repository_root(args.path_base)
     for fmt, output in targets:
         text = report.render(
             fmt,
             result,
             ReportOptions(
-                base=base if args.path_base or fmt not in report.PATHS_AS_GIVEN else None,
+                base=base,
                 stdin_name=args.stdin_filename,
                 color=_use_color(args.color, output is not None),
                 title=args.title,
@@ -503,6 +573,15 @@ def _explain(rule_id: str) -> int:
     if page is None:
         return _error(f"rules --explain: {rule_id} has no page in this installation")
     sys.stdout.write(page.text)
+    return EXIT_PASS
+
+
+def _completion(args: argparse.Namespace) -> int:
+    rules = rules_from_matrix(load_pack().matrix)
+    every = tuple(rule.rule_id for rule in rules)
+    skippable = tuple(rule.rule_id for rule in rules if rule.status != UNDECIDED)
+    rule_ids = {"rule": every, "explain": every, "skip_rule": skippable}
+    sys.stdout.write(completion.script(args.shell, _parser(), rule_ids))
     return EXIT_PASS
 
 
@@ -573,14 +652,23 @@ def _run(argv: Sequence[str] | None, resources: contextlib.ExitStack) -> int:
             return _view(args)
         if args.command == "rules":
             return _rules(args)
+        if args.command == "completion":
+            return _completion(args)
         return _inventory(args)
-    except AsrGuardError as exc:
-        return _error(str(exc))
-    except KeyboardInterrupt:
-        return _error("interrupted")
-    except BrokenPipeError:
-        return _error("standard output was closed before the report was written")
+    except (AsrGuardError, KeyboardInterrupt, BrokenPipeError) as exc:
+        return _error(failure_message(exc))
     except Exception as exc:  # fail closed: never a pass, never a traceback
         if os.environ.get("ASR_GUARD_DEBUG"):
             raise
-        return _error(f"internal error: {type(exc).__name__}: {exc}")
+        return _error(failure_message(exc))
+
+
+def failure_message(exc: BaseException) -> str:
+    """Why a command could not finish (exit 2), as its one error line says it."""
+    if isinstance(exc, AsrGuardError):
+        return str(exc)
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted"
+    if isinstance(exc, BrokenPipeError):
+        return "standard output was closed before the report was written"
+    return f"internal error: {type(exc).__name__}: {exc}"

@@ -2,12 +2,18 @@
 
 The config file is the nearest `.asr-guard.yaml` (or `.yml`) or `pyproject.toml` with a
 `[tool.asr-guard]` table, from the working directory upward. Its keys are the options' long
-names (`inventory`, `waivers`, `scope`, `fail-on`, `require-inventory`, ...); files in it are
-relative to the file's own directory. Each option also has an environment variable,
-ASR_GUARD_<NAME> (`ASR_GUARD_FAIL_ON=warn`, `ASR_GUARD_INVENTORY="a.yaml b.yaml"`,
-`ASR_GUARD_REQUIRE_INVENTORY=true`). The command line wins over the environment, the
+names (`inventory`, `waivers`, `scope`, `fail-on`, `require-inventory`, `rule`, `skip-rule`,
+...); files in it are relative to the file's own directory. Each option also has an
+environment variable, ASR_GUARD_<NAME> (`ASR_GUARD_FAIL_ON=warn`,
+`ASR_GUARD_INVENTORY="a.yaml b.yaml"`, `ASR_GUARD_REQUIRE_INVENTORY=true`,
+`ASR_GUARD_SKIP_RULE="ASR023 ASR025"`). The command line wins over the environment, the
 environment over the file; a repeatable option given on the command line adds to the
 environment's or file's list.
+
+`format` lists the reports, each `NAME` (to standard output) or `NAME=FILE` (as `--format NAME
+--output FILE`): `format: [text, sarif=asr-guard.sarif]`, `ASR_GUARD_FORMAT="text
+sarif=asr-guard.sarif"`. Any --format or --output on the command line replaces the whole list
+(one format at most goes to standard output).
 """
 
 from __future__ import annotations
@@ -33,9 +39,12 @@ NAMES = (".asr-guard.yaml", ".asr-guard.yml", "pyproject.toml")
 SETTABLE = (
     "inventory", "waivers", "parameters", "scope", "fail_on", "tf_dir", "require_inventory",
     "soft_fail", "quiet", "engine", "opa_url", "opa_path", "opa_timeout", "jobs", "max_bytes",
-    "color", "path_base", "skip_unsupported", "title",
+    "color", "path_base", "skip_unsupported", "title", "rule", "skip_rule",
 )  # fmt: skip
 FILES = frozenset({"inventory", "waivers", "tf_dir", "opa_path", "path_base"})
+# The reports (`format`, NAME or NAME=FILE), kept apart from the command line's --format and
+# --output (validator.cli reads this dest when the command line names none).
+REPORTS = "configured_reports"
 _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off", ""}
 
 
@@ -115,6 +124,9 @@ def apply(parser: argparse.ArgumentParser, start: Path | None = None) -> None:
         path, settings = found
         for key, value in settings.items():
             dest = str(key).replace("-", "_")
+            if dest == "format":
+                defaults[REPORTS] = _reports(parser, value, str(path), path.parent)
+                continue
             if dest not in SETTABLE:
                 raise InputError(
                     str(path), f"unknown option {key!r} (known: {', '.join(SETTABLE)})"
@@ -124,4 +136,29 @@ def apply(parser: argparse.ArgumentParser, start: Path | None = None) -> None:
         variable = f"ASR_GUARD_{dest.upper()}"
         if variable in os.environ:
             defaults[dest] = _convert(parser, dest, os.environ[variable], variable, None)
+    if "ASR_GUARD_FORMAT" in os.environ:
+        variable = "ASR_GUARD_FORMAT"
+        defaults[REPORTS] = _reports(parser, os.environ[variable], variable, None)
     parser.set_defaults(**defaults)
+
+
+def _reports(
+    parser: argparse.ArgumentParser, value: Any, where: str, base: Path | None
+) -> list[tuple[str, str]]:
+    """`format` as the (option, value) events --format and --output would give."""
+    items = shlex.split(value) if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(i, str) for i in items):
+        raise InputError(where, "--format: a list of NAME or NAME=FILE")
+    choices = _action(parser, "format").choices or ()
+    events: list[tuple[str, str]] = []
+    for item in items:
+        name, equals, file = item.partition("=")
+        if name not in choices:
+            known = ", ".join(map(str, choices))
+            raise InputError(where, f"--format: {name!r} is not one of {known}")
+        events.append(("format", name))
+        if equals:
+            if not file.strip():
+                raise InputError(where, f"--format: {item!r} names no file after '='")
+            events.append(("output", _file(file, base)))
+    return events

@@ -80,33 +80,41 @@ def load_pack(root: Path | None = None) -> PolicyPack:
 
 DATA_ROOT = "asr_guard"
 # The key of a request that carries its own data (policies/asr_guard/lib/envelope.rego):
-# {"asr_guard_request": {"document", "inventory", "waivers"}}. An input file may not have it
-# at its top level (validator.kinds refuses it): it could bring its own data.
+# {"asr_guard_request": {"document", "inventory", "waivers", "config"}}. An input file may not
+# have it at its top level (validator.kinds refuses it): it could bring its own data.
 REQUEST_KEY = "asr_guard_request"
 # The parts of the data that belong to one run, not to the policy pack.
-RUN_PARTS = ("inventory", "waivers")
+RUN_PARTS = ("inventory", "waivers", "config")
 
 
 @dataclass(frozen=True)
 class PolicyData:
     """The data the policies read besides the input: data.asr_guard.matrix (the support
-    matrix), .inventory (the replicated VMs and disks) and .waivers (with the day expiry is
-    judged on). A run builds it once (validator.check); the embedded engine reads it whole
-    (`document`), OPA has the matrix loaded (`paths`) and the run's parts with each query
-    (`request`)."""
+    matrix), .inventory (the replicated VMs and disks), .waivers (with the day expiry is
+    judged on) and .config (the rule selection: {"rules", "skip_rules"},
+    policies/asr_guard/lib/selection.rego). A run builds it once (validator.check); the
+    embedded engine reads it whole (`document`), OPA has the matrix loaded (`paths`) and the
+    run's parts with each query (`request`)."""
 
     matrix: dict[str, Any] | None = None  # None: the pack's own, as `opa eval -d policies` reads it
     inventory: dict[str, Any] | None = None  # None: the run names no inventory file
     waivers: dict[str, Any] | None = None  # None: the run has no waivers
+    config: dict[str, Any] | None = None  # None: no rule selection (every rule)
 
     def document(self) -> dict[str, Any]:
         """One data document, as regorus and `opa eval -d` read it: {"asr_guard": {...}}."""
-        parts = {"matrix": self.matrix, "inventory": self.inventory, "waivers": self.waivers}
+        parts = {
+            "matrix": self.matrix,
+            "inventory": self.inventory,
+            "waivers": self.waivers,
+            "config": self.config,
+        }
         return {DATA_ROOT: {name: part for name, part in parts.items() if part is not None}}
 
     def paths(self) -> dict[str, Any]:
         """What an OPA server is loaded with, each part at its path under /v1/data: only the
-        matrix, the same for every run of this version. A run's inventory and waivers never
+        matrix, the same for every run of this version. A run's inventory, waivers and rule
+        selection never
         go into a server's data, where the runs of other pipelines would read or overwrite
         them: they go with each query (`request`)."""
         return {} if self.matrix is None else {f"{DATA_ROOT}/matrix": self.matrix}
@@ -129,6 +137,25 @@ class PolicyData:
 
 
 @dataclass(frozen=True)
+class RuleSelection:
+    """Which rules the policies reported (`selected`) and left out (`skipped`) for the run's
+    --rule and --skip-rule (policies/asr_guard/lib/selection.rego)."""
+
+    selected: tuple[str, ...]
+    skipped: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, raw: Any, engine: str, path: str) -> RuleSelection | None:
+        if raw is None:
+            return None
+        parts = [raw.get(key) if isinstance(raw, dict) else None for key in ("selected", "skipped")]
+        if not all(isinstance(p, list) and all(isinstance(i, str) for i in p) for p in parts):
+            raise EngineError(f"{engine} engine: {path}: malformed rule selection in the decision")
+        selected, skipped = parts
+        return cls(tuple(selected or ()), tuple(skipped or ()))
+
+
+@dataclass(frozen=True)
 class Decision:
     """What the policies decided for one document: the value of the entrypoint, read and
     checked, whichever engine evaluated it."""
@@ -139,6 +166,8 @@ class Decision:
     expired: tuple[str, ...]  # waivers that would have, but have expired
     policy_version: Any
     raw: Any = field(repr=False, compare=False)  # the entrypoint's value as the engine gave it
+    # The rules the policies reported and left out (report.rules); None: a pack without it.
+    rules: RuleSelection | None = field(default=None, compare=False)
     # An OPA server's id of the decision (its decision log's), where it gives one.
     decision_id: str | None = field(default=None, compare=False)
 
@@ -157,6 +186,7 @@ class Decision:
             expired=_waiver_ids(raw, "expired"),
             policy_version=raw.get("policy_version"),
             raw=raw,
+            rules=RuleSelection.parse(raw.get("rules"), engine, path),
             decision_id=decision_id or None,
         )
 

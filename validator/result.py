@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from validator.findings import Finding, Rule
+from validator.policy import RuleSelection
 
 # The policies' scenario for a value they read but cannot know (rule ASR020).
 UNDECIDED = "undecided"
@@ -53,6 +54,13 @@ class RunResult:
     rules: tuple[Rule, ...] = ()
     waivers: WaiverReport | None = None
     inventory_given: bool = False  # an inventory was named (--inventory)
+    # The rules the policies reported and left out (--rule, --skip-rule); None: not said.
+    selected_rules: RuleSelection | None = None
+
+    @property
+    def skipped_rules(self) -> tuple[str, ...]:
+        """The rules the policies left out of this run (--rule, --skip-rule)."""
+        return self.selected_rules.skipped if self.selected_rules else ()
 
     def fails(self, finding: Finding) -> bool:
         """Whether this finding fails the run (--fail-on); a waived one never does.

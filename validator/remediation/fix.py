@@ -24,7 +24,7 @@ from validator.check import Checker, Options
 from validator.errors import InputError, UsageError
 from validator.findings import Finding
 from validator.inventory import inventory_data
-from validator.remediation import quoting, render, runbook, terraform
+from validator.remediation import arm_fragment, quoting, render, runbook, terraform
 from validator.remediation.plan_model import model_plan
 from validator.result import RunResult
 
@@ -193,6 +193,35 @@ def check_models(models: list[dict[str, Any]], options: Options) -> list[dict[st
     return outcomes
 
 
+def check_fragments(paths: list[Path], options: Options) -> list[dict[str, Any]]:
+    """The ARM re-enable fragments as the next deployment, checked by the policies with the
+    run's inventories (one run for all): no denial. Their parameters (the recorded item, the
+    VM's disks now) are known only when the runbook has run, so what depends on them is
+    reported as undecided, not as passed or failed."""
+    if not paths:
+        return []
+    rechecked = dataclasses.replace(
+        options, paths=[str(p) for p in paths], tf_dir=None, parameters=None, scope=None
+    )
+    with Checker(rechecked) as checker:
+        result = checker.run()
+    found = {item.path: list(item.findings) for item in result.inputs}
+    outcomes = []
+    for path in paths:
+        findings = found[str(path)]
+        denials = sorted({f.rule_id for f in findings if f.severity == "deny" and not f.waived})
+        outcomes.append(
+            {
+                "phase": "re-enable",
+                "model": path.name,
+                "findings": sorted({f.rule_id for f in findings}),
+                "passed": not denials,
+                "problems": [f"{rule} reported" for rule in denials],
+            }
+        )
+    return outcomes
+
+
 def recheck_model(
     finding: Finding, plan: dict[str, Any], options: Options, out: Path, base: str
 ) -> list[dict[str, Any]]:
@@ -323,6 +352,7 @@ def fix(options: Options, output_dir: str) -> tuple[list[dict[str, Any]], list[s
     plans: dict[str, dict[str, Any]] = {}
     denials = [f for f in result.findings if f.remediation]
     models: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    fragments: list[tuple[dict[str, Any], Path]] = []
     for n, finding in enumerate(denials, start=1):
         remediation = finding.remediation or {}
         base = f"{n:02d}-{finding.rule_id}-{remediation['strategy']}"
@@ -343,6 +373,12 @@ def fix(options: Options, output_dir: str) -> tuple[list[dict[str, Any]], list[s
                 if patch.get("note"):
                     entry.setdefault("notes", []).append(patch["note"])
             entry["files"] += _scripts(finding, out, base)
+            if arm_fragment.applies(remediation):
+                name = f"{base}.reenable.json"
+                fragment = arm_fragment.template(remediation, finding.as_dict())
+                (out / name).write_text(json.dumps(fragment, indent=2) + "\n", encoding="utf-8")
+                entry["files"].append(name)
+                fragments.append((entry, out / name))
             if is_terraform(remediation) and remediation["expect"]:
                 if finding.path not in plans:
                     plans[finding.path] = json.loads(Path(finding.path).read_text(encoding="utf-8"))
@@ -356,6 +392,10 @@ def fix(options: Options, output_dir: str) -> tuple[list[dict[str, Any]], list[s
     outcomes = iter(check_models([m for _, ms in models for m in ms], options))
     for entry, ms in models:
         entry["recheck"] = [next(outcomes) for _ in ms]
+    for (entry, _), outcome in zip(
+        fragments, check_fragments([path for _, path in fragments], options), strict=True
+    ):
+        entry["recheck"].append(outcome)
     for entry in entries:
         lines.append(
             f"{entry['path']}: {entry['rule_id']} {entry['resource']}: {entry['remediation']['id']}"

@@ -13,6 +13,7 @@ Sources: ../shared/remediation.md sections 2.1-2.5.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -28,14 +29,23 @@ _ITEM_ID_RE = (
     "[^/]+/replicationfabrics/[^/]+/replicationprotectioncontainers/[^/]+/"
     "replicationprotecteditems/[^/]+$"
 )
+# The Resource Graph query REST API (POST, body {subscriptions, query}; the 2021-03-01 response
+# has the rows in `data`: Azure/azure-rest-api-specs specification/resourcegraph/resource-manager/
+# Microsoft.ResourceGraph/stable/2021-03-01, examples/ResourcesBasicQuery.json), called with the
+# core `az rest`, which prefixes a URL without a host with the cloud's ARM endpoint: no
+# resource-graph extension needed.
+_GRAPH_URL = "/providers/Microsoft.ResourceGraph/resources?api-version=2021-03-01"
 _VM_DISKS_QUERY = (
     "{os: storageProfile.osDisk.managedDisk.id, "
     "data: storageProfile.dataDisks[].{lun: lun, id: managedDisk.id}}"
 )
 _API = "2022-10-01"  # Site Recovery REST api-version the PowerShell runbook reads the item with
+# The module version the PowerShell runbook is written against: the parameter sets it uses are
+# those of the Az.RecoveryServices 3.4.0 help (Azure/azure-powershell help pages at 63bec00c,
+# 39b2a8f1; held to them by the tests).
 PS_MODULES = (
-    "Az.Accounts, Az.Compute, Az.ResourceGraph, Az.RecoveryServices (parameters as in its help "
-    "at Azure/azure-powershell 63bec00c and 39b2a8f1)"
+    "Az.Accounts, Az.Compute, Az.ResourceGraph, Az.RecoveryServices 3.4.0 (parameter sets as in "
+    "its help at Azure/azure-powershell 63bec00c and 39b2a8f1)"
 )
 
 RUNBOOK_OPS = {
@@ -127,8 +137,8 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
     lines = ["#!/usr/bin/env bash"]
     lines += _header(remediation, finding, "#")
     lines += [
-        "# Requires: az with the site-recovery and resource-graph extensions (az extension add "
-        "--name site-recovery; --name resource-graph), jq.",
+        "# Requires: az with the site-recovery extension (az extension add --name "
+        "site-recovery), jq.",
         "set -euo pipefail",
         f"VM_ID={q([c['vm_id']])}",
         f"SUB={q([c['subscription']])}",
@@ -139,12 +149,15 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
             q(
                 [
                     "az",
-                    "graph",
-                    "query",
-                    "--subscriptions",
-                    c["subscription"],
-                    "-q",
-                    _graph_query(c["vm_id"]),
+                    "rest",
+                    "--method",
+                    "post",
+                    "--url",
+                    _GRAPH_URL,
+                    "--body",
+                    json.dumps(
+                        {"subscriptions": [c["subscription"]], "query": _graph_query(c["vm_id"])}
+                    ),
                     "--query",
                     "data[].id",
                     "-o",
@@ -192,10 +205,12 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
                     "--slurpfile",
                     "after",
                     "vm-disks.json",
-                    _enable_jq(_mapping(remediation)),
+                    _enable_jq(enable_mapping(remediation)),
                 ]
             )
             + " > provider-details.json",
+            "# the same disks with their REST names: the vmManagedDisks of an ARM re-enable",
+            q(["jq", _REST_DISKS_JQ, "provider-details.json"]) + " > vm-managed-disks.json",
             'az site-recovery protected-item create "${ITEM[@]}" --policy-id "$(jq -r '
             '.properties.policyId item-before.json)" --provider-details @provider-details.json',
         ],
@@ -236,6 +251,10 @@ def bash(remediation: dict[str, Any], finding: dict[str, Any]) -> str:
     return _script(lines, remediation, steps)
 
 
+_REST_DISKS_JQ = (
+    '.a2a["vm-managed-disks"] | walk(if type == "object" then with_entries(.key |= '
+    'gsub("-(?<c>[a-z])"; .c | ascii_upcase)) else . end)'
+)
 _VERIFY_JQ = (
     "(.properties.providerSpecificDetails.fabricObjectId | ascii_downcase) == ($vm | "
     "ascii_downcase)"
@@ -245,7 +264,8 @@ _VERIFY_JQ = (
 )
 
 
-def _mapping(remediation: dict[str, Any]) -> dict[str, Any]:
+def enable_mapping(remediation: dict[str, Any]) -> dict[str, Any]:
+    """The enable mapping (policy data) of a remediation's enable step."""
     for step in remediation["steps"]:
         if step["op"] == "enable":
             mapping: dict[str, Any] = step["mapping"]
@@ -256,7 +276,7 @@ def _mapping(remediation: dict[str, Any]) -> dict[str, Any]:
 def _after_enable(remediation: dict[str, Any]) -> list[str]:
     return sorted(
         quoting.name(field, "a mapping field")
-        for field, entry in _mapping(remediation)["item"].items()
+        for field, entry in enable_mapping(remediation)["item"].items()
         if entry.get("after_enable")
     )
 
@@ -304,10 +324,6 @@ def _bash_restore(remediation: dict[str, Any], c: dict[str, str]) -> list[str]:
                 c["vm_name"],
                 "-i",
                 c["vm_name"],
-                "--backup-management-type",
-                "AzureIaasVM",
-                "--workload-type",
-                "VM",
                 "-r",
                 v["recovery_point"],
                 "--storage-account",
@@ -417,7 +433,7 @@ def _pwsh_restore(remediation: dict[str, Any], c: dict[str, str]) -> list[str]:
         + p(c["vm_name"])
         + " -i "
         + p(c["vm_name"])
-        + " --backup-management-type AzureIaasVM --workload-type VM -r "
+        + " -r "
         + p(v["recovery_point"])
         + f" --storage-account {account} --restore-mode OriginalLocation"
         + (f" --diskslist {' '.join(v['luns'])}" if v["luns"] else "")
@@ -430,7 +446,7 @@ def _pwsh_restore(remediation: dict[str, Any], c: dict[str, str]) -> list[str]:
 
 
 def _pwsh_enable(remediation: dict[str, Any]) -> list[str]:
-    mapping = _mapping(remediation)
+    mapping = enable_mapping(remediation)
     item_fields = mapping["item"]
     disk = {key: entry for key, entry in mapping["disk"].items() if entry.get("ps")}
     lines = [

@@ -52,11 +52,6 @@ EXTENSIONS = {
     ".txt": "text",
 }
 
-# Formats read where the run happened (a terminal, a script given the same paths): their
-# paths are as given unless --path-base asks otherwise. The others are read by CI systems
-# and code hosts, which want paths from the repository root (validator.report.paths).
-PATHS_AS_GIVEN = frozenset({"text", "json"})
-
 
 def render(fmt: str, result: RunResult, options: ReportOptions | None = None) -> str:
     """The whole report in one format."""

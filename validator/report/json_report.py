@@ -56,6 +56,16 @@ def as_document(result: RunResult, options: ReportOptions | None = None) -> dict
         "inputs": [_input(item, result, options) for item in result.inputs],
         "findings": [_finding(finding, options) for finding in result.findings],
         **({"waivers": result.waivers.as_dict()} if result.waivers else {}),
+        **(
+            {
+                "rules": {
+                    "selected": list(result.selected_rules.selected),
+                    "skipped": list(result.selected_rules.skipped),
+                }
+            }
+            if result.selected_rules and result.selected_rules.skipped
+            else {}
+        ),
         "summary": summary,
     }
 

@@ -19,7 +19,12 @@ from validator.remediation.render import markdown as remediation_markdown
 from validator.report.escape import markdown as md
 from validator.report.escape import markdown_code as code
 from validator.report.paths import ReportOptions
-from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
+from validator.report.wording import (
+    NO_INVENTORY,
+    no_inventory_note,
+    skipped_rules_note,
+    undecided_headline,
+)
 from validator.result import RunResult
 
 LABELS = {"deny": "**deny**", "warn": "warn", "info": "info"}
@@ -121,6 +126,8 @@ def render(result: RunResult, options: ReportOptions, budget: int = BUDGET) -> s
     if result.blind_inputs:
         head += ["", f"> **{NO_INVENTORY[0].upper()}{NO_INVENTORY[1:]}:**"]
         head += [f"> - {md(no_inventory_note(options.name(path)))}" for path in result.blind_inputs]
+    if result.skipped_rules:
+        head += ["", f"> {md(skipped_rules_note(result.skipped_rules))}"]
     notes = [(item.path, note) for item in result.inputs for note in item.notes]
     tail = _remediations(result) + _waivers(result)
     if notes:
@@ -130,7 +137,12 @@ def render(result: RunResult, options: ReportOptions, budget: int = BUDGET) -> s
             tail.append(f"- {len(notes) - 50} more in the report files")
         tail += ["", "</details>"]
     if not result.findings:
-        return "\n".join([*head, "", "No change touches Site Recovery replication.", *tail]) + "\n"
+        none = (
+            "No finding of the rules checked."
+            if result.skipped_rules
+            else ("No change touches Site Recovery replication.")
+        )
+        return "\n".join([*head, "", none, *tail]) + "\n"
     used = sum(len(line) + 1 for line in head + tail) + 200
     body: list[str] = []
     left = 0

@@ -6,7 +6,9 @@ the upload computes its fingerprint; URIs are percent-encoded and relative to th
 repository root (`uriBaseId` SRCROOT, in `originalUriBaseIds`); `partialFingerprints` are
 unique per rule, resource and file; rules carry `problem.severity`, `precision` and
 `security-severity`; at most MAX_RESULTS results a run (GitHub keeps 25,000), with a
-notification saying how many were left out.
+notification saying how many were left out. A run that could not evaluate (exit 2) writes,
+to an --output file, a log without results whose invocation says `executionSuccessful: false`
+with the reason (`failure_document`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from validator.findings import Finding, Rule
 from validator.remediation.render import sarif_fixes, sarif_properties
 from validator.report.escape import json_text
 from validator.report.paths import ROOT_ID, ReportOptions
-from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
+from validator.report.wording import (
+    NO_INVENTORY,
+    no_inventory_note,
+    skipped_rules_note,
+    undecided_headline,
+)
 from validator.result import RunResult
 
 SCHEMA = (
@@ -134,8 +141,18 @@ def _notification(
     return notification
 
 
-def _invocation(result: RunResult, options: ReportOptions, left_out: int) -> dict[str, Any]:
+def _invocation(
+    result: RunResult, options: ReportOptions, left_out: int, index: dict[str, int]
+) -> dict[str, Any]:
     invocation: dict[str, Any] = {"executionSuccessful": True}
+    if result.skipped_rules:  # the rules left out (--rule, --skip-rule): disabled for this run
+        invocation["ruleConfigurationOverrides"] = [
+            {
+                "descriptor": {"id": rule_id, "index": index[rule_id]},
+                "configuration": {"enabled": False},
+            }
+            for rule_id in result.skipped_rules
+        ]
     notifications = [
         _notification("warning", no_inventory_note(options.name(path)), path, options)
         for path in result.blind_inputs
@@ -143,6 +160,10 @@ def _invocation(result: RunResult, options: ReportOptions, left_out: int) -> dic
     undecided = len(result.undecided())
     if result.verdict == "undecided":
         notifications.append(_notification("warning", undecided_headline(undecided), None, options))
+    if result.skipped_rules:
+        notifications.append(
+            _notification("note", skipped_rules_note(result.skipped_rules), None, options)
+        )
     if left_out:
         notifications.append(
             _notification(
@@ -170,8 +191,7 @@ def as_document(
     options: ReportOptions | None = None,
     max_results: int = MAX_RESULTS,
 ) -> dict[str, Any]:
-    """The SARIF log. A run that could not evaluate (exit 2) writes none: an upload of an
-    empty run would close every open alert."""
+    """The SARIF log of a run that evaluated (a run that could not: `failure_document`)."""
     options = options or ReportOptions()
     index = {rule.rule_id: i for i, rule in enumerate(result.rules)}
     findings = sorted(result.findings, key=lambda f: (bool(f.waived), f.severity_rank))
@@ -188,7 +208,7 @@ def as_document(
             }
         },
         "results": [_result(finding, index, options) for finding in kept],
-        "invocations": [_invocation(result, options, len(findings) - len(kept))],
+        "invocations": [_invocation(result, options, len(findings) - len(kept), index)],
         "columnKind": "unicodeCodePoints",
         "properties": {"verdict": result.verdict}
         | ({"replication": NO_INVENTORY} if result.blind_inputs else {}),
@@ -200,3 +220,43 @@ def as_document(
 
 def render(result: RunResult, options: ReportOptions) -> str:
     return json_text(json.dumps(as_document(result, options), indent=2)) + "\n"
+
+
+def failure_document(reason: str, version: str, rules: tuple[Rule, ...] = ()) -> dict[str, Any]:
+    """The SARIF log of a run that could not evaluate (exit 2): no results, and an invocation
+    that says `executionSuccessful: false` with the one-line reason as an error notification,
+    so that code scanning shows the failure. GitHub's upload API reports such a file as an
+    "unsuccessful execution" (github/codeql-action#1732 uploads one for failed CodeQL runs),
+    not as an analysis that found nothing, which would close every open alert."""
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "asr-guard",
+                "version": version,
+                "semanticVersion": version,
+                "informationUri": INFORMATION_URI,
+                "rules": [_descriptor(rule) for rule in rules],
+            }
+        },
+        "results": [],
+        "invocations": [
+            {
+                "executionSuccessful": False,
+                "exitCode": 2,
+                "toolExecutionNotifications": [
+                    {
+                        "level": "error",
+                        "message": {"text": f"asr-guard could not evaluate: {reason}"},
+                        "descriptor": {"id": "asr-guard/could-not-evaluate"},
+                    }
+                ],
+            }
+        ],
+        "columnKind": "unicodeCodePoints",
+        "properties": {"verdict": "error"},
+    }
+    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def render_failure(reason: str, version: str, rules: tuple[Rule, ...] = ()) -> str:
+    return json_text(json.dumps(failure_document(reason, version, rules), indent=2)) + "\n"

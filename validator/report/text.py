@@ -13,7 +13,12 @@ from itertools import groupby
 from validator.remediation.render import text_lines
 from validator.report.escape import line as safe
 from validator.report.paths import ReportOptions
-from validator.report.wording import NO_INVENTORY, no_inventory_note, undecided_headline
+from validator.report.wording import (
+    NO_INVENTORY,
+    no_inventory_note,
+    skipped_rules_note,
+    undecided_headline,
+)
 from validator.result import RunResult
 
 _COLORS = {"deny": "\033[31m", "warn": "\033[33m", "info": "\033[36m", "pass": "\033[32m"}
@@ -74,6 +79,9 @@ def render(result: RunResult, options: ReportOptions) -> str:
         for waiver in result.waivers.unmatched:
             source = result.waivers.sources.get(waiver, "?")
             lines.append(f"waiver {safe(waiver)} ({safe(source)}) matched no finding")
+    skipped_rules = result.skipped_rules
+    if skipped_rules:
+        lines.append(safe(skipped_rules_note(skipped_rules)))
     summary = result.summary()
     verdict = result.verdict
     undecided = len(result.undecided())
@@ -82,6 +90,7 @@ def render(result: RunResult, options: ReportOptions) -> str:
         f"{summary['warn']} warn, {summary['info']} info, {summary['waived']} waived, "
         f"{undecided} undecided (threshold: {result.fail_on}"
         + (f"; {NO_INVENTORY}" if result.blind_inputs else "")
+        + (f"; {len(skipped_rules)} rule(s) skipped" if skipped_rules else "")
         + "): "
         + _paint(VERDICTS[verdict], _COLORS[_VERDICT_COLORS[verdict]], color)
         + (f" ({undecided_headline(undecided)})" if verdict == "undecided" else "")

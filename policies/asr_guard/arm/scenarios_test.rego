@@ -111,3 +111,12 @@ test_a_redeployed_os_disk_among_the_protected_ones_is_not_a_restore if {
 	# Not known to be protected: a restored OS disk put on a replicated VM.
 	"ASR002" in {f.rule_id | some f in findings_with([vm(both), imported_os], replicated)}
 }
+
+test_a_denial_of_a_template_can_be_reenabled_by_the_next_deployment if {
+	t := template([vm([attach("r")]), disk("r", "Restore")])
+	r := data.asr_guard.main.report with input as t with data.asr_guard.inventory as replicated
+	[f] := [d | some d in r.findings; d.severity == "deny"]
+	f.rule_id == "ASR002"
+	f.remediation.strategy == "runbook-around-change"
+	f.remediation.params.arm_reenable == true
+}

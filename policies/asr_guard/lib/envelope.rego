@@ -2,15 +2,16 @@
 # title: The document under evaluation and the data of this run
 # description: |
 #   Every package reads the input document through `document`, and the replication
-#   inventory and waivers through `_inventory` and `_waivers` (the inventory_* rules and
-#   apply_waivers for other packages), never `input` or data.asr_guard.inventory directly. So
+#   inventory, waivers and rule selection through `_inventory`, `_waivers` and `_config` (the
+#   inventory_* rules, apply_waivers and selected for other packages), never `input` or
+#   data.asr_guard.inventory directly. So
 #   the same pack evaluates:
 #   - a document given as the whole input (`opa eval -i plan.json`, conftest, the embedded
 #     engine);
 #   - a request that carries its own data, {"asr_guard_request": {"document", "inventory",
-#     "waivers"}}: what asr-guard sends an OPA server or the opa binary, so that concurrent
+#     "waivers", "config"}}: what asr-guard sends an OPA server or the opa binary, so that concurrent
 #     runs with different inventories never see each other's data. A request without an
-#     "inventory" (or "waivers") key reads the data document's instead: a server loaded
+#     "inventory" (or "waivers", "config") key reads the data document's instead: a server loaded
 #     with a central inventory (a bundle, --opa-preloaded);
 #   - the plan where a platform puts it (policies/asr_guard/platforms/):
 #     HCP Terraform / Terraform Enterprise {"plan", "run"}, env0 {"plan",
@@ -59,4 +60,11 @@ _waivers := _request.waivers if {
 	is_object(_request.waivers)
 } else := data.asr_guard.waivers if {
 	is_object(data.asr_guard.waivers)
+} else := {}
+
+# The run's configuration: {"rules": [...], "skip_rules": [...]} (lib/selection.rego).
+_config := _request.config if {
+	is_object(_request.config)
+} else := data.asr_guard.config if {
+	is_object(data.asr_guard.config)
 } else := {}

@@ -51,19 +51,24 @@ _kind_findings := set() if kind == "unknown"
 # METADATA
 # title: Findings
 # description: >-
-#   Every finding, waived ones marked "waived" (they are reported, not dropped), each denial
+#   Every finding of the selected rules (lib/selection.rego: the run's --rule and
+#   --skip-rule), waived ones marked "waived" (they are reported, not dropped), each denial
 #   with its remediation (rules/remediation.rego).
-findings := data.asr_guard.remediation.attach(data.asr_guard.lib.apply_waivers(_kind_findings))
+findings := data.asr_guard.remediation.attach(data.asr_guard.lib.apply_waivers(
+	data.asr_guard.lib.selected(_kind_findings),
+))
 
 # METADATA
 # title: Report
 # description: >-
-#   The documented entrypoint: the policy version, the input kind, every finding (waived ones marked),
-#   the waivers applied and expired, and where replication is known from.
+#   The documented entrypoint: the policy version, the input kind, every finding of the selected
+#   rules (waived ones marked), the rules selected and skipped, the waivers applied and expired,
+#   and where replication is known from.
 report := {
 	"policy_version": data.asr_guard.matrix.policy_version,
 	"kind": kind,
 	"findings": findings,
+	"rules": data.asr_guard.lib.selection,
 	"waivers": {
 		"applied": sort({f.waived.waiver | some f in findings; f.waived}),
 		"expired": data.asr_guard.lib.expired_waivers,

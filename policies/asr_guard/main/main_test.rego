@@ -66,6 +66,108 @@ test_report_says_whether_the_input_names_replication if {
 
 replicated := {"replicated_vms": [vm_id]}
 
+# A what-if result with a new unprotected data disk on a replicated VM (ASR007) and a change
+# what-if could not evaluate (ASR020).
+
+_disk(name) := concat("", ["/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/disks/", name])
+
+_vm_payload(data_disks) := {"properties": {"storageProfile": {
+	"osDisk": {"managedDisk": {"id": _disk("os")}},
+	"dataDisks": data_disks,
+}}}
+
+_item := {"properties": {"providerSpecificDetails": {
+	"instanceType": "A2A",
+	"fabricObjectId": vm_id,
+	"protectedManagedDisks": [{"diskId": _disk("os")}],
+}}}
+
+_item_id := concat("", [
+	"/subscriptions/s1/resourceGroups/dr/providers/Microsoft.RecoveryServices/vaults/v",
+	"/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/vm1",
+])
+
+_two_rules := {"status": "Succeeded", "changes": [
+	{
+		"resourceId": "[format('{0}/x', parameters('p'))]",
+		"changeType": "Unsupported",
+		"unsupportedReason": "the resource id could not be evaluated",
+	},
+	{
+		"resourceId": vm_id, "changeType": "Modify", "before": _vm_payload([]),
+		"after": _vm_payload([{"lun": 1, "createOption": "Attach", "managedDisk": {"id": _disk("d1")}}]),
+	},
+	{"resourceId": _item_id, "changeType": "NoChange", "before": _item, "after": _item},
+]}
+
+_rule_ids(r) := {f.rule_id | some f in r.findings}
+
+# The report of _two_rules with this rule selection as the data document.
+_selecting(config) := r if {
+	r := data.asr_guard.main.report with input as _two_rules with data.asr_guard.config as config
+}
+
+test_without_a_selection_every_rule_is_reported if {
+	r := data.asr_guard.main.report with input as _two_rules
+	_rule_ids(r) == {"ASR007", "ASR020"}
+	r.rules.skipped == []
+	count(r.rules.selected) == count(data.asr_guard.matrix.scenarios)
+	_rule_ids(_selecting({"rules": [], "skip_rules": []})) == {"ASR007", "ASR020"}
+}
+
+test_rules_report_only_the_named_rules_and_the_undecided_one if {
+	r := _selecting({"rules": ["ASR002"]})
+	_rule_ids(r) == {"ASR020"}
+	r.rules.selected == ["ASR002", "ASR020"]
+	"ASR007" in r.rules.skipped
+	count(r.rules.skipped) == count(data.asr_guard.matrix.scenarios) - 2
+	_rule_ids(_selecting({"rules": ["ASR007"]})) == {"ASR007", "ASR020"}
+}
+
+test_skip_rules_leave_a_rule_out if {
+	r := _selecting({"skip_rules": ["ASR007"]})
+	_rule_ids(r) == {"ASR020"}
+	r.rules.skipped == ["ASR007"]
+	w := data.asr_guard.main.warn with input as _two_rules
+		with data.asr_guard.config as {"skip_rules": ["ASR007"]}
+	count(w) == 1
+	r2 := _selecting({"skip_rules": ["ASR002"]})
+	_rule_ids(r2) == {"ASR007", "ASR020"}
+	r2.rules.skipped == ["ASR002"]
+}
+
+test_a_skipped_rule_wins_over_a_named_one if {
+	r := _selecting({"rules": ["ASR007", "ASR002"], "skip_rules": ["ASR007"]})
+	_rule_ids(r) == {"ASR020"}
+	r.rules.selected == ["ASR002", "ASR020"]
+}
+
+test_the_undecided_rule_is_never_left_out if {
+	r := _selecting({"skip_rules": ["ASR020"]})
+	_rule_ids(r) == {"ASR007", "ASR020"}
+	r.rules.skipped == []
+	_rule_ids(_selecting({"rules": ["ASR007"], "skip_rules": ["ASR020", "ASR007"]})) == {"ASR020"}
+}
+
+test_a_selection_that_is_not_a_list_leaves_every_rule_in if {
+	r := _selecting({"rules": "ASR002", "skip_rules": "ASR007"})
+	_rule_ids(r) == {"ASR007", "ASR020"}
+	r.rules.skipped == []
+}
+
+test_a_request_carries_its_selection if {
+	request := {"asr_guard_request": {"document": _two_rules, "config": {"skip_rules": ["ASR007"]}}}
+	r := data.asr_guard.main.report with input as request
+	_rule_ids(r) == {"ASR020"}
+	r2 := data.asr_guard.main.report with input as request with data.asr_guard.config as {"rules": ["ASR002"]}
+	_rule_ids(r2) == {"ASR020"}
+	r2.rules.skipped == ["ASR007"]
+	mine := {"asr_guard_request": {"document": _two_rules, "config": {}}}
+	r3 := data.asr_guard.main.report with input as mine
+		with data.asr_guard.config as {"skip_rules": ["ASR007"]}
+	_rule_ids(r3) == {"ASR007", "ASR020"}
+}
+
 test_the_kind_of_each_input if {
 	plan_kind := data.asr_guard.main.kind with input as replaced_plan
 	plan_kind == "terraform-plan"

@@ -210,7 +210,14 @@ _params(f, vm, item) := {
 	"removed_disk_ids": _removed_disk_ids(f),
 	"vm_os_disk_ids": _os_disk_ids(f),
 	"restore": _restore(f),
+	"arm_reenable": _arm_reenable,
 }
+
+# A change deployed with ARM (a template, a what-if result): the runbook's re-enable can be the
+# next deployment as well (asr-guard fix writes it as an ARM template of the replicated item).
+_arm_reenable := true if {
+	_kind in {"arm-template", "arm-whatif"}
+} else := false
 
 _removed_disk_ids(f) := sort({id |
 	f.rule_id == "ASR011"

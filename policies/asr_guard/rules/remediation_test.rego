@@ -92,6 +92,7 @@ test_restored_disk_known_from_the_inventory_only_is_a_runbook if {
 	f.remediation.params.item == null
 	f.remediation.params.vm_id == lower(vm_id)
 	f.remediation.expect == []
+	f.remediation.params.arm_reenable == false
 	some step in f.remediation.steps
 	step.op == "enable"
 	step.mapping.item.fabricObjectId.cli == "fabric-object-id"
