@@ -161,3 +161,73 @@ item_type := concat("/", [
 	"Microsoft.RecoveryServices/vaults/replicationFabrics",
 	"replicationProtectionContainers/replicationProtectedItems",
 ])
+
+# The view parts of a template. A template deploys: its entries all have the action "deploy",
+# nothing is linked, and the replication it states is in its items' `after` only.
+enabling_item := {
+	"type": item_type,
+	"id": "/item",
+	"properties": {"providerSpecificDetails": {
+		"fabricObjectId": vm_id,
+		"vmManagedDisks": [{"diskId": disk_id("os")}, {"diskId": disk_id("r")}],
+	}},
+}
+
+test_changes_are_the_deployed_resources_and_their_data_disks if {
+	t := template([vm([attach("r")]), disk("r", "Restore")])
+	changes := data.asr_guard.arm.changes with input as t
+	[[e.type, e.key, e.action] | some e in changes] == [
+		["vm", lower(vm_id), "deploy"],
+		["disk", lower(disk_id("r")), "deploy"],
+		["attachment", concat("", [lower(vm_id), "/datadisks/0"]), "deploy"],
+	]
+	no_template := data.asr_guard.arm.changes with input as {"resources": [vm([])]}
+	no_template == []
+	existing := data.asr_guard.arm.changes with input as template([object.union(vm([]), {"existing": true})])
+	existing == []
+}
+
+test_a_template_links_nothing_and_states_replication_only_as_deployed if {
+	t := template([vm([attach("r")]), disk("r", "Restore"), enabling_item])
+	linked := data.asr_guard.arm.linked with input as t
+	vms := data.asr_guard.arm.replicated_vm_ids with input as t
+	disks := data.asr_guard.arm.protected_disk_ids with input as t
+	disk_keys := data.asr_guard.arm.protected_disk_keys with input as t
+	caches := data.asr_guard.arm.cache_account_ids with input as t
+	cache_keys := data.asr_guard.arm.cache_account_keys with input as t
+	auto := data.asr_guard.arm.auto_protect_vm_ids with input as t
+	[linked, vms, disks, disk_keys, caches, cache_keys, auto] == [[], [], [], [], [], [], []]
+}
+
+test_the_disks_a_deployed_item_enables if {
+	t := template([vm([attach("r")]), disk("r", "Restore"), enabling_item])
+	enabled := data.asr_guard.arm.enabled_disk_ids with input as t
+	enabled == [lower(disk_id("os")), lower(disk_id("r"))]
+	none := data.asr_guard.arm.enabled_disk_ids with input as template([vm([attach("r")])])
+	none == []
+}
+
+test_undecided_are_the_resources_whose_id_or_values_are_not_known if {
+	t := template([
+		{"type": "Microsoft.Compute/virtualMachines", "name": "[parameters('n')]", "properties": {}},
+		unresolved(disk("a", "Empty")),
+		disk("b", "<unresolved: parameter 'option' has no value>"),
+	])
+	undecided := data.asr_guard.arm.undecided with input as t
+	[[u.label, u.reason] | some u in undecided] == [
+		[disk_id("b"), "parameter 'option' has no value"],
+		["Microsoft.Compute/disks a", "the resource name"],
+		["Microsoft.Compute/virtualMachines [parameters('n')]", "the resource has no id"],
+	]
+	decided := data.asr_guard.arm.undecided with input as template([vm([attach("r")]), disk("r", "Empty")])
+	decided == []
+}
+
+test_the_view_of_a_template if {
+	v := data.asr_guard.arm.view with input as template([vm([attach("r")]), disk("r", "Restore"), enabling_item])
+	v.kind == "arm-template"
+	[e.type | some e in v.resources] == ["vm", "disk", "item", "attachment"]
+	v.replication.enabled_disk_ids == [lower(disk_id("os")), lower(disk_id("r"))]
+	v.replication.vm_ids == []
+	not data.asr_guard.arm.view with input as {"status": "Succeeded", "changes": []}
+}

@@ -31,35 +31,6 @@ test_type_of_a_nested_resource_id if {
 	not data.asr_guard.azure.type_of_id("/subscriptions/s")
 }
 
-test_vm_payload_in_view_attributes if {
-	v := data.asr_guard.azure._vm(vm, vm_id, {"/disks/os"})
-	v.id == lower(vm_id)
-	v.resource_group == "rg"
-	v.os_disk == {"ids": ["/disks/os"], "keys": ["/disks/os"], "unresolved": []}
-	v.nics == ["/nics/n1"]
-	v.encryption_at_host == true
-	v.disk_controller == "NVMe"
-	v.os_write_accelerator == true
-}
-
-test_data_disks_of_a_vm_payload if {
-	link := {"ids": [lower(vm_id)], "keys": [], "unresolved": []}
-	[[
-		d.lun,
-		d.disk.ids,
-		d.create_option,
-		d.source_id,
-	] | some d in data.asr_guard.azure.data_disks(vm, link, set())] == [
-		[0, ["/disks/d0"], "Attach", null],
-		[1, [], "Copy", "/snapshots/s"],
-	]
-	data.asr_guard.azure.data_disks(
-		{"properties": {"storageProfile": {"dataDisks": "<unresolved: x>"}}},
-		link,
-		set(),
-	) == []
-}
-
 test_unresolved_ids_are_links_to_nothing_known if {
 	data.asr_guard.azure.link("<unresolved: parameter 'x' has no value>", set()) == {
 		"ids": [],
@@ -67,57 +38,6 @@ test_unresolved_ids_are_links_to_nothing_known if {
 		"unresolved": ["an id not known before deployment (parameter 'x' has no value)"],
 	}
 	data.asr_guard.azure.link(null, set()) == null
-}
-
-test_item_protected_disks_in_either_shape if {
-	enable := {"properties": {"providerSpecificDetails": {
-		"fabricObjectId": vm_id,
-		"vmManagedDisks": [{"diskId": "/Disks/D0"}],
-	}}}
-	existing := {"properties": {"providerSpecificDetails": {
-		"fabricObjectId": vm_id,
-		"protectedManagedDisks": [{"diskId": "/Disks/D1", "primaryStagingAzureStorageAccountId": "/Accounts/Cache"}],
-		"autoProtectionOfDataDisk": "Enabled",
-	}}}
-	a := data.asr_guard.azure.item(enable, "/items/i", set())
-	a.vm.ids == [lower(vm_id)]
-	[d.disk.ids | some d in a.disks] == [["/disks/d0"]]
-	a.auto_protect == null
-	b := data.asr_guard.azure.item(existing, "/items/i", set())
-	[[d.disk.ids, d.cache.ids] | some d in b.disks] == [[["/disks/d1"], ["/accounts/cache"]]]
-	b.auto_protect == true
-}
-
-test_disk_payload if {
-	d := data.asr_guard.azure._disk({"sku": {"name": "PremiumV2_LRS"}, "properties": {
-		"creationData": {"createOption": "Restore", "sourceResourceId": "/RP"},
-		"diskSizeGB": 512,
-		"maxShares": 2,
-	}}, "/x/disks/d")
-	[d.create_option, d.source_id, d.size_gb, d.sku, d.max_shares] == ["Restore", "/rp", 512, "PremiumV2_LRS", 2]
-}
-
-test_storage_account_and_blob_services if {
-	a := data.asr_guard.azure._account(
-		{"properties": {
-			"allowSharedKeyAccess": false,
-			"networkAcls": {"defaultAction": "Deny", "bypass": "Logging, AzureServices"},
-		}},
-		"/x/storageAccounts/a",
-	)
-	[a.shared_key, a.default_action, a.azure_services_bypass] == [false, "Deny", true]
-	b := data.asr_guard.azure._blob_services(
-		{"properties": {"deleteRetentionPolicy": {"enabled": true}}},
-		"/x/storageAccounts/a/blobServices/default",
-	)
-	[b.id, b.blob_soft_delete] == ["/x/storageaccounts/a", true]
-}
-
-test_attachment_changes_by_disk_id_or_lun if {
-	d0 := {"lun": 0, "disk": {"ids": ["/d0"]}}
-	d1 := {"lun": 1, "disk": {"ids": ["/d1"]}}
-	new_at_lun2 := {"lun": 2, "disk": {"ids": []}}
-	data.asr_guard.azure.attachment_changes([d0, d1], [d0, new_at_lun2]) == [["create", new_at_lun2], ["delete", d1]]
 }
 
 # Azure Resource Manager binds property names without regard to case: "DataDisks" is dataDisks.
@@ -170,4 +90,33 @@ test_a_resolved_template_is_not_folded if {
 	exact == 1
 	folded := data.asr_guard.azure.get({"A": 1}, "a") with input as {"resources": []}
 	folded == 1
+}
+
+test_view_types_name_the_azure_types_the_view_reads if {
+	data.asr_guard.azure.view_type[data.asr_guard.azure.vm_type] == "vm"
+	data.asr_guard.azure.view_type[data.asr_guard.azure.disk_type] == "disk"
+	data.asr_guard.azure.view_type[data.asr_guard.azure.replicated_item_type] == "item"
+	data.asr_guard.azure.view_type["microsoft.storage/storageaccounts/blobservices"] == "storage_account"
+	not data.asr_guard.azure.view_type["microsoft.network/virtualnetworks"]
+	extension_type := data.asr_guard.azure.type_of_id(concat("", [vm_id, "/extensions/x"]))
+	extension_type in object.keys(data.asr_guard.azure.view_type)
+	disk_id := "/subscriptions/s/providers/Microsoft.Compute/disks/d"
+	data.asr_guard.azure.disk_type == data.asr_guard.azure.type_of_id(disk_id)
+}
+
+test_ids_are_canonical_and_unresolved_ones_are_none if {
+	data.asr_guard.azure.id("/Subscriptions/S/Disks/D/") == "/subscriptions/s/disks/d"
+	data.asr_guard.azure.id("<unresolved: parameter 'x' has no value>") == null
+	data.asr_guard.azure.id(3) == null
+}
+
+test_unresolved_values_and_their_reason if {
+	data.asr_guard.azure.unresolved("<unresolved: reference('x') is known after deployment>")
+	not data.asr_guard.azure.unresolved("/subscriptions/s")
+	not data.asr_guard.azure.unresolved(null)
+	data.asr_guard.azure.reason("<unresolved: reference('x') is known after deployment>") == concat(
+		"",
+		["reference('x') is known after deployment"],
+	)
+	data.asr_guard.azure.reason("the resource has no id") == "the resource has no id"
 }

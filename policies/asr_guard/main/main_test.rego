@@ -167,3 +167,74 @@ test_a_request_carries_its_selection if {
 		with data.asr_guard.config as {"skip_rules": ["ASR007"]}
 	_rule_ids(r3) == {"ASR007", "ASR020"}
 }
+
+test_the_kind_of_each_input if {
+	plan_kind := data.asr_guard.main.kind with input as replaced_plan
+	plan_kind == "terraform-plan"
+	whatif_kind := data.asr_guard.main.kind with input as {"status": "Succeeded", "changes": []}
+	whatif_kind == "arm-whatif"
+	template_kind := data.asr_guard.main.kind with input as {
+		"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+		"resources": [],
+	}
+	template_kind == "arm-template"
+	request := {"properties": {"objectType": "IaasVMRestoreRequest", "recoveryType": "RestoreDisks"}}
+	restore_kind := data.asr_guard.main.kind with input as request
+	restore_kind == "backup-restore-request"
+	unknown := data.asr_guard.main.kind with input as {"resources": []}
+	unknown == "unknown"
+}
+
+test_change_kinds_are_the_inputs_the_view_reads if {
+	data.asr_guard.main.change_kinds == {"terraform-plan", "arm-whatif", "arm-template"}
+	not "backup-restore-request" in data.asr_guard.main.change_kinds
+	not "unknown" in data.asr_guard.main.change_kinds
+}
+
+test_findings_are_those_of_the_input_kind_with_waivers_and_remediation if {
+	findings := data.asr_guard.main.findings with input as replaced_plan with data.asr_guard.inventory as replicated
+	[[f.rule_id, f.severity] | some f in findings] == [["ASR004", "deny"]]
+	some denial in findings
+	denial.remediation
+	waived := data.asr_guard.main.findings with input as replaced_plan
+		with data.asr_guard.inventory as replicated
+		with data.asr_guard.waivers as {"today": "2026-12-02", "entries": [{
+			"id": "w1",
+			"rule": "ASR004",
+			"match": "^azurerm_linux_virtual_machine\\.app$",
+			"justification": "planned rebuild",
+			"expires": "2026-12-31",
+			"source": "waivers.yaml:1",
+		}]}
+	[f.waived.waiver | some f in waived] == ["w1"]
+	none := data.asr_guard.main.findings with input as replaced_plan
+	none == set()
+}
+
+item_id := concat("", [
+	"/subscriptions/s1/resourceGroups/dr/providers/Microsoft.RecoveryServices/vaults/v",
+	"/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/vm1",
+])
+
+item_payload(disk) := {"properties": {"providerSpecificDetails": {
+	"instanceType": "A2A",
+	"fabricObjectId": vm_id,
+	"vmManagedDisks": [{"diskId": disk}],
+}}}
+
+vm_payload(os) := {"properties": {"storageProfile": {"osDisk": {"managedDisk": {"id": os}}, "dataDisks": []}}}
+
+test_info_lists_the_information_findings if {
+	# The OS disk swapped and the item created again for the new disk: the workaround (info).
+	os := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/disks/os"
+	os2 := concat("", [os, "2"])
+	reenabled := {"status": "Succeeded", "changes": [
+		{"resourceId": vm_id, "changeType": "Modify", "before": vm_payload(os), "after": vm_payload(os2)},
+		{"resourceId": item_id, "changeType": "Delete", "before": item_payload(os)},
+		{"resourceId": concat("", [item_id, "-2"]), "changeType": "Create", "after": item_payload(os2)},
+	]}
+	info := data.asr_guard.main.info with input as reenabled
+	count(info) == 1
+	none := data.asr_guard.main.info with input as replaced_plan with data.asr_guard.inventory as replicated
+	none == set()
+}

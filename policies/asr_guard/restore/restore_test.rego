@@ -138,3 +138,24 @@ test_a_request_type_in_another_case_is_not_read if {
 	body := {"properties": object.union(vm_restore("OriginalLocation").properties, other_case)}
 	not data.asr_guard.restore.is_restore with input as body with data.asr_guard.inventory as inventory
 }
+
+test_requests_are_the_restore_requests_with_their_place_in_the_document if {
+	found := data.asr_guard.restore.requests with input as vm_restore("AlternateLocation")
+	[[pointer, r.recoveryType] | some [pointer, r] in found] == [["/properties", "AlternateLocation"]]
+	bare := data.asr_guard.restore.requests with input as ilr.properties
+	[pointer | some [pointer, _] in bare] == [""]
+	none := data.asr_guard.restore.requests with input as {"properties": {"objectType": "AzureFileShareRestoreRequest"}}
+	none == []
+}
+
+test_events_name_the_scenario_the_vm_and_the_place_of_its_id if {
+	in_place := vm_restore("OriginalLocation")
+	events := data.asr_guard.restore.events with input as in_place with data.asr_guard.inventory as inventory
+	[[e.scenario, e.vm_id, e.pointer] | some e in events] == [[
+		"vm_restore",
+		lower(vm_id),
+		"/properties/sourceResourceId",
+	]]
+	not_replicated := data.asr_guard.restore.events with input as in_place
+	not_replicated == set()
+}

@@ -1,7 +1,8 @@
 package asr_guard.rules_test
 
-# (Functions that read the view are tested through the events they raise: regorus evaluates
-# a function call under `with` against the data it had before.)
+# Tests of the rules of rules/ through the events they raise. The tests of each file are beside
+# it (<file>_test.rego). A function that reads the view is called under `with` only with its
+# arguments bound first: regorus finds no value for such a call whose argument reads data.
 
 vm_id := "/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1"
 
@@ -27,26 +28,6 @@ template(vm) := {"$schema": schema, "resources": [
 	}]}}},
 ]}
 
-unscoped(name) := concat(
-	"",
-	[
-		"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}",
-		"/providers/Microsoft.Compute/virtualMachines/",
-		name,
-	],
-)
-
-test_placeholders_of_an_unscoped_template_match_the_rest_of_the_id if {
-	doc := template(unscoped("vm1"))
-	events := data.asr_guard.rules.events with input as doc with data.asr_guard.inventory as inventory
-	[[e.scenario, e.vm_id] | some e in events] == [["disk_restore", vm_id]]
-	some e in events
-	contains(e.detail, concat("", ["(deployed to no given scope: taken as ", vm_id, ")"]))
-	other_doc := template(unscoped("vm2"))
-	other := data.asr_guard.rules.events with input as other_doc with data.asr_guard.inventory as inventory
-	count(other) == 0
-}
-
 test_canonical_ids_match_whatever_their_spelling if {
 	spelled := "  /Subscriptions/S1//resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/ "
 	data.asr_guard.lib.canonical_id(spelled) == vm_id
@@ -54,9 +35,4 @@ test_canonical_ids_match_whatever_their_spelling if {
 	[e.vm_id | some e in events] == [vm_id]
 	data.asr_guard.lib.canonical_id("/a/b%2Fc") == "/a/b/c"
 	data.asr_guard.lib.canonical_id("/a/%zz") == "/a/%zz"
-}
-
-test_link_ids_of_no_link_are_none if {
-	data.asr_guard.rules._link_ids(null) == set()
-	data.asr_guard.rules._link_ids({"ids": ["/x"], "keys": [], "unresolved": []}) == {"/x"}
 }

@@ -134,3 +134,112 @@ test_a_disk_whose_create_option_differs_before_and_after if {
 	some f in findings
 	contains(f.message, "created with createOption Copy, Restore")
 }
+
+# The view parts: an item that exists (protectedManagedDisks, as GET returns it) and a VM that
+# gets a new data disk; the item's update adds that disk. (cache_id is in scenarios_test.rego.)
+auto_protected_item(disks) := {"properties": {"providerSpecificDetails": {
+	"instanceType": "A2A",
+	"fabricObjectId": vm_id,
+	"autoProtectionOfDataDisk": "Enabled",
+	"protectedManagedDisks": disks,
+}}}
+
+staged(name) := {"diskId": disk_id(name), "primaryStagingAzureStorageAccountId": cache_id}
+
+attach_d1 := change(vm_id, "Modify", vm_payload(disk_id("os"), []), vm_payload(disk_id("os"), [{
+	"lun": 1,
+	"createOption": "Attach",
+	"managedDisk": {"id": disk_id("d1")},
+}]))
+
+item_kept := change(item_id, "NoChange", auto_protected_item([staged("os")]), auto_protected_item([staged("os")]))
+
+item_grown := change(
+	item_id,
+	"Modify",
+	auto_protected_item([staged("os")]),
+	auto_protected_item([staged("os"), staged("d1")]),
+)
+
+unsupported := {
+	"resourceId": disk_id("d9"),
+	"changeType": "Unsupported",
+	"unsupportedReason": "The resource's name is not known before deployment.",
+}
+
+deleted_vm := result([change(vm_id, "Delete", vm_payload(disk_id("os"), []), null)])
+
+test_changes_are_the_acting_entries_and_linked_the_unchanged_ones if {
+	p := result([attach_d1, item_kept])
+	changes := data.asr_guard.whatif.changes with input as p
+	attached := [[e.action, e.parent, e.after.lun, e.after.disk.ids] | some e in changes; e.type == "attachment"]
+	attached == [["create", lower(vm_id), 1, [lower(disk_id("d1"))]]]
+	[[e.type, e.key, e.action] | some e in changes; e.type != "attachment"] == [["vm", lower(vm_id), "update"]]
+	linked := data.asr_guard.whatif.linked with input as p
+	[[e.type, e.key, e.action] | some e in linked] == [["item", lower(item_id), "no-op"]]
+	none_linked := data.asr_guard.whatif.linked with input as result([attach_d1])
+	none_linked == []
+	none_acting := data.asr_guard.whatif.changes with input as result([item_kept])
+	none_acting == []
+}
+
+test_replication_of_the_items_before_and_after if {
+	p := result([attach_d1, item_grown])
+	vms := data.asr_guard.whatif.replicated_vm_ids with input as p
+	vms == [lower(vm_id)]
+	protected := data.asr_guard.whatif.protected_disk_ids with input as p
+	protected == [lower(disk_id("os"))]
+	enabled := data.asr_guard.whatif.enabled_disk_ids with input as p
+	enabled == [lower(disk_id("d1")), lower(disk_id("os"))]
+	cache := data.asr_guard.whatif.cache_account_ids with input as p
+	cache == [lower(cache_id)]
+	auto := data.asr_guard.whatif.auto_protect_vm_ids with input as p
+	auto == [lower(vm_id)]
+}
+
+test_no_item_means_no_replication_in_the_input if {
+	vms := data.asr_guard.whatif.replicated_vm_ids with input as deleted_vm
+	protected := data.asr_guard.whatif.protected_disk_ids with input as deleted_vm
+	enabled := data.asr_guard.whatif.enabled_disk_ids with input as deleted_vm
+	cache := data.asr_guard.whatif.cache_account_ids with input as deleted_vm
+	auto := data.asr_guard.whatif.auto_protect_vm_ids with input as deleted_vm
+	[vms, protected, enabled, cache, auto] == [[], [], [], [], []]
+	created_item := result([change(item_id, "Create", null, item_payload([disk_id("os")]))])
+	new_vms := data.asr_guard.whatif.replicated_vm_ids with input as created_item
+	new_vms == []
+	new_enabled := data.asr_guard.whatif.enabled_disk_ids with input as created_item
+	new_enabled == [lower(disk_id("os"))]
+	not_auto := data.asr_guard.whatif.auto_protect_vm_ids with input as result([item_no_change])
+	not_auto == []
+}
+
+test_what_if_names_no_disk_or_cache_account_by_a_configuration_key if {
+	p := result([attach_d1, item_grown])
+	disk_keys := data.asr_guard.whatif.protected_disk_keys with input as p
+	cache_keys := data.asr_guard.whatif.cache_account_keys with input as p
+	[disk_keys, cache_keys] == [[], []]
+}
+
+test_an_unsupported_change_is_undecided if {
+	undecided := data.asr_guard.whatif.undecided with input as result([attach_d1, unsupported])
+	undecided == [{
+		"label": disk_id("d9"),
+		"pointer": "/changes/1",
+		"reason": concat("", [
+			"what-if could not evaluate it (Unsupported): ",
+			"The resource's name is not known before deployment.",
+		]),
+	}]
+	decided := data.asr_guard.whatif.undecided with input as result([attach_d1])
+	decided == []
+}
+
+test_the_view_of_a_what_if_result if {
+	v := data.asr_guard.whatif.view with input as result([attach_d1, item_kept, unsupported])
+	v.kind == "arm-whatif"
+	[e.type | some e in v.resources] == ["vm", "attachment", "item"]
+	count(v.undecided) == 1
+	v.replication.vm_ids == [lower(vm_id)]
+	v.replication.disk_keys == []
+	not data.asr_guard.whatif.view with input as {"format_version": "1.2", "resource_changes": []}
+}

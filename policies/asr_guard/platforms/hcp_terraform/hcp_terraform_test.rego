@@ -21,3 +21,13 @@ test_a_passing_plan_is_an_empty_array if {
 	}
 	count(denials) == 0
 }
+
+test_warnings_are_the_packs if {
+	warnings := data.asr_guard.platforms.hcp_terraform.warn with input as {
+		"plan": plan_test.replication_removed,
+		"run": run,
+	}
+	count(warnings) > 0
+	none := data.asr_guard.platforms.hcp_terraform.warn with input as {"plan": plan_test.plan(["update"]), "run": run}
+	none == set()
+}

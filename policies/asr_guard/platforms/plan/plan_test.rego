@@ -49,3 +49,35 @@ test_a_pack_without_its_matrix_is_denied if {
 	some message in denials
 	contains(message, "could not evaluate")
 }
+
+# The replicated item of a VM that stays is destroyed: replication is removed (a warning).
+replication_removed := {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": [
+	change(
+		"azurerm_linux_virtual_machine.app",
+		"azurerm_linux_virtual_machine",
+		["no-op"],
+		{"id": vm_id, "name": "vm1"},
+		{"id": vm_id, "name": "vm1"},
+	),
+	change(
+		"azurerm_site_recovery_replicated_vm.app",
+		"azurerm_site_recovery_replicated_vm",
+		["delete"],
+		{"id": "item", "source_vm_id": vm_id},
+		null,
+	),
+]}
+
+test_the_packs_warnings_are_the_platforms if {
+	warnings := data.asr_guard.platforms.plan.warn with input as replication_removed
+	count(warnings) > 0
+	warnings == data.asr_guard.main.warn with input as replication_removed
+	none := data.asr_guard.platforms.plan.warn with input as plan(["update"])
+	none == set()
+}
+
+test_the_plan_is_read_only_when_it_is_a_terraform_plan if {
+	data.asr_guard.platforms.plan.read with input as plan(["update"])
+	not data.asr_guard.platforms.plan.read with input as {"status": "Succeeded", "changes": []}
+	not data.asr_guard.platforms.plan.read with input as plan(["update"]) with data.asr_guard.matrix as {}
+}
