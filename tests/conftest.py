@@ -11,6 +11,7 @@ import yaml
 from hypothesis import settings
 
 from tests.opa_rest_server import opa_rest_server
+from validator.report.paths import repository_root
 
 # In CI, property tests draw the same examples every run and keep no example database:
 # a failure there is reproducible, never a random draw that a rerun would not repeat.
@@ -32,6 +33,13 @@ MODULE_PLAN = EXAMPLES / "terraform" / "attach-restored-disk.plan.json"  # ASR00
 
 # The input kinds with fixtures: each directory of tests/fixtures with an expected.yaml.
 FIXTURE_KINDS = tuple(sorted(path.parent.name for path in FIXTURES.glob("*/expected.yaml")))
+
+
+def reported(path: Path) -> str:
+    """How every report names a file of this checkout: from the repository root (README,
+    Paths), as given where the checkout is in no repository."""
+    root = repository_root()
+    return path.resolve().relative_to(root).as_posix() if root else str(path)
 
 
 def read_cases(path: Path) -> dict[str, dict[str, Any]]:

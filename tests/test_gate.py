@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import INVENTORY, REPLACED_PLAN, TERRAFORM, all_expectations
+from tests.conftest import INVENTORY, REPLACED_PLAN, TERRAFORM, all_expectations, reported
 from tests.schema_check import validate
 from validator.cli import main
 
@@ -76,7 +76,7 @@ def test_directory_scan_evaluates_every_plan(capsys: pytest.CaptureFixture[str])
     code = main(["check", str(TERRAFORM), "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     plans = sorted(TERRAFORM.glob("*.plan.json"))
-    assert [i["path"] for i in report["inputs"]] == [str(p) for p in plans]
+    assert [i["path"] for i in report["inputs"]] == [reported(p) for p in plans]
     assert code == 1
     assert report["summary"]["deny"] == sum(
         1

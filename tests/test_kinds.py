@@ -18,6 +18,7 @@ from tests.conftest import (
     MODULE_PLAN,
     REPLACED_PLAN,
     ROOT,
+    reported,
     tf_config,
 )
 from validator.cli import main
@@ -76,7 +77,7 @@ def test_plan_finding_points_at_the_resource_block_in_a_module(
     finding = report(args, capsys)["findings"][0]
     module_file = TFCONFIG / "modules" / "data_disks" / "main.tf"
     assert finding["location"] == {
-        "file": str(module_file),
+        "file": reported(module_file),
         "line": line_of(
             module_file, 'resource "azurerm_virtual_machine_data_disk_attachment" "restored"'
         ),
@@ -126,7 +127,7 @@ def test_restore_finding_points_at_the_vm_field(
 ) -> None:
     args = ["check", str(path), "--inventory", str(INVENTORY / "replicated-vms.yaml")]
     location = report(args, capsys)["findings"][0]["location"]
-    assert location["file"] == str(path)
+    assert location["file"] == reported(path)
     assert location["line"] == line_of(path, needle)
 
 

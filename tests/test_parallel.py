@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, REPLACED_PLAN, SAFE_PLAN
+from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, REPLACED_PLAN, SAFE_PLAN, reported
 from validator.check import MIN_PARALLEL_BYTES, jobs_for
 from validator.cli import main
 from validator.errors import InputError
@@ -111,5 +111,5 @@ def test_standard_input_among_the_inputs_is_read_by_this_process(
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(replaced.read_bytes())))
     assert main(["check", "-", str(other), "--jobs", "2", "--format", "json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert [i["path"] for i in report["inputs"]] == ["-", str(other)]
+    assert [i["path"] for i in report["inputs"]] == ["-", reported(other)]
     assert [f["rule_id"] for f in report["findings"]] == ["ASR004"]
