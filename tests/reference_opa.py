@@ -11,7 +11,7 @@ from typing import Any
 
 from opa_bindings import OpaEngine, OpaUndefinedError
 
-from validator.policy import PolicyData, PolicyPack
+from validator.policy import ENTRYPOINT, PolicyData, PolicyPack
 
 
 class ReferenceOpa:
@@ -40,3 +40,12 @@ class ReferenceOpa:
 
     def close(self) -> None:
         self._engine.close()
+
+
+def reference_decision(pack: PolicyPack, data: PolicyData | None, input_value: Any) -> Any:
+    """The entrypoint's value for one input on a real OPA of its own with this data."""
+    reference = ReferenceOpa(pack, data)
+    try:
+        return reference.query(ENTRYPOINT, input_value)
+    finally:
+        reference.close()

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from tests.conftest import CORPUS, INVENTORY, TERRAFORM, expected_inputs
-from tests.reference_opa import ReferenceOpa
+from tests.reference_opa import ReferenceOpa, reference_decision
 from validator.engines.embedded import EmbeddedEngine
 from validator.files import Candidate
 from validator.inputs import load_input
 from validator.inventory import inventory_data
-from validator.policy import ENTRYPOINT, PolicyData, RegoTest, load_pack
+from validator.policy import PolicyData, RegoTest, load_pack
 
 PACK = load_pack()
 PACKAGE = re.compile(r"^package\s+([\w.]+)", re.MULTILINE)
@@ -71,11 +71,7 @@ def test_decision_is_identical_to_opa(plan: Path, inventory: Path | None) -> Non
     document = load_input(Candidate(str(plan)))
     assert document is not None
     embedded = EmbeddedEngine(PACK, data).evaluate(document).raw
-    reference = ReferenceOpa(PACK, data)
-    try:
-        expected = reference.query(ENTRYPOINT, document.value)
-    finally:
-        reference.close()
+    expected = reference_decision(PACK, data, document.value)
     assert expected is not None
     assert canonical(embedded) == canonical(expected)
 
@@ -86,9 +82,5 @@ def test_identity_check_would_catch_a_difference() -> None:
     assert document is not None
     plain = EmbeddedEngine(PACK).evaluate(document).raw
     inventory = inventory_data([str(INVENTORY / "replicated-vms.yaml")])
-    reference = ReferenceOpa(PACK, PolicyData(PACK.matrix, inventory))
-    try:
-        other = reference.query(ENTRYPOINT, document.value)
-    finally:
-        reference.close()
+    other = reference_decision(PACK, PolicyData(PACK.matrix, inventory), document.value)
     assert canonical(plain) != canonical(other)

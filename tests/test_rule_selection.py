@@ -15,7 +15,7 @@ import pytest
 
 from tests.conftest import CORPUS, EXAMPLES, INVENTORY, MODULE_PLAN, ROOT
 from tests.opa_rest_server import opa_rest_server
-from tests.reference_opa import ReferenceOpa
+from tests.reference_opa import reference_decision
 from tests.test_opa_binary import standin  # noqa: F401  (the opa stand-in fixture)
 from tests.test_report_safety import _github_ingestion_problems, undecided_template
 from validator.check import Checker, Options, rule_selection
@@ -27,7 +27,7 @@ from validator.files import Candidate
 from validator.findings import rules_from_matrix
 from validator.inputs import load_input
 from validator.inventory import inventory_data
-from validator.policy import ENTRYPOINT, PolicyData, load_pack
+from validator.policy import PolicyData, load_pack
 
 REPLICATED = ["--inventory", str(INVENTORY / "replicated-vms.yaml")]
 WHATIF = str(EXAMPLES / "whatif" / "delete-replicated-vm.whatif.json")  # ASR005
@@ -216,11 +216,7 @@ def test_the_selection_is_decided_as_real_opa_decides_it(config: dict[str, list[
         document = load_input(Candidate(path))
         assert document is not None
         embedded = EmbeddedEngine(pack, data).evaluate(document).raw
-        reference = ReferenceOpa(pack, data)
-        try:
-            expected = reference.query(ENTRYPOINT, document.value)
-        finally:
-            reference.close()
+        expected = reference_decision(pack, data, document.value)
         assert json.dumps(embedded, sort_keys=True) == json.dumps(expected, sort_keys=True)
 
 
