@@ -268,12 +268,17 @@ class Checker:
                 f"{where}: the policies do not say which rules they selected: the pack the "
                 "engine runs does not know --rule/--skip-rule (an older pack in the OPA server?)"
             )
-        always = {rule.rule_id for rule in self.rules if rule.status == UNDECIDED}
-        asked = set(self.selection["rules"]) | always
+        asked = set(self.selection["rules"]) | always_reported(self.rules)
         if not set(self.selection["skip_rules"]) <= set(decided.skipped) or (
             self.selection["rules"] and not set(decided.selected) <= asked
         ):
             raise EngineError(f"{where}: the policies did not apply the rule selection asked for")
+
+
+def always_reported(rules: Sequence[Rule]) -> set[str]:
+    """The rules no selection leaves out: those of values the policies could not decide
+    (ASR020; policies/asr_guard/lib/selection.rego's always_selected)."""
+    return {rule.rule_id for rule in rules if rule.status == UNDECIDED}
 
 
 def rule_selection(
@@ -284,7 +289,7 @@ def rule_selection(
     (ASR020: leaving it out would turn what cannot be known into a silent pass), is a usage
     error."""
     known = {rule.rule_id for rule in rules}
-    always = sorted(rule.rule_id for rule in rules if rule.status == UNDECIDED)
+    always = always_reported(rules)
     lists: dict[str, list[str]] = {}
     for option, key, given in (("--rule", "rules", named), ("--skip-rule", "skip_rules", skipped)):
         ids = [part.strip().upper() for value in given for part in value.split(",")]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from validator import ci, completion, config, engines, inputs, kinds, lazy, report, rule_docs
 from validator.__version__ import __version__
-from validator.check import Checker, Options
+from validator.check import Checker, Options, always_reported
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
 from validator.errors import AsrGuardError, UsageError
 from validator.files import Candidate
@@ -25,7 +25,6 @@ from validator.kinds import arm_template
 from validator.loading import DEFAULT_MAX_BYTES
 from validator.policy import PolicyData, load_pack
 from validator.report.paths import ReportOptions, repository_root
-from validator.result import UNDECIDED
 
 if TYPE_CHECKING:
     from validator import bundle, change_view, verify
@@ -499,7 +498,7 @@ def _check_and_report(args: argparse.Namespace, resources: contextlib.ExitStack)
             f"{report.NO_INVENTORY} ({', '.join(result.blind_inputs)}): no --inventory given "
             "and the input names no replicated VM (--require-inventory)"
         )
-    # Every report names files from the repository root (outside CI, a git call finds it).
+    # Every report names files from the repository root (validator.report.paths).
     base = repository_root(args.path_base)
     for fmt, output in targets:
         text = report.render(
@@ -579,7 +578,7 @@ def _explain(rule_id: str) -> int:
 def _completion(args: argparse.Namespace) -> int:
     rules = rules_from_matrix(load_pack().matrix)
     every = tuple(rule.rule_id for rule in rules)
-    skippable = tuple(rule.rule_id for rule in rules if rule.status != UNDECIDED)
+    skippable = tuple(rule_id for rule_id in every if rule_id not in always_reported(rules))
     rule_ids = {"rule": every, "explain": every, "skip_rule": skippable}
     sys.stdout.write(completion.script(args.shell, _parser(), rule_ids))
     return EXIT_PASS

@@ -114,9 +114,8 @@ class PolicyData:
     def paths(self) -> dict[str, Any]:
         """What an OPA server is loaded with, each part at its path under /v1/data: only the
         matrix, the same for every run of this version. A run's inventory, waivers and rule
-        selection never
-        go into a server's data, where the runs of other pipelines would read or overwrite
-        them: they go with each query (`request`)."""
+        selection never go into a server's data, where the runs of other pipelines would read
+        or overwrite them: they go with each query (`request`)."""
         return {} if self.matrix is None else {f"{DATA_ROOT}/matrix": self.matrix}
 
     def given(self) -> tuple[str, ...]:

@@ -140,7 +140,7 @@ def render(result: RunResult, options: ReportOptions, budget: int = BUDGET) -> s
         none = (
             "No finding of the rules checked."
             if result.skipped_rules
-            else ("No change touches Site Recovery replication.")
+            else "No change touches Site Recovery replication."
         )
         return "\n".join([*head, "", none, *tail]) + "\n"
     used = sum(len(line) + 1 for line in head + tail) + 200

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from validator import rule_docs
@@ -196,17 +197,11 @@ def as_document(
     index = {rule.rule_id: i for i, rule in enumerate(result.rules)}
     findings = sorted(result.findings, key=lambda f: (bool(f.waived), f.severity_rank))
     kept = findings[:max_results]
+    driver = _driver(result.version, result.rules) | {
+        "properties": {"policyVersion": result.policy_version}
+    }
     run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "asr-guard",
-                "version": result.version,
-                "semanticVersion": result.version,
-                "informationUri": INFORMATION_URI,
-                "rules": [_descriptor(rule) for rule in result.rules],
-                "properties": {"policyVersion": result.policy_version},
-            }
-        },
+        "tool": {"driver": driver},
         "results": [_result(finding, index, options) for finding in kept],
         "invocations": [_invocation(result, options, len(findings) - len(kept), index)],
         "columnKind": "unicodeCodePoints",
@@ -216,6 +211,17 @@ def as_document(
     if options.base is not None:
         run["originalUriBaseIds"] = {ROOT_ID: {"uri": options.base.as_uri() + "/"}}
     return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+def _driver(version: str, rules: Sequence[Rule]) -> dict[str, Any]:
+    """The tool of every log, the rules' descriptors with it."""
+    return {
+        "name": "asr-guard",
+        "version": version,
+        "semanticVersion": version,
+        "informationUri": INFORMATION_URI,
+        "rules": [_descriptor(rule) for rule in rules],
+    }
 
 
 def render(result: RunResult, options: ReportOptions) -> str:
@@ -229,15 +235,7 @@ def failure_document(reason: str, version: str, rules: tuple[Rule, ...] = ()) ->
     "unsuccessful execution" (github/codeql-action#1732 uploads one for failed CodeQL runs),
     not as an analysis that found nothing, which would close every open alert."""
     run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "asr-guard",
-                "version": version,
-                "semanticVersion": version,
-                "informationUri": INFORMATION_URI,
-                "rules": [_descriptor(rule) for rule in rules],
-            }
-        },
+        "tool": {"driver": _driver(version, rules)},
         "results": [],
         "invocations": [
             {
