@@ -148,9 +148,6 @@ _removed_text("protected_disk_removed") := ", and its replicated item protects i
 
 _removed_text("data_disk_removed") := ""
 
-# The disks a replicated VM's item protects (the inventory says which) that a template
-# deploying the VM no longer puts on it: the VM's data disks are all known, none is it, and
-# it is not the OS disk.
 # The attachments of each VM that carries its data disks itself (a template's dataDisks),
 # indexed once: looking them up per VM would be quadratic in the template's size.
 _attachments_by_parent[parent] contains a if {
@@ -161,6 +158,9 @@ _attachments_by_parent[parent] contains a if {
 
 _attachments_on(key) := _attachments_by_parent[key] if _attachments_by_parent[key] else := set()
 
+# The disks a replicated VM's item protects (the inventory says which) that a template
+# deploying the VM no longer puts on it: the VM's data disks are all known, none is it, and
+# it is not the OS disk.
 _omitted_disks(vm, m) := disks if {
 	is_number(vm.after.data_disk_count)
 	on_vm := _attachments_on(vm.key)

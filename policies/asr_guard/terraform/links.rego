@@ -84,9 +84,9 @@ _account_keys_by_id[id] contains address if some [id, address] in _id_pairs(_sto
 
 _storage_accounts := [rc | some rc in _account_changes; rc.type == "azurerm_storage_account"]
 
-# [id, address] of the changes: a resource's id is the one it has now, or,
-# for one the plan creates, the planned one (the id does not change otherwise: a replaced
-# Azure resource keeps its id). (Hot: one comprehension per side, values read by reference.)
+# [id, address] of the changes: a resource's id is the one it has now, or, for one the plan
+# creates, the planned one (the id does not change otherwise: a replaced Azure resource keeps
+# its id). (Hot: one comprehension per side, values read by reference.)
 _id_pairs(changes) := _ids_now(changes) | _ids_planned(changes)
 
 _ids_now(changes) := {[id, rc.address] |
