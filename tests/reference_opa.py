@@ -6,6 +6,8 @@ local OPA REST server that the `opa` backend is tested against.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import json
 from typing import Any
 
@@ -42,10 +44,35 @@ class ReferenceOpa:
         self._engine.close()
 
 
+# One engine per pack and data document, kept for the test session. OPA prepares (compiles)
+# the pack once per distinct query on an engine, about a second each: an engine per input
+# cost the suite minutes. The input is given with each query, so nothing of one input
+# stays for the next.
+_SHARED: dict[str, ReferenceOpa] = {}
+
+
+def _close_shared() -> None:
+    for engine in _SHARED.values():
+        engine.close()
+    _SHARED.clear()
+
+
+atexit.register(_close_shared)
+
+
+def shared_reference(pack: PolicyPack, data: PolicyData | None = None) -> ReferenceOpa:
+    """A real OPA with this pack (its policies, not its tests) and this data document."""
+    document = (data or PolicyData(pack.matrix)).document()
+    key = hashlib.sha256()
+    for name, source in pack.modules:
+        key.update(f"{len(name)}:{name}{len(source)}:{source}".encode())
+    key.update(json.dumps(document, sort_keys=True).encode())
+    digest = key.hexdigest()
+    if digest not in _SHARED:
+        _SHARED[digest] = ReferenceOpa(pack, data)
+    return _SHARED[digest]
+
+
 def reference_decision(pack: PolicyPack, data: PolicyData | None, input_value: Any) -> Any:
-    """The entrypoint's value for one input on a real OPA of its own with this data."""
-    reference = ReferenceOpa(pack, data)
-    try:
-        return reference.query(ENTRYPOINT, input_value)
-    finally:
-        reference.close()
+    """The entrypoint's value for one input on a real OPA with this pack and data."""
+    return shared_reference(pack, data).query(ENTRYPOINT, input_value)

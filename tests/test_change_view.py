@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 
 from tests.conftest import CORPUS, ROOT, all_expectations
-from tests.reference_opa import ReferenceOpa
+from tests.reference_opa import shared_reference
 from validator import change_view, inputs, kinds
 from validator.cli import main
 from validator.engines.embedded import EmbeddedEngine
@@ -44,17 +44,8 @@ def _document_and_context(case: dict[str, Any]) -> Any:
 CASES = [(name, case) for name, case in _cases()]
 
 
-@pytest.fixture(scope="module")
-def reference() -> Any:
-    engine = ReferenceOpa(load_pack())
-    yield engine
-    engine.close()
-
-
 @pytest.mark.parametrize(("name", "case"), CASES, ids=[name for name, _ in CASES])
-def test_every_change_input_maps_into_the_documented_view(
-    name: str, case: dict[str, Any], reference: ReferenceOpa
-) -> None:
+def test_every_change_input_maps_into_the_documented_view(name: str, case: dict[str, Any]) -> None:
     document = _document_and_context(case)
     if document is None or document.kind not in CHANGE_KINDS:
         pytest.skip("not a change")
@@ -67,11 +58,8 @@ def test_every_change_input_maps_into_the_documented_view(
     view = engine.query(change_view.VIEW)
     jsonschema.Draft202012Validator(SCHEMA).validate(view)
     assert view["kind"] == document.kind
-    other = ReferenceOpa(load_pack(), data)
-    try:
-        assert other.query(change_view.VIEW, json.loads(document.text)) == view
-    finally:
-        other.close()
+    other = shared_reference(load_pack(), data)
+    assert other.query(change_view.VIEW, json.loads(document.text)) == view
 
 
 def test_the_view_command_prints_the_view(capsys: pytest.CaptureFixture[str]) -> None:
