@@ -55,18 +55,41 @@ def _report(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, d
     return code, report
 
 
-@pytest.mark.parametrize("name", sorted(all_expectations()))
-def test_fixture_decided_as_by_the_embedded_engine(
-    name: str, standin: Path, capsys: pytest.CaptureFixture[str]
+def _groups() -> dict[str, tuple[list[str], list[str]]]:
+    """Every fixture and example case, grouped by command line (options, inventories, exit
+    code): each group is checked in one run, its inputs going to one short-lived OPA server
+    (a server per input cost the suite minutes: each prepares the pack again)."""
+    groups: dict[str, tuple[list[str], list[str]]] = {}
+    for _, case in sorted(all_expectations().items()):
+        options = [*case["args"]]
+        for inventory in case["inventory"]:
+            options += ["--inventory", str(INVENTORY / inventory)]
+        key = " ".join([*options, f"exit-{case['exit']}"]).replace(str(ROOT) + os.sep, "")
+        groups.setdefault(key, ([], options))[0].append(str(case["file"]))
+    return groups
+
+
+GROUPS = _groups()
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS), ids=sorted(GROUPS))
+def test_fixtures_decided_as_by_the_embedded_engine(
+    group: str, standin: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    case = all_expectations()[name]
-    args = ["check", str(case["file"]), *case["args"]]
-    for inventory in case["inventory"]:
-        args += ["--inventory", str(INVENTORY / inventory)]
+    files, options = GROUPS[group]
+    args = ["check", *files, *options]
     expected = _report([*args, "--engine", "embedded"], capsys)
-    assert expected[0] == case["exit"]
+    assert f"exit-{expected[0]}" == group.rsplit(" ", 1)[-1]
+    inputs = expected[1]["inputs"]
+    assert isinstance(inputs, list) and len(inputs) == len(files)
     for opa in _binaries(standin):
         assert _report([*args, "--engine", "opa", "--opa-path", opa], capsys) == expected, opa
+
+
+def test_every_case_is_in_one_group() -> None:
+    cases = sorted(str(case["file"]) for case in all_expectations().values())
+    assert sorted(file for files, _ in GROUPS.values() for file in files) == cases
+    assert len(GROUPS) > 10
 
 
 def test_auto_falls_back_to_the_binary_on_path(
