@@ -33,6 +33,26 @@ test_canonical_ids_of_a_set_of_lower_cased_ids if {
 	data.asr_guard.lib.canonical_ids(set()) == set()
 }
 
+test_plain_ids_are_those_lower_case_leaves_canonical if {
+	data.asr_guard.lib.plain_ids({"/a/b", "/c"})
+	data.asr_guard.lib.plain_ids(set())
+	not data.asr_guard.lib.plain_ids({"/a/b", "/c/"})
+	not data.asr_guard.lib.plain_ids({"/a//b"})
+	not data.asr_guard.lib.plain_ids({"/a%2fb"})
+	not data.asr_guard.lib.plain_ids({" /a"})
+	not data.asr_guard.lib.plain_ids({"/a\t"})
+}
+
+# White space as trim_space reads it (Unicode), on both engines: OPA's regular expressions
+# (RE2) read \s as ASCII only, and kept a no-break space at the end of an id.
+test_unicode_space_around_an_id_is_not_plain if {
+	not data.asr_guard.lib.plain_ids({"/a\u00a0"})
+	not data.asr_guard.lib.plain_ids({"\u3000/a"})
+	not data.asr_guard.lib.plain_ids({"/a\u0085"})
+	data.asr_guard.lib.plain_ids({"/a\u00a0b"})
+	data.asr_guard.lib.canonical_ids({"/a\u00a0", "/b"}) == {"/a", "/b"}
+}
+
 test_the_matrix_is_the_data_document if {
 	data.asr_guard.lib.matrix == data.asr_guard.matrix
 	data.asr_guard.lib.matrix.scenarios.vm_replace.rule_id == "ASR004"

@@ -25,3 +25,13 @@ test_only_managed_resources_of_the_types_the_view_reads_are_entries if {
 	entries := data.asr_guard.terraform._entries with input as plan([data_source, other, vm(["update"])])
 	[[i, rc.address] | some [i, rc] in entries] == [[2, "azurerm_linux_virtual_machine.app"]]
 }
+
+test_a_change_without_a_mode_is_managed_and_one_of_another_mode_is_not if {
+	no_mode := object.remove(vm(["update"]), ["mode"])
+	null_mode := object.union(vm(["update"]), {"mode": null})
+	other_mode := object.union(vm(["update"]), {"mode": "Managed"})
+	entries := data.asr_guard.terraform._entries with input as plan([null_mode, no_mode, other_mode])
+	[i | some [i, _] in entries] == [1]
+	acting := data.asr_guard.terraform._acting with input as plan([null_mode, no_mode, other_mode])
+	{i | some [i, _] in acting} == {1}
+}
