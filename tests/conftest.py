@@ -42,6 +42,14 @@ def reported(path: Path) -> str:
     return path.resolve().relative_to(root).as_posix() if root else str(path)
 
 
+def case_options(case: dict[str, Any]) -> list[str]:
+    """A case's command-line options: its own, then --inventory for each inventory it names."""
+    options = [*case["args"]]
+    for name in case["inventory"]:
+        options += ["--inventory", str(INVENTORY / name)]
+    return options
+
+
 def read_cases(path: Path) -> dict[str, dict[str, Any]]:
     """An expected.yaml: what each input must give, by case name. A case names its input
     (`plan`, default: the case name, relative to the file's directory), its inventories

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import INVENTORY, REPLACED_PLAN, TERRAFORM, all_expectations, reported
+from tests.conftest import (
+    REPLACED_PLAN,
+    TERRAFORM,
+    all_expectations,
+    case_options,
+    reported,
+)
 from tests.schema_check import validate
 from validator.cli import main
 
@@ -15,10 +21,7 @@ CASES = all_expectations()
 
 
 def check_args(case: dict[str, Any]) -> list[str]:
-    args = ["check", str(case["file"]), "--format", "json", *case["args"]]
-    for name in case["inventory"]:
-        args += ["--inventory", str(INVENTORY / name)]
-    return args
+    return ["check", str(case["file"]), "--format", "json", *case_options(case)]
 
 
 def triples(report: dict[str, Any]) -> list[list[str]]:

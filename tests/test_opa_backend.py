@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from tests.conftest import INVENTORY, MODULE_PLAN, REPLACED_PLAN, all_expectations
+from tests.conftest import MODULE_PLAN, REPLACED_PLAN, all_expectations, case_options
 from tests.opa_rest_server import opa_rest_server
 from validator.cli import main
 from validator.policy import ENTRYPOINT, load_pack
@@ -99,9 +99,7 @@ def test_fixture_on_real_opa_server(
     name: str, opa_binary_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     case = all_expectations()[name]
-    args = ["check", str(case["file"]), "--opa-url", opa_binary_url, *case["args"]]
-    for inventory in case["inventory"]:
-        args += ["--inventory", str(INVENTORY / inventory)]
+    args = ["check", str(case["file"]), "--opa-url", opa_binary_url, *case_options(case)]
     assert main(args) == case["exit"]
     capsys.readouterr()
 

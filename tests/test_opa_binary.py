@@ -12,11 +12,20 @@ import os
 import shutil
 import stat
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import INVENTORY, MODULE_PLAN, ROOT, SAFE_PLAN, TERRAFORM, all_expectations
+from tests.conftest import (
+    INVENTORY,
+    MODULE_PLAN,
+    ROOT,
+    SAFE_PLAN,
+    TERRAFORM,
+    all_expectations,
+    case_options,
+)
 from validator.check import Checker, Options
 from validator.cli import main
 from validator.engines import embedded
@@ -55,40 +64,49 @@ def _report(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, d
     return code, report
 
 
-def _groups() -> dict[str, tuple[list[str], list[str]]]:
-    """Every fixture and example case, grouped by command line (options, inventories, exit
-    code): each group is checked in one run, its inputs going to one short-lived OPA server
-    (a server per input cost the suite minutes: each prepares the pack again)."""
-    groups: dict[str, tuple[list[str], list[str]]] = {}
+@dataclass(frozen=True)
+class Group:
+    """Fixture and example cases that share a command line (options, inventories) and an
+    exit code: checked in one run, their inputs going to one short-lived OPA server (a
+    server per input cost the suite minutes: each prepares the pack again)."""
+
+    options: tuple[str, ...]
+    exit: int
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return " ".join([*self.options, f"exit-{self.exit}"]).replace(str(ROOT) + os.sep, "")
+
+
+def _groups() -> list[Group]:
+    groups: dict[tuple[tuple[str, ...], int], Group] = {}
     for _, case in sorted(all_expectations().items()):
-        options = [*case["args"]]
-        for inventory in case["inventory"]:
-            options += ["--inventory", str(INVENTORY / inventory)]
-        key = " ".join([*options, f"exit-{case['exit']}"]).replace(str(ROOT) + os.sep, "")
-        groups.setdefault(key, ([], options))[0].append(str(case["file"]))
-    return groups
+        options = tuple(case_options(case))
+        group = groups.setdefault((options, case["exit"]), Group(options, case["exit"]))
+        group.files.append(str(case["file"]))
+    return sorted(groups.values(), key=lambda g: g.name)
 
 
 GROUPS = _groups()
 
 
-@pytest.mark.parametrize("group", sorted(GROUPS), ids=sorted(GROUPS))
+@pytest.mark.parametrize("group", GROUPS, ids=[group.name for group in GROUPS])
 def test_fixtures_decided_as_by_the_embedded_engine(
-    group: str, standin: Path, capsys: pytest.CaptureFixture[str]
+    group: Group, standin: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    files, options = GROUPS[group]
-    args = ["check", *files, *options]
+    args = ["check", *group.files, *group.options]
     expected = _report([*args, "--engine", "embedded"], capsys)
-    assert f"exit-{expected[0]}" == group.rsplit(" ", 1)[-1]
+    assert expected[0] == group.exit
     inputs = expected[1]["inputs"]
-    assert isinstance(inputs, list) and len(inputs) == len(files)
+    assert isinstance(inputs, list) and len(inputs) == len(group.files)
     for opa in _binaries(standin):
         assert _report([*args, "--engine", "opa", "--opa-path", opa], capsys) == expected, opa
 
 
 def test_every_case_is_in_one_group() -> None:
     cases = sorted(str(case["file"]) for case in all_expectations().values())
-    assert sorted(file for files, _ in GROUPS.values() for file in files) == cases
+    assert sorted(file for group in GROUPS for file in group.files) == cases
     assert len(GROUPS) > 10
 
 

@@ -578,7 +578,8 @@ def _explain(rule_id: str) -> int:
 def _completion(args: argparse.Namespace) -> int:
     rules = rules_from_matrix(load_pack().matrix)
     every = tuple(rule.rule_id for rule in rules)
-    skippable = tuple(rule_id for rule_id in every if rule_id not in always_reported(rules))
+    always = always_reported(rules)
+    skippable = tuple(rule_id for rule_id in every if rule_id not in always)
     rule_ids = {"rule": every, "explain": every, "skip_rule": skippable}
     sys.stdout.write(completion.script(args.shell, _parser(), rule_ids))
     return EXIT_PASS
