@@ -7,6 +7,8 @@ JSON strings, which escape every control character.
 from __future__ import annotations
 
 import json
+import re
+import secrets
 from typing import Any
 
 from validator.findings import Finding
@@ -71,4 +73,25 @@ def as_document(result: RunResult, options: ReportOptions | None = None) -> dict
 
 
 def render(result: RunResult, options: ReportOptions) -> str:
-    return json_text(json.dumps(as_document(result, options), indent=2, sort_keys=False)) + "\n"
+    return json_text(_dumps(as_document(result, options))) + "\n"
+
+
+def _dumps(document: dict[str, Any]) -> str:
+    """The document indented by two spaces, except each finding's `remediation`, written on
+    one line: the plan and runbook data for tools (a few kilobytes a finding), while the
+    fields a reader looks at stay one to a line. (Python's JSON encoder indents in Python and
+    writes compact output in C: indented, the remediation of 250 findings took 0.03 s.)
+    The marker standing in for a remediation holds a random token no input can know."""
+    marker = f"remediation-{secrets.token_hex(16)}-"
+    compact: list[str] = []
+    findings = []
+    for finding in document["findings"]:
+        remediation = finding.get("remediation")
+        if remediation is not None:
+            finding = {**finding, "remediation": f"{marker}{len(compact)}"}
+            compact.append(json.dumps(remediation))
+        findings.append(finding)
+    text = json.dumps({**document, "findings": findings}, indent=2)
+    if not compact:
+        return text
+    return re.sub(f'"{marker}(\\d+)"', lambda match: compact[int(match.group(1))], text)

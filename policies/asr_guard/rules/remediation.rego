@@ -113,21 +113,24 @@ _plan_item(vm) := items[0] if {
 # item cost a 10k plan about 0.1 s.)
 _items_by_vm[id] contains r if {
 	_plan_item_vms_plain
+	wanted := _event_vm_ids
 	some r in _plan_items
 	id := lower(r.values.source_vm_id)
-	id in _event_vm_ids
+	id in wanted
 }
 
 _items_by_vm[id] contains r if {
 	not _plan_item_vms_plain
+	wanted := _event_vm_ids
 	some r in _plan_items
 	id := data.asr_guard.lib.canonical_id(r.values.source_vm_id)
-	id in _event_vm_ids
+	id in wanted
 }
 
 _plan_items := [r |
+	t := _item_type
 	some r in data.asr_guard.terraform.prior_resources
-	r.type == _item_type
+	r.type == t
 	r.mode == "managed"
 	is_string(r.values.source_vm_id)
 ]

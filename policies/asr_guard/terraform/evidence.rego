@@ -5,15 +5,31 @@ package asr_guard.terraform
 # (Hot: one value per replicated item of the plan. Values are read by reference, ids are
 # lower-cased and made canonical in one pass only when one of them needs it.)
 
+# (A plan lists an item twice, as a change and in its prior state or planned values, with the
+# same values: the state is read for the items no change holds, those a -target plan leaves
+# out, and every item is read once.)
+
 _item_values_now := array.concat(
 	[v | some rc in _item_changes; v := rc.change.before; is_object(v)],
-	[r.values | some r in _prior_resources; r.type == _item_type; r.mode == "managed"; is_object(r.values)],
+	_state_item_values(_prior_resources),
 )
 
 _item_values_after := array.concat(
 	[v | some rc in _item_changes; v := rc.change.after; is_object(v)],
-	[r.values | some r in _planned_resources; r.type == _item_type; r.mode == "managed"; is_object(r.values)],
+	_state_item_values(_planned_resources),
 )
+
+_state_item_values(resources) := [r.values |
+	t := _item_type
+	changed := _item_addresses
+	some r in resources
+	r.type == t
+	r.mode == "managed"
+	not object.get(r, "address", null) in changed
+	is_object(r.values)
+]
+
+_item_addresses := {rc.address | some rc in _item_changes}
 
 # METADATA
 # title: Replicated VM ids

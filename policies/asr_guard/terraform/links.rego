@@ -70,9 +70,15 @@ _instances_of(base) := instances if {
 # Keys by id: the changes and data sources with this id, before or after the plan. Every
 # change of the type is indexed: one pass over them, cheaper than first collecting the ids
 # the acting changes name (which cost a plan that replaces thousands of VMs seconds).
-_vm_keys_by_id[id] contains address if some [id, address] in _id_pairs(_vm_changes)
+_vm_keys_by_id[id] contains rc.address if {
+	some rc in _vm_changes
+	id := lower(_change_id(rc))
+}
 
-_disk_keys_by_id[id] contains address if some [id, address] in _id_pairs(_disk_changes)
+_disk_keys_by_id[id] contains rc.address if {
+	some rc in _disk_changes
+	id := lower(_change_id(rc))
+}
 
 _disk_keys_by_id[id] contains r.address if {
 	some r in _data_disks
@@ -80,35 +86,31 @@ _disk_keys_by_id[id] contains r.address if {
 	id := lower(r.values.id)
 }
 
-_account_keys_by_id[id] contains address if some [id, address] in _id_pairs(_storage_accounts)
+_account_keys_by_id[id] contains rc.address if {
+	some rc in _storage_accounts
+	id := lower(_change_id(rc))
+}
 
 _storage_accounts := [rc | some rc in _account_changes; rc.type == "azurerm_storage_account"]
 
-# [id, address] of the changes: a resource's id is the one it has now, or, for one the plan
-# creates, the planned one (the id does not change otherwise: a replaced Azure resource keeps
-# its id). (Hot: one comprehension per side, values read by reference.)
-_id_pairs(changes) := _ids_now(changes) | _ids_planned(changes)
-
-_ids_now(changes) := {[id, rc.address] |
-	some rc in changes
-	value := rc.change.before.id
-	is_string(value)
-	id := lower(value)
-}
-
-_ids_planned(changes) := {[id, rc.address] |
-	some rc in changes
-	not is_string(object.get(rc.change, ["before", "id"], null))
-	value := rc.change.after.id
-	is_string(value)
-	id := lower(value)
+# The id of a change's resource: the one it has now, or, for one the plan creates, the
+# planned one (the id does not change otherwise: a replaced Azure resource keeps its id).
+# (Hot: one call per change of the type; the index built straight from it, with no set of
+# [id, address] pairs in between, cost a 10k plan a sixth less.)
+_change_id(rc) := id if {
+	id := rc.change.before.id
+	is_string(id)
+} else := id if {
+	id := rc.change.after.id
+	is_string(id)
 }
 
 # Managed disks read by data sources (their values are in the prior state or planned values).
 _data_disks := [r |
+	t := _disk_type
 	some r in array.concat(_prior_resources, _planned_resources)
 	r.mode == "data"
-	r.type == _disk_type
+	r.type == t
 	is_object(r.values)
 ]
 

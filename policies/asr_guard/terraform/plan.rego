@@ -70,12 +70,33 @@ _view_type := {
 }
 
 # [position, change] of every managed change of a mapped type.
-_entries := [[i, rc] |
-	is_plan
-	some i, rc in _doc.resource_changes
-	rc.type in _types
-	object.get(rc, "mode", "managed") == "managed"
-]
+_entries := entries if {
+	count(_unmanaged_at) == 0
+	entries := [[i, rc] |
+		is_plan
+		wanted := _types
+		some i, rc in _doc.resource_changes
+		rc.type in wanted
+	]
+} else := entries if {
+	entries := [[i, rc] |
+		is_plan
+		wanted := _types
+		unmanaged := _unmanaged_at
+		some i, rc in _doc.resource_changes
+		rc.type in wanted
+		not i in unmanaged
+	]
+}
+
+# Positions of the changes that are not of managed resources (a change without a mode is of
+# one; a plan seldom holds any: data sources read during apply). A comprehension over every
+# change reads other rules through local variables: a rule read inside the loop costs the
+# embedded engine a lookup per change.
+_unmanaged_at := {i | some i, rc in _doc.resource_changes; rc.mode != "managed"}
+
+# Positions of the changes of deposed objects.
+_deposed_at := {i | some i, rc in _doc.resource_changes; is_string(rc.deposed)}
 
 _changes_of(types) := [rc | some [_, rc] in _entries; rc.type in types]
 
@@ -91,10 +112,12 @@ _account_changes := _changes_of(_account_types)
 # replace lists two such actions.
 _acting := {[i, rc] |
 	is_plan
+	wanted := _types
+	unmanaged := _unmanaged_at
 	some i, rc in _doc.resource_changes
 	rc.change.actions != ["no-op"]
-	rc.type in _types
-	object.get(rc, "mode", "managed") == "managed"
+	rc.type in wanted
+	not i in unmanaged
 	some action in rc.change.actions
 	action in {"create", "update", "delete", "forget"}
 }
@@ -105,13 +128,16 @@ _acting := {[i, rc] |
 _at := object.union(_current_objects, _deposed_objects)
 
 _current_objects := {rc.address: [i, rc] |
+	deposed := _deposed_at
 	some [i, rc] in _entries
-	not is_string(object.get(rc, "deposed", null))
+	not i in deposed
 }
 
 _deposed_objects := {key: [i, rc] |
+	deposed := _deposed_at
+	count(deposed) > 0
 	some [i, rc] in _entries
-	is_string(object.get(rc, "deposed", null))
+	i in deposed
 	key := concat("", [rc.address, " (deposed object ", rc.deposed, ")"])
 }
 

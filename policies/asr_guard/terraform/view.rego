@@ -55,9 +55,11 @@ linked := [entry |
 # The current objects the links point at, by address: only those (a plan may list thousands
 # of resources the changes do not point at).
 _linked_at := {rc.address: [i, rc] |
+	linked_keys := _linked_keys
+	deposed := _deposed_at
 	some [i, rc] in _entries
-	rc.address in _linked_keys
-	not is_string(object.get(rc, "deposed", null))
+	rc.address in linked_keys
+	not i in deposed
 }
 
 _linked_keys := {key |
