@@ -51,17 +51,19 @@ _lower_id(x) := lower(x) if is_string(x)
 #   (an id with a malformed escape is only lower-cased). Undefined for a non-string.
 canonical_id(x) := id if {
 	is_string(x)
-	id := _canonical(lower(x))
+	id := lower(x)
+	trim_right(trim_space(id), "/") == id
+	not contains(id, "%")
+	not contains(id, "//")
+} else := id if {
+	is_string(x)
+	id := trim_right(regex.replace(_decoded(trim_space(lower(x))), `/+`, "/"), "/")
 }
 
-# (Plain string builtins decide whether an id needs more than lower case: regular expressions
-# cost the embedded engine a compilation per call, and a plan has thousands of ids.)
-_canonical(s) := s if {
-	not contains(s, "%")
-	not contains(s, "//")
-	not endswith(s, "/")
-	trim_space(s) == s
-} else := trim_right(regex.replace(_decoded(trim_space(s)), `/+`, "/"), "/")
+# (Plain string builtins decide whether an id needs more than lower case, in the function's
+# own body: regular expressions cost the embedded engine a compilation per call, a function
+# call costs it several builtins, and a plan has thousands of ids. An id that trimming of
+# white space and trailing slashes leaves as it is has neither.)
 
 # METADATA
 # title: Canonical ids

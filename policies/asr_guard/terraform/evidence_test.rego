@@ -64,6 +64,29 @@ test_replication_in_the_prior_state if {
 	disks == {lower(disk_id)}
 }
 
+# A plan lists an item as a change and in its prior state: the state is read for the items no
+# change holds (a -target plan leaves the others out of resource_changes), and an item without
+# an address in the state is read too.
+state_item(address, source) := {
+	"address": address,
+	"mode": "managed",
+	"type": "azurerm_site_recovery_replicated_vm",
+	"values": {"source_vm_id": source, "managed_disk": []},
+}
+
+test_the_state_is_read_for_items_no_change_holds if {
+	other_vm := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/other"
+	third_vm := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/third"
+	fourth_vm := "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/fourth"
+	p := object.union(plan([vm(["update"]), kept_item]), {"prior_state": {"values": {"root_module": {"resources": [
+		state_item("azurerm_site_recovery_replicated_vm.app", other_vm),
+		state_item("azurerm_site_recovery_replicated_vm.untargeted", third_vm),
+		object.remove(state_item("azurerm_site_recovery_replicated_vm.x", fourth_vm), ["address"]),
+	]}}}})
+	vms := data.asr_guard.terraform.replicated_vm_ids with input as p
+	vms == {lower(vm_id), lower(third_vm), lower(fourth_vm)}
+}
+
 # The configuration names the disk and the cache account the item's managed_disk block refers to.
 keyed_item_plan := with_config(
 	plan([

@@ -67,29 +67,40 @@ _instances_of(base) := instances if {
 	instances := _instances[base]
 } else := set()
 
-# Keys by id: the changes and data sources with this id, before or after the plan. Every
-# change of the type is indexed: one pass over them, cheaper than first collecting the ids
-# the acting changes name (which cost a plan that replaces thousands of VMs seconds).
-_vm_keys_by_id[id] contains rc.address if {
-	some rc in _vm_changes
-	id := lower(_change_id(rc))
+# Keys by id: the changes and data sources with this id, before or after the plan, as sets.
+# Every change of the type is indexed: one pass over them, cheaper than first collecting the
+# ids the acting changes name (which cost a plan that replaces thousands of VMs seconds).
+# (Hot: where every id has one key, the usual case, the index is one object comprehension; a
+# partial rule cost the embedded engine half as much again. Ids with several keys, such as a
+# disk both managed and read by a data source, are grouped by the partial rules.)
+_vm_keys_by_id := _unique_index(_vm_id_pairs) if _unique_ids(_vm_id_pairs) else := _vm_keys_grouped
+
+_disk_keys_by_id := _unique_index(_disk_id_pairs) if _unique_ids(_disk_id_pairs) else := _disk_keys_grouped
+
+_account_keys_by_id := _unique_index(_account_id_pairs) if {
+	_unique_ids(_account_id_pairs)
+} else := _account_keys_grouped
+
+_vm_id_pairs := [[lower(_change_id(rc)), rc.address] | some rc in _vm_changes]
+
+_disk_id_pairs := array.concat(
+	[[lower(_change_id(rc)), rc.address] | some rc in _disk_changes],
+	[[lower(r.values.id), r.address] | some r in _data_disks; is_string(r.values.id)],
+)
+
+_account_id_pairs := [[lower(_change_id(rc)), rc.address] | some rc in _storage_accounts]
+
+_unique_ids(pairs) if count({p[0] | some p in pairs}) == count(pairs)
+
+_unique_index(pairs) := index if {
+	index := {p[0]: {p[1]} | some p in pairs}
 }
 
-_disk_keys_by_id[id] contains rc.address if {
-	some rc in _disk_changes
-	id := lower(_change_id(rc))
-}
+_vm_keys_grouped[id] contains key if some [id, key] in _vm_id_pairs
 
-_disk_keys_by_id[id] contains r.address if {
-	some r in _data_disks
-	is_string(r.values.id)
-	id := lower(r.values.id)
-}
+_disk_keys_grouped[id] contains key if some [id, key] in _disk_id_pairs
 
-_account_keys_by_id[id] contains rc.address if {
-	some rc in _storage_accounts
-	id := lower(_change_id(rc))
-}
+_account_keys_grouped[id] contains key if some [id, key] in _account_id_pairs
 
 _storage_accounts := [rc | some rc in _account_changes; rc.type == "azurerm_storage_account"]
 

@@ -31,6 +31,33 @@ test_a_known_id_links_to_the_entries_with_that_id if {
 	[e.after.disk | some e in unlinked] == [{"ids": [lower(other)], "keys": [], "unresolved": []}]
 }
 
+# Ids with several keys (a disk both managed and read by a data source, ids that differ in
+# case) link to every one of them; the index of ids with one key each gives the same links.
+test_an_id_with_several_keys_links_to_each if {
+	attach := change(
+		"azurerm_virtual_machine_data_disk_attachment.a",
+		"azurerm_virtual_machine_data_disk_attachment",
+		["create"],
+		null,
+		{"virtual_machine_id": vm_id, "managed_disk_id": disk_id, "lun": 1},
+	)
+	managed := change("azurerm_managed_disk.data", "azurerm_managed_disk", ["no-op"], {"id": disk_id}, {"id": disk_id})
+	upper_id := {"id": upper(disk_id)}
+	copy := change("azurerm_managed_disk.copy", "azurerm_managed_disk", ["no-op"], upper_id, upper_id)
+	read := object.union(plan([attach, managed]), {"prior_state": {"values": {"root_module": {"resources": [{
+		"address": "data.azurerm_managed_disk.data",
+		"mode": "data",
+		"type": "azurerm_managed_disk",
+		"values": {"id": disk_id},
+	}]}}}})
+	twice := data.asr_guard.terraform.changes with input as plan([attach, managed, copy])
+	[e.after.disk.keys | some e in twice] == [["azurerm_managed_disk.copy", "azurerm_managed_disk.data"]]
+	with_data := data.asr_guard.terraform.changes with input as read
+	[e.after.disk.keys | some e in with_data] == [["azurerm_managed_disk.data", "data.azurerm_managed_disk.data"]]
+	once := data.asr_guard.terraform.changes with input as plan([attach, managed])
+	[e.after.disk.keys | some e in once] == [["azurerm_managed_disk.data"]]
+}
+
 test_an_id_known_after_apply_is_followed_through_references_or_left_open if {
 	p := plan([attachment("azurerm_virtual_machine_data_disk_attachment.a", null)])
 	changes := data.asr_guard.terraform.changes with input as p
