@@ -12,7 +12,7 @@ directory with a `.git` entry).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
@@ -50,10 +50,19 @@ class ReportOptions:
     color: bool = False
     title: str | None = None  # --title: which run this is (a root module of a matrix)
     quiet: bool = False  # --quiet: the text format gives only its summary line
+    # Names already worked out, by path: every finding of a file names its path, and a large
+    # plan has hundreds of findings.
+    _names: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def name(self, path: str) -> str:
         """A path as the user should read it: relative to the repository root when inside
         it, `/`-separated; standard input under its --stdin-filename."""
+        known = self._names.get(path)
+        if known is None:
+            known = self._names[path] = self._name(path)
+        return known
+
+    def _name(self, path: str) -> str:
         if path == STDIN:
             return self.stdin_name or STDIN
         absolute = self.absolute(path)

@@ -27,20 +27,31 @@ _item_type := "azurerm_site_recovery_replicated_vm"
 #   Every finding given, each denial (severity deny) with its remediation: strategy id, title,
 #   preconditions, steps, expect (the decisions of the re-check), risks and params; other findings
 #   unchanged. Read by main.rego.
-attach(findings) := {_with_remediation(f) | some f in findings}
+attach(findings) := attached if {
+	expects := _expects({f.rule_id | some f in findings; f.severity == "deny"})
+	attached := {_with_remediation(f, expects) | some f in findings}
+}
 
-_with_remediation(f) := object.union(f, {"remediation": _remediation(f)}) if {
+_with_remediation(f, expects) := object.union(f, {"remediation": _remediation(f, expects)}) if {
 	f.severity == "deny"
 } else := f
 
-_remediation(f) := r if {
+_remediation(f, expects) := r if {
 	vm := _vm_of(f)
 	item := _plan_item(vm)
 	sid := _strategy(f, vm, item)
-	model := strategies[sid].model
-	expect := [_phase(f, i, phase) | some i, phase in model]
+	expect := expects[concat("|", [sid, f.rule_id])]
 	specific := {"id": concat("/", [f.rule_id, sid]), "expect": expect, "params": _params(f, vm, item)}
 	r := object.union(_static[sid], specific)
+}
+
+# What each strategy expects once applied, for each rule denied, by "strategy|rule": built
+# once per strategy and rule, not per denial (a large plan has hundreds of denials of a rule).
+_expects(rules) := {key: phases |
+	some sid, s in strategies
+	some rule in rules
+	key := concat("|", [sid, rule])
+	phases := [_phase(rule, i, phase) | some i, phase in s.model]
 }
 
 # What a strategy's remediation is for every finding: built once per strategy, not per denial
@@ -64,14 +75,14 @@ _enable_mapping := {
 	"disk": disk_mapping,
 }
 
-_phase(f, i, phase) := {
+_phase(rule, i, phase) := {
 	"phase": i + 1,
 	"ops": phase.ops,
-	"present": [_rule(f, r) | some r in phase.present],
-	"absent": [_rule(f, r) | some r in phase.absent],
+	"present": [_rule(rule, r) | some r in phase.present],
+	"absent": [_rule(rule, r) | some r in phase.absent],
 }
 
-_rule(f, "$rule") := f.rule_id
+_rule(rule, "$rule") := rule
 
 _rule(_, r) := r if r != "$rule"
 
@@ -114,17 +125,18 @@ _plan_item(vm) := items[0] if {
 _items_by_vm[id] contains r if {
 	_plan_item_vms_plain
 	wanted := _event_vm_ids
-	some r in _plan_items
-	id := lower(r.values.source_vm_id)
+	some j, id in _plan_item_vms
 	id in wanted
+	r := _plan_items[j]
 }
 
 _items_by_vm[id] contains r if {
 	not _plan_item_vms_plain
 	wanted := _event_vm_ids
-	some r in _plan_items
-	id := data.asr_guard.lib.canonical_id(r.values.source_vm_id)
+	some j, lowered in _plan_item_vms
+	id := data.asr_guard.lib.canonical_id(lowered)
 	id in wanted
+	r := _plan_items[j]
 }
 
 _plan_items := [r |
@@ -135,7 +147,10 @@ _plan_items := [r |
 	is_string(r.values.source_vm_id)
 ]
 
-_plan_item_vms_plain if data.asr_guard.lib.plain_ids({lower(r.values.source_vm_id) | some r in _plan_items})
+# The lower-cased VM ids of the items, in their order.
+_plan_item_vms := [lower(r.values.source_vm_id) | some r in _plan_items]
+
+_plan_item_vms_plain if data.asr_guard.lib.plain_ids(_plan_item_vms)
 
 _event_vm_ids := {id | some ids in _event_vms; some id in ids}
 

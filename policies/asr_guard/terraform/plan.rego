@@ -96,7 +96,7 @@ _entries := entries if {
 _unmanaged_at := {i | some i, rc in _doc.resource_changes; rc.mode != "managed"}
 
 # Positions of the changes of deposed objects.
-_deposed_at := {i | some i, rc in _doc.resource_changes; is_string(rc.deposed)}
+_deposed_at := {i | some i, rc in _doc.resource_changes; d := rc.deposed; is_string(d)}
 
 _changes_of(types) := [rc | some [_, rc] in _entries; rc.type in types]
 

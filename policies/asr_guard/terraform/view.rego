@@ -56,10 +56,9 @@ linked := [entry |
 # of resources the changes do not point at).
 _linked_at := {rc.address: [i, rc] |
 	linked_keys := _linked_keys
-	deposed := _deposed_at
 	some [i, rc] in _entries
 	rc.address in linked_keys
-	not i in deposed
+	not is_string(object.get(rc, "deposed", null))
 }
 
 _linked_keys := {key |
