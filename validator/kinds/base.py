@@ -110,8 +110,11 @@ def nothing_unresolved(document: InputDocument) -> tuple[str, ...]:
 
 def first_repeat(keys: Iterable[Hashable]) -> tuple[int, int] | None:
     """(first, second): where the first key met twice is, each time; None if none is."""
+    listed = list(keys)
+    if len(set(listed)) == len(listed):
+        return None  # the usual answer, told by one set (a plan has thousands of keys)
     seen: dict[Hashable, int] = {}
-    for i, key in enumerate(keys):
+    for i, key in enumerate(listed):
         if key in seen:
             return seen[key], i
         seen[key] = i

@@ -82,7 +82,7 @@ def validate(source: str, value: Any) -> None:
     usable(source, value)
     invalid = f"not a valid {DESCRIPTION}"
     changes = value.get("resource_changes", [])
-    repeat = base.first_repeat((c["address"], c.get("deposed", "")) for c in changes)
+    repeat = base.first_repeat([(c["address"], c.get("deposed", "")) for c in changes])
     if repeat is not None:
         first, second = repeat
         what = _describe(changes[second]["address"], changes[second].get("deposed", ""))

@@ -141,10 +141,9 @@ _deposed_objects := {key: [i, rc] |
 	key := concat("", [rc.address, " (deposed object ", rc.deposed, ")"])
 }
 
-_key(rc) := rc.address if {
-	not rc.deposed
-} else := concat("", [rc.address, " (deposed object ", rc.deposed, ")"]) if {
-	is_string(rc.deposed)
+_key(rc) := concat("", [rc.address, " (deposed object ", deposed, ")"]) if {
+	deposed := rc.deposed
+	is_string(deposed)
 } else := rc.address
 
 # The current object of each address (a deposed object has a change of its own).

@@ -94,8 +94,8 @@ _links_of(values) := array.concat(
 
 _entry(i, rc, type, before, after, unknown) := {
 	"type": type,
-	"key": _key(rc),
-	"label": _key(rc),
+	"key": key,
+	"label": key,
 	"resource": rc.address,
 	"source_type": rc.type,
 	"pointer": concat("", ["/resource_changes/", format_int(i, 10)]),
@@ -107,6 +107,8 @@ _entry(i, rc, type, before, after, unknown) := {
 	"before": before,
 	"after": after,
 	"unknown": unknown,
+} if {
+	key := _key(rc)
 }
 
 _entries_of(i, rc) := [_entry(

@@ -169,4 +169,9 @@ _input_auto_protect_vm_ids := data.asr_guard.whatif.auto_protect_vm_ids if _kind
 
 _input_auto_protect_vm_ids := data.asr_guard.arm.auto_protect_vm_ids if _kind == "arm-template"
 
-_ids(xs) := {x | some x in xs}
+# The ids of a kind's rule as a set (kept as it is when it is one: a plan names thousands).
+_ids(xs) := xs if {
+	is_set(xs)
+} else := ids if {
+	ids := {x | some x in xs}
+}
