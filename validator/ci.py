@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import shlex
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,9 +34,12 @@ from validator.report.escape import line as safe
 from validator.report.paths import repository_root
 
 if TYPE_CHECKING:
+    import subprocess
+
     from validator.report import ci_annotations
 else:
     ci_annotations = lazy.module("validator.report.ci_annotations")
+    subprocess = lazy.module("subprocess")
 
 EXIT_ERROR = 2
 SYSTEMS = ("github", "azure", "text")

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from validator import ci, completion, config, engines, inputs, kinds, lazy, report, rule_docs
+from validator import ci, completion, config, engines, inputs, kinds, lazy, report
 from validator.__version__ import __version__
 from validator.check import Checker, Options, always_reported
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
@@ -27,7 +27,7 @@ from validator.policy import PolicyData, load_pack
 from validator.report.paths import ReportOptions, repository_root
 
 if TYPE_CHECKING:
-    from validator import bundle, change_view, verify
+    from validator import bundle, change_view, rule_docs, verify
     from validator.remediation import fix
     from validator.report import ci_annotations, sarif
 else:
@@ -37,6 +37,7 @@ else:
     change_view = lazy.module("validator.change_view")
     verify = lazy.module("validator.verify")
     fix = lazy.module("validator.remediation.fix")
+    rule_docs = lazy.module("validator.rule_docs")
 
 EXIT_PASS, EXIT_DENY, EXIT_ERROR = 0, 1, 2
 

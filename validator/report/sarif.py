@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from validator import rule_docs
+from validator import lazy
 from validator.findings import Finding, Rule
 from validator.remediation.render import sarif_fixes, sarif_properties
 from validator.report.escape import json_text
@@ -30,6 +30,11 @@ from validator.report.wording import (
     undecided_headline,
 )
 from validator.result import RunResult
+
+if TYPE_CHECKING:
+    from validator import rule_docs
+else:
+    rule_docs = lazy.module("validator.rule_docs")
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
