@@ -49,17 +49,19 @@ def is_terraform(remediation: dict[str, Any]) -> bool:
 
 
 def _source(
-    finding: Finding, tf_dir: str | None, cache: dict[Path, TerraformSource | None]
+    finding: Finding, tf_dir: str | None, cache: dict[str, TerraformSource | None]
 ) -> TerraformSource | None:
     if finding.path == "-" and not tf_dir:
         return None
+    # Once per input (or --tf-dir), not per finding: a plan may have thousands.
+    key = tf_dir or finding.path
+    if key in cache:
+        return cache[key]
     directory = Path(tf_dir) if tf_dir else Path(finding.path).parent
-    if directory in cache:  # once per directory, not per finding (a plan may have thousands)
-        return cache[directory]
     if not tf_dir and not any(directory.glob("*.tf")):
-        cache[directory] = None
+        cache[key] = None
         return None
-    source = cache[directory] = tfsource.read_terraform_source(directory)
+    source = cache[key] = tfsource.read_terraform_source(directory)
     return source
 
 
@@ -77,7 +79,7 @@ def patches(finding: Finding, source: TerraformSource | None) -> list[terraform.
 def with_patches(result: RunResult, tf_dir: str | None) -> RunResult:
     """The run's result with each Terraform remediation's rendered patches beside it (for the
     reports: the pull-request comment shows them, SARIF gives file patches as fixes)."""
-    cache: dict[Path, TerraformSource | None] = {}
+    cache: dict[str, TerraformSource | None] = {}
     inputs = []
     for item in result.inputs:
         findings = []
