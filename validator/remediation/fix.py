@@ -49,19 +49,22 @@ def is_terraform(remediation: dict[str, Any]) -> bool:
 
 
 def _source(
-    finding: Finding, tf_dir: str | None, cache: dict[str, TerraformSource | None]
+    finding: Finding, tf_dir: str | None, cache: dict[str | Path, TerraformSource | None]
 ) -> TerraformSource | None:
+    """The Terraform source beside the finding's input (or in --tf-dir). `cache` holds it by
+    input path (str) and by directory (Path): read once per directory, a directory may hold
+    many plans; looked up once per input, without a pathlib object per finding (a plan may
+    have thousands)."""
     if finding.path == "-" and not tf_dir:
         return None
-    # Once per input (or --tf-dir), not per finding: a plan may have thousands.
     key = tf_dir or finding.path
     if key in cache:
         return cache[key]
     directory = Path(tf_dir) if tf_dir else Path(finding.path).parent
-    if not tf_dir and not any(directory.glob("*.tf")):
-        cache[key] = None
-        return None
-    source = cache[key] = tfsource.read_terraform_source(directory)
+    if directory not in cache:
+        has_tf = bool(tf_dir) or any(directory.glob("*.tf"))
+        cache[directory] = tfsource.read_terraform_source(directory) if has_tf else None
+    source = cache[key] = cache[directory]
     return source
 
 
@@ -79,7 +82,7 @@ def patches(finding: Finding, source: TerraformSource | None) -> list[terraform.
 def with_patches(result: RunResult, tf_dir: str | None) -> RunResult:
     """The run's result with each Terraform remediation's rendered patches beside it (for the
     reports: the pull-request comment shows them, SARIF gives file patches as fixes)."""
-    cache: dict[str, TerraformSource | None] = {}
+    cache: dict[str | Path, TerraformSource | None] = {}
     inputs = []
     for item in result.inputs:
         findings = []

@@ -51,7 +51,8 @@ class ReportOptions:
     title: str | None = None  # --title: which run this is (a root module of a matrix)
     quiet: bool = False  # --quiet: the text format gives only its summary line
     # Names already worked out, by path: every finding of a file names its path, and a large
-    # plan has hundreds of findings.
+    # plan has hundreds of findings. (A name rests on the working directory too: one set of
+    # options serves one run, in one directory.)
     _names: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def name(self, path: str) -> str:

@@ -50,6 +50,10 @@ _lower_id(x) := lower(x) if is_string(x)
 #   case; surrounding space, repeated and trailing slashes dropped; percent-escapes decoded
 #   (an id with a malformed escape is only lower-cased). Undefined for a non-string.
 canonical_id(x) := id if {
+	# (Plain string builtins, in this body, decide whether an id needs more than lower case:
+	# regular expressions cost the embedded engine a compilation per call, a function call
+	# costs it several builtins, and a plan has thousands of ids. An id that trimming of
+	# white space and trailing slashes leaves as it is has neither.)
 	is_string(x)
 	id := lower(x)
 	trim_right(trim_space(id), "/") == id
@@ -59,11 +63,6 @@ canonical_id(x) := id if {
 	is_string(x)
 	id := trim_right(regex.replace(_decoded(trim_space(lower(x))), `/+`, "/"), "/")
 }
-
-# (Plain string builtins decide whether an id needs more than lower case, in the function's
-# own body: regular expressions cost the embedded engine a compilation per call, a function
-# call costs it several builtins, and a plan has thousands of ids. An id that trimming of
-# white space and trailing slashes leaves as it is has neither.)
 
 # METADATA
 # title: Canonical ids

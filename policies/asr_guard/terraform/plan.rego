@@ -138,7 +138,7 @@ _deposed_objects := {key: [i, rc] |
 	count(deposed) > 0
 	some [i, rc] in _entries
 	i in deposed
-	key := concat("", [rc.address, " (deposed object ", rc.deposed, ")"])
+	key := _key(rc)
 }
 
 _key(rc) := concat("", [rc.address, " (deposed object ", deposed, ")"]) if {
