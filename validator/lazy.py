@@ -40,6 +40,7 @@ DEFERRED = {
     "validator.report.ci_annotations": "1 ms: --format github and --format azure",
     "validator.report.markdown": "1 ms: --format markdown",
     "tempfile": "with shutil, bz2 and lzma, 3 ms: --output (a report written whole or not at all)",
+    "difflib": "1 ms: the diff of a remediation patch to a .tf file (asr-guard fix, reports)",
     "subprocess": "with threading and signal, 3 ms: asr-guard ci (terraform show, the CI's tools)",
     "validator.rule_docs": "1 ms: asr-guard rules --explain, --format sarif (each rule's help)",
     "validator.verify": "2 ms: asr-guard verify",

@@ -8,7 +8,6 @@ managed_disk set is the protected set, so every block is kept).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,9 +17,12 @@ from validator import lazy
 from validator.remediation import quoting
 
 if TYPE_CHECKING:
+    import difflib
+
     from validator import tfsource
     from validator.tfsource import TerraformSource
 else:
+    difflib = lazy.module("difflib")
     tfsource = lazy.module("validator.tfsource")
 
 # The attribute of a changed resource that is the disk's id, by resource type.

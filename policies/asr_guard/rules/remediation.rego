@@ -28,20 +28,31 @@ _item_type := "azurerm_site_recovery_replicated_vm"
 #   preconditions, steps, expect (the decisions of the re-check), risks and params; other findings
 #   unchanged. Read by main.rego.
 attach(findings) := attached if {
-	expects := _expects({f.rule_id | some f in findings; f.severity == "deny"})
-	attached := {_with_remediation(f, expects) | some f in findings}
+	denied := {f.rule_id | some f in findings; f.severity == "deny"}
+	expects := _expects(denied)
+	items := _plan_items_if(denied)
+	attached := {_with_remediation(f, expects, items) | some f in findings}
 }
 
-_with_remediation(f, expects) := object.union(f, {"remediation": _remediation(f, expects)}) if {
+# (The plan's items are read only when something is denied.)
+_plan_items_if(denied) := _plan_item_of if {
+	count(denied) > 0
+} else := {}
+
+_with_remediation(f, expects, items) := object.union(f, {"remediation": _remediation(f, expects, items)}) if {
 	f.severity == "deny"
 } else := f
 
-_remediation(f, expects) := r if {
+# (Each denial's VM, plan item and change view entries are read once and handed down: a large
+# plan has hundreds of denials, and each function call or rule read in them costs the embedded
+# engine a lookup.)
+_remediation(f, expects, items) := r if {
 	vm := _vm_of(f)
-	item := _plan_item(vm)
-	sid := _strategy(f, vm, item)
+	item := object.get(items, vm, null)
+	entries := _entries(f)
+	sid := _strategy(f, vm, item, {e.type | some e in entries})
 	expect := expects[concat("|", [sid, f.rule_id])]
-	specific := {"id": concat("/", [f.rule_id, sid]), "expect": expect, "params": _params(f, vm, item)}
+	specific := {"id": concat("/", [f.rule_id, sid]), "expect": expect, "params": _params(f, vm, item, entries)}
 	r := object.union(_static[sid], specific)
 }
 
@@ -108,15 +119,14 @@ _event_vms[key] contains e.vm_id if {
 	key := concat("|", [e.scenario, e.resource])
 }
 
-# The plan's replicated item of a VM, from its prior state: {"address", "name",
-# "depends_on", "managed_disks"}; null when the plan holds none (the VM's replication is
-# known from the inventory only).
-_plan_item(vm) := items[0] if {
+# The plan's replicated item of each VM that events name, from its prior state: {"address",
+# "name", "depends_on", "managed_disks"}; a VM the plan holds no item of is not a key (its
+# replication is known from the inventory only). Built once, for the VMs of the denials.
+_plan_item_of := {vm: items[0] |
 	_kind == "terraform-plan"
-	vm != ""
-	items := sort([_item_params(r) | some r in object.get(_items_by_vm, vm, set())])
-	count(items) > 0
-} else := null
+	some vm, rs in _items_by_vm
+	items := sort([_item_params(r) | some r in rs])
+}
 
 # The items of the VMs that events name, by VM (the params are made only for the items of
 # denials). (Hot: a plan can hold thousands of items. Their VM ids are only lower-cased when
@@ -125,32 +135,29 @@ _plan_item(vm) := items[0] if {
 _items_by_vm[id] contains r if {
 	_plan_item_vms_plain
 	wanted := _event_vm_ids
-	some j, id in _plan_item_vms
+	some [id, r] in _plan_items
 	id in wanted
-	r := _plan_items[j]
 }
 
 _items_by_vm[id] contains r if {
 	not _plan_item_vms_plain
 	wanted := _event_vm_ids
-	some j, lowered in _plan_item_vms
+	some [lowered, r] in _plan_items
 	id := data.asr_guard.lib.canonical_id(lowered)
 	id in wanted
-	r := _plan_items[j]
 }
 
-_plan_items := [r |
+# [lower-cased VM id, item] of each replicated item in the plan's prior state (one pass).
+_plan_items := [[lower(vm), r] |
 	t := _item_type
 	some r in data.asr_guard.terraform.prior_resources
 	r.type == t
 	r.mode == "managed"
-	is_string(r.values.source_vm_id)
+	vm := r.values.source_vm_id
+	is_string(vm)
 ]
 
-# The lower-cased VM ids of the items, in their order.
-_plan_item_vms := [lower(r.values.source_vm_id) | some r in _plan_items]
-
-_plan_item_vms_plain if data.asr_guard.lib.plain_ids(_plan_item_vms)
+_plan_item_vms_plain if data.asr_guard.lib.plain_ids([pair[0] | some pair in _plan_items])
 
 _event_vm_ids := {id | some ids in _event_vms; some id in ids}
 
@@ -162,16 +169,14 @@ _item_params(r) := {
 }
 
 # The change view's entries of a resource (indexed once).
-_entries(f) := object.get(_by_resource, f.resource, set()) if {
+# (Bound in the body: with no changes, _by_resource is undefined on the embedded engine, and
+# the else gives the empty set on both engines.)
+_entries(f) := entries if {
 	_kind in data.asr_guard.main.change_kinds
+	entries := object.get(_by_resource, f.resource, set())
 } else := set()
 
 _by_resource[e.resource] contains e if some e in data.asr_guard.view.changes
-
-# What the finding's resource is in the change view: "vm", "attachment", "disk" ...
-_types(f) := {e.type | some e in _entries(f)}
-
-_source_types(f) := sort({e.source_type | some e in _entries(f)})
 
 # --- which strategy --------------------------------------------------------------------------
 
@@ -181,7 +186,8 @@ _vm_rules := {"ASR004", "ASR006", "ASR021"}
 
 _reenable_rules := {"ASR002", "ASR004", "ASR006", "ASR011", "ASR021"}
 
-_strategy(f, vm, item) := "terraform-delete-before-create" if {
+# (types: what the finding's resource is in the change view, "vm", "attachment", "disk" ...)
+_strategy(f, vm, item, types) := "terraform-delete-before-create" if {
 	item != null
 	f.rule_id == "ASR026"
 } else := "terraform-remove-item" if {
@@ -194,17 +200,17 @@ _strategy(f, vm, item) := "terraform-delete-before-create" if {
 } else := "terraform-replace-triggered-by-vm" if {
 	item != null
 	f.rule_id in _reenable_rules
-	"vm" in _types(f)
+	"vm" in types
 	_same_module(item.address, f.resource)
 } else := "terraform-replace-item" if {
 	item != null
 	f.rule_id == "ASR002"
 	_same_module(item.address, f.resource)
-	count({"attachment", "disk"} & _types(f)) > 0
+	count({"attachment", "disk"} & types) > 0
 } else := "terraform-replace-item-drop-disk" if {
 	item != null
 	f.rule_id == "ASR011"
-	"attachment" in _types(f)
+	"attachment" in types
 } else := "runbook-around-restore" if {
 	_kind == "backup-restore-request"
 	vm != ""
@@ -238,16 +244,16 @@ _lists(dependencies, resource) if {
 
 # --- what the steps need -----------------------------------------------------------------
 
-_params(f, vm, item) := {
+_params(f, vm, item, entries) := {
 	"kind": _kind,
 	"rule_id": f.rule_id,
 	"resource": f.resource,
-	"resource_types": _source_types(f),
+	"resource_types": sort({e.source_type | some e in entries}),
 	"vm_id": vm,
 	"item": item,
-	"removed_disk_ids": _removed_disk_ids(f),
-	"vm_os_disk_ids": _os_disk_ids(f),
-	"restore": _restore(f),
+	"removed_disk_ids": _removed_disk_ids(f, entries),
+	"vm_os_disk_ids": _os_disk_ids(entries),
+	"restore": _restore(vm),
 	"arm_reenable": _arm_reenable,
 }
 
@@ -257,25 +263,24 @@ _arm_reenable := true if {
 	_kind in {"arm-template", "arm-whatif"}
 } else := false
 
-_removed_disk_ids(f) := sort({id |
+_removed_disk_ids(f, entries) := sort({id |
 	f.rule_id == "ASR011"
-	some e in _entries(f)
+	some e in entries
 	e.type == "attachment"
 	some id in e.before.disk.ids
 })
 
 # The OS disk of a VM finding's VM, before the change (the item's managed_disk of it follows
 # the VM by reference).
-_os_disk_ids(f) := sort({id |
-	some e in _entries(f)
+_os_disk_ids(entries) := sort({id |
+	some e in entries
 	e.type == "vm"
 	some id in e.before.os_disk.ids
 })
 
 # The restore request of a restore finding, as the runbook runs it.
-_restore(f) := restores[0] if {
+_restore(vm) := restores[0] if {
 	_kind == "backup-restore-request"
-	vm := _vm_of(f)
 	restores := [_restore_params(request) |
 		some [_, request] in data.asr_guard.restore.requests
 		data.asr_guard.lib.canonical_id(object.get(request, "sourceResourceId", null)) == vm
