@@ -31,8 +31,10 @@ is_template if {
 	is_array(_doc.resources)
 }
 
-# The resources the template deploys, of a type the view maps: [position, resource, type].
-_deployed := [[i, r, type] |
+# The resources the template deploys, of a type the view maps: [position, resource, type,
+# canonical id or null]. (The id is made canonical once here: azure.id costs the embedded
+# engine a dozen builtins, and the key, the label and the links of a resource all read it.)
+_deployed := [[i, r, type, rid] |
 	is_template
 	some i, r in _doc.resources
 	is_object(r)
@@ -40,6 +42,7 @@ _deployed := [[i, r, type] |
 	is_string(object.get(r, "type", null))
 	type := lower(r.type)
 	data.asr_guard.azure.view_type[type]
+	rid := data.asr_guard.azure.id(object.get(r, "id", null))
 ]
 
 _keys := {id |
@@ -51,8 +54,8 @@ _keys := {id |
 # Where the resource is in the template as written (asr-guard resolve records it).
 _source_pointer(r) := object.get(r, "asr_guard_source", "")
 
-_label(r) := r.id if {
-	data.asr_guard.azure.id(object.get(r, "id", null)) != null
+_label(r, rid) := r.id if {
+	rid != null
 } else := concat("", [r.type, " ", r.name]) if {
 	is_string(object.get(r, "name", null))
 	not data.asr_guard.azure.unresolved(r.name)
@@ -77,19 +80,15 @@ _entry(r, type, key, label, after) := {
 	"unknown": [],
 }
 
-_key(r) := data.asr_guard.azure.id(r.id) if data.asr_guard.azure.id(object.get(
-	r,
-	"id",
-	null,
-)) != null else := _source_pointer(r)
+_key(r, rid) := rid if rid != null else := _source_pointer(r)
 
 # (Each part bound once: the embedded engine pays for every function call, and a template
 # can deploy thousands of resources.)
 _resources := [entry |
 	keys := _keys
-	some [_, r, type] in _deployed
-	key := _key(r)
-	label := _label(r)
+	some [_, r, type, rid] in _deployed
+	key := _key(r, rid)
+	label := _label(r, rid)
 	after := data.asr_guard.azure.attributes(type, r, object.get(r, "id", null), keys)
 	entry := _entry(r, type, key, label, after)
 ]
@@ -101,11 +100,11 @@ _attachments := [object.union(_entry(r, type, key, label, d), {
 	"parent": key,
 }) |
 	keys := _keys
-	some [_, r, type] in _deployed
+	some [_, r, type, rid] in _deployed
 	type == data.asr_guard.azure.vm_type
-	key := _key(r)
-	label := _label(r)
-	link := data.asr_guard.azure.link(object.get(r, "id", null), keys)
+	key := _key(r, rid)
+	label := _label(r, rid)
+	link := data.asr_guard.azure.link_of(object.get(r, "id", null), rid, keys)
 	some j, d in data.asr_guard.azure.data_disks(r, link, keys)
 ]
 
@@ -183,27 +182,31 @@ auto_protect_vm_ids := []
 #   replicated item, a VM's disks, an item's VM, a copy count, a nested deployment's template.
 undecided := sort((_undecided_ids | _undecided_copies) | (_undecided_templates | _undecided_values)) if is_template
 
-_undecided_ids := {_unknown(r, _id_reason(r)) |
-	some [_, r, type] in _deployed
+_undecided_ids := {_unknown(r, null, _id_reason(r)) |
+	some [_, r, type, rid] in _deployed
+	rid == null
 	type in {data.asr_guard.azure.vm_type, data.asr_guard.azure.disk_type, data.asr_guard.azure.replicated_item_type}
-	data.asr_guard.azure.id(object.get(r, "id", null)) == null
 }
 
-_undecided_copies := {_unknown(r, r.asr_guard_copy_unresolved) |
-	some [_, r, _] in _deployed
+_undecided_copies := {_unknown(r, rid, r.asr_guard_copy_unresolved) |
+	some [_, r, _, rid] in _deployed
 	is_string(object.get(r, "asr_guard_copy_unresolved", null))
 }
 
-_undecided_templates := {_unknown(r, r.asr_guard_template_unresolved) |
+_undecided_templates := {_unknown(r, rid, r.asr_guard_template_unresolved) |
 	some r in _doc.resources
 	is_object(r)
 	is_string(object.get(r, "asr_guard_template_unresolved", null))
+	rid := data.asr_guard.azure.id(object.get(r, "id", null))
 }
 
-_undecided_values := {_unknown(r, value) | some [_, r, type] in _deployed; some value in _unresolved_values(r, type)}
+_undecided_values := {_unknown(r, rid, value) |
+	some [_, r, type, rid] in _deployed
+	some value in _unresolved_values(r, type)
+}
 
-_unknown(r, reason) := {
-	"label": _label(r),
+_unknown(r, rid, reason) := {
+	"label": _label(r, rid),
 	"pointer": _source_pointer(r),
 	"reason": data.asr_guard.azure.reason(reason),
 }

@@ -83,11 +83,12 @@ type_of_id(id) := type if {
 }
 
 # The resource group of a resource id, lower-cased.
-_resource_group_of(id) := lower(parts[i + 1]) if {
+# (The id lower-cased once, not each of its parts.)
+_resource_group_of(id) := parts[i + 1] if {
 	is_string(id)
-	parts := split(id, "/")
+	parts := split(lower(id), "/")
 	some i, part in parts
-	lower(part) == "resourcegroups"
+	part == "resourcegroups"
 	i + 1 < count(parts)
 } else := null
 
@@ -128,8 +129,13 @@ unresolved(x) if {
 # description: >-
 #   A link to the resource with this id: {"ids", "keys", "unresolved"}; keys where the input
 #   has that resource (keys: the set of ids the input has).
-link(x, keys) := value if {
-	i := id(x)
+link(x, keys) := link_of(x, id(x), keys)
+
+# METADATA
+# title: Link of
+# description: >-
+#   link(x, keys) with x's canonical id (id(x)) given, where the caller has made it already.
+link_of(x, i, keys) := value if {
 	i != null
 	value := {"ids": [i], "keys": [k | k := i; k in keys], "unresolved": []}
 } else := {

@@ -40,6 +40,17 @@ test_unresolved_ids_are_links_to_nothing_known if {
 	data.asr_guard.azure.link(null, set()) == null
 }
 
+# link_of takes the canonical id its caller has made already: the same link as link() makes.
+test_a_link_of_a_canonical_id_is_the_link_of_the_id if {
+	raw := "/subscriptions/S/resourceGroups/RG/providers/Microsoft.Compute/disks/D/"
+	canonical := "/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/disks/d"
+	data.asr_guard.azure.link_of(raw, canonical, {canonical}) == data.asr_guard.azure.link(raw, {canonical})
+	data.asr_guard.azure.link_of(raw, canonical, {canonical}) == {"ids": [canonical], "keys": [canonical], "unresolved": []}
+	unresolved := "<unresolved: parameter 'x' has no value>"
+	data.asr_guard.azure.link_of(unresolved, null, set()) == data.asr_guard.azure.link(unresolved, set())
+	data.asr_guard.azure.link_of(null, null, set()) == null
+}
+
 # Azure Resource Manager binds property names without regard to case: "DataDisks" is dataDisks.
 vm_other_case := {
 	"type": "Microsoft.Compute/virtualMachines",
