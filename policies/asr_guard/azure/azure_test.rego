@@ -45,7 +45,11 @@ test_a_link_of_a_canonical_id_is_the_link_of_the_id if {
 	raw := "/subscriptions/S/resourceGroups/RG/providers/Microsoft.Compute/disks/D/"
 	canonical := "/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/disks/d"
 	data.asr_guard.azure.link_of(raw, canonical, {canonical}) == data.asr_guard.azure.link(raw, {canonical})
-	data.asr_guard.azure.link_of(raw, canonical, {canonical}) == {"ids": [canonical], "keys": [canonical], "unresolved": []}
+	data.asr_guard.azure.link_of(raw, canonical, {canonical}) == {
+		"ids": [canonical],
+		"keys": [canonical],
+		"unresolved": [],
+	}
 	unresolved := "<unresolved: parameter 'x' has no value>"
 	data.asr_guard.azure.link_of(unresolved, null, set()) == data.asr_guard.azure.link(unresolved, set())
 	data.asr_guard.azure.link_of(null, null, set()) == null
