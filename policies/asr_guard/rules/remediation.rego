@@ -28,27 +28,19 @@ _item_type := "azurerm_site_recovery_replicated_vm"
 #   preconditions, steps, expect (the decisions of the re-check), risks and params; other findings
 #   unchanged. Read by main.rego.
 attach(findings) := attached if {
-	denied := {f.rule_id | some f in findings; f.severity == "deny"}
-	expects := _expects(denied)
-	items := _plan_items_if(denied)
-	attached := {_with_remediation(f, expects, items) | some f in findings}
+	expects := _expects({f.rule_id | some f in findings; f.severity == "deny"})
+	attached := {_with_remediation(f, expects) | some f in findings}
 }
 
-# (The plan's items are read only when something is denied.)
-_plan_items_if(denied) := _plan_item_of if {
-	count(denied) > 0
-} else := {}
-
-_with_remediation(f, expects, items) := object.union(f, {"remediation": _remediation(f, expects, items)}) if {
+_with_remediation(f, expects) := object.union(f, {"remediation": _remediation(f, expects)}) if {
 	f.severity == "deny"
 } else := f
 
-# (Each denial's VM, plan item and change view entries are read once and handed down: a large
-# plan has hundreds of denials, and each function call or rule read in them costs the embedded
-# engine a lookup.)
-_remediation(f, expects, items) := r if {
+# (Each denial's change view entries are read once and handed down: a large plan has hundreds
+# of denials, and each function call in them costs the embedded engine a lookup.)
+_remediation(f, expects) := r if {
 	vm := _vm_of(f)
-	item := object.get(items, vm, null)
+	item := object.get(_plan_item_of, vm, null)
 	entries := _entries(f)
 	sid := _strategy(f, vm, item, {e.type | some e in entries})
 	expect := expects[concat("|", [sid, f.rule_id])]
@@ -121,7 +113,7 @@ _event_vms[key] contains e.vm_id if {
 
 # The plan's replicated item of each VM that events name, from its prior state: {"address",
 # "name", "depends_on", "managed_disks"}; a VM the plan holds no item of is not a key (its
-# replication is known from the inventory only). Built once, for the VMs of the denials.
+# replication is known from the inventory only). Built once, when the first denial reads it.
 _plan_item_of := {vm: items[0] |
 	_kind == "terraform-plan"
 	some vm, rs in _items_by_vm
