@@ -149,22 +149,39 @@ class Checker:
                 loaded = workers.load(candidates, options.max_bytes, self.context)
                 data = self._start(candidates, loaded)
                 return self._collect(None if data is None else workers.evaluate(data))
-        loaded = [inputs.load_input(c, options.max_bytes, self.context) for c in candidates]
-        data = self._start(candidates, loaded)
-        if data is None:
-            return self._collect(None)
-        self._engine = engines.create(
-            self.engine_name,
-            self.pack,
-            data,
-            opa_url=options.opa_url,
-            opa_path=options.opa_path,
-            preloaded=options.opa_preloaded,
-            timeout=options.opa_timeout,
-            ca_bundle=options.opa_ca_bundle,
-            client_cert=options.opa_client_cert,
-            client_key=options.opa_client_key,
-        )
+        # One input for the embedded engine: the engine may begin to read it while this
+        # process checks it (engines.embedded.Ahead).
+        ahead: list[engines.embedded.Ahead] = []
+
+        def read_ahead(text: str) -> None:
+            started = engines.embedded.Ahead.start(self.pack, text)
+            ahead.extend([started] if started is not None else [])
+
+        one = len(candidates) == 1 and self.engine_name == "embedded"
+        try:
+            loaded = [
+                inputs.load_input(c, options.max_bytes, self.context, read_ahead if one else None)
+                for c in candidates
+            ]
+            data = self._start(candidates, loaded)
+            if data is None:
+                return self._collect(None)
+            self._engine = engines.create(
+                self.engine_name,
+                self.pack,
+                data,
+                opa_url=options.opa_url,
+                opa_path=options.opa_path,
+                preloaded=options.opa_preloaded,
+                timeout=options.opa_timeout,
+                ca_bundle=options.opa_ca_bundle,
+                client_cert=options.opa_client_cert,
+                client_key=options.opa_client_key,
+                ahead=ahead.pop() if ahead else None,
+            )
+        finally:
+            for begun in ahead:  # not taken over by an engine: the run stopped before
+                begun.close()
         try:
             return self._collect(map(self._engine.evaluate, self._documents))
         finally:

@@ -8,6 +8,7 @@ into what the policies read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from validator import bounds, kinds, loading, schemas
@@ -21,14 +22,16 @@ def load_input(
     candidate: Candidate,
     max_bytes: int = loading.DEFAULT_MAX_BYTES,
     context: RunContext | None = None,
+    on_json_text: Callable[[str], None] | None = None,
 ) -> InputDocument | None:
     """The document, or None for a scanned file of no supported kind.
 
     A named file must be a supported kind. A scanned file that parses but is of
     another kind (package.json, a CI workflow, ...) is skipped, but one that is
     unreadable or does not parse is an error: it may be a broken input.
+    on_json_text: see loading.load.
     """
-    loaded = loading.load(candidate.path, max_bytes)
+    loaded = loading.load(candidate.path, max_bytes, on_json_text)
     kind = kinds.identify(candidate.path, loaded.value)
     if kind is None:
         if candidate.scanned:

@@ -7,6 +7,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -149,12 +150,20 @@ def looks_like_json(text: str) -> bool:
     return stripped.startswith(("{", "["))
 
 
-def load(source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Loaded:
-    """Read a JSON or YAML document; JSON is recognised by its first character."""
+def load(
+    source: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_json_text: Callable[[str], None] | None = None,
+) -> Loaded:
+    """Read a JSON or YAML document; JSON is recognised by its first character.
+    on_json_text: called with a JSON document's text before it is parsed (the embedded
+    engine may begin to read it meanwhile: validator.engines.embedded.Ahead)."""
     with bounds.named(source):
         text = decode(source, read_bytes(source, max_bytes))
     with bounds.named(source, text):
         if looks_like_json(text):
+            if on_json_text is not None:
+                on_json_text(text)
             return Loaded(source, text, parse_json(source, text), "json")
         if not text.strip():
             raise InputError(source, "is empty")

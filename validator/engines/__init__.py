@@ -66,16 +66,21 @@ def create(
     ca_bundle: str | None = None,
     client_cert: str | None = None,
     client_key: str | None = None,
+    ahead: embedded.Ahead | None = None,
 ) -> Engine:
     """The engine (as `select` names it) loaded with the pack and the run's data.
 
     An OPA server gets the run's inventory and waivers with each query; a preloaded one
     (--opa-preloaded, e.g. a bundle with a central inventory) reads its own for what the run
     does not bring. timeout: for one answer of OPA (None: the server's or the binary's
-    default); ca_bundle, client_cert, client_key: TLS to the server.
+    default); ca_bundle, client_cert, client_key: TLS to the server. ahead: an evaluation
+    the embedded engine began (embedded.Ahead), which the embedded engine made here takes
+    over (any other closes it).
     """
     if select(engine, opa_url=opa_url, opa_path=opa_path) == "embedded":
-        return embedded.EmbeddedEngine(pack, data)
+        return embedded.EmbeddedEngine(pack, data, ahead)
+    if ahead is not None:
+        ahead.close()
     if opa_url:
         return opa_server.OpaServerEngine(
             opa_url,
