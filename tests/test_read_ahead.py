@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import threading
 from collections.abc import Iterator
@@ -231,3 +232,17 @@ def test_reading_ahead_pays_only_for_large_inputs_where_it_is_safe(
     pid = ahead._pid
     ahead.close()
     assert reaped(pid)
+
+
+def test_a_caller_that_has_its_children_reaped_by_the_system(
+    tmp_path: Path, started: list[embedded.Ahead]
+) -> None:
+    previous = signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    try:
+        code, text = report(tmp_path, "ignored.json", str(REPLACED_PLAN))
+    finally:
+        signal.signal(signal.SIGCHLD, previous)
+    assert len(started) == 1
+    assert answers == [True]
+    assert code == 1
+    assert json.loads(text)["summary"]["deny"] == 1

@@ -235,9 +235,12 @@ class Ahead:
         self._to_child = self._from_child = -1
         if self._pid:
             pid, self._pid = self._pid, 0
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, 9)  # SIGKILL, by number: the signal module is not loaded
-            os.waitpid(pid, 0)
+            # Killed only while it is a child not yet waited for: its pid cannot be another
+            # process's. (A caller that ignores SIGCHLD has it reaped by the system.)
+            with contextlib.suppress(ChildProcessError):
+                if os.waitpid(pid, os.WNOHANG) == (0, 0):
+                    os.kill(pid, 9)  # SIGKILL, by number: the signal module is not loaded
+                    os.waitpid(pid, 0)
 
 
 def _may_fork(text: str) -> bool:
