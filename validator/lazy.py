@@ -12,7 +12,9 @@ module that uses one of them does not import it but names it here:
 Type checkers read the import; at run time `arm` is a stand-in that imports the module the
 first time one of its attributes is read. Everything else is imported at the top of its
 module, and nothing is imported inside a function (tests/test_imports.py checks both, and
-that the pre-commit case loads none of these).
+that the pre-commit case loads none of these but the two every such run needs: its report
+and jsonschema-rs, deferred only so that a large input's read-ahead, in a forked child,
+begins before it: validator.engines.embedded.Ahead).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ DEFERRED = {
     "validator.rule_docs": "1 ms: asr-guard rules --explain, --format sarif (each rule's help)",
     "validator.verify": "2 ms: asr-guard verify",
     "validator.change_view": "(with the embedded engine) 1 ms: asr-guard view and asr-guard rules",
+    "jsonschema_rs": "with email, socket and decimal, 15 ms: every input and waivers file is "
+    "validated, but a large input's read-ahead (engines.embedded.Ahead) begins before",
     "validator.remediation.fix": "1 ms: asr-guard fix, --expect-remediation, Terraform "
     "remediations in reports (python-hcl2 only once a .tf directory is read)",
 }

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
-
+from validator import lazy
 from validator.data_files import schemas_dir
 from validator.errors import InputError
+
+if TYPE_CHECKING:
+    import jsonschema_rs
+else:
+    jsonschema_rs = lazy.module("jsonschema_rs")
 
 
 @cache
