@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import INVENTORY, MODULE_PLAN
+from validator import cli
 from validator.cli import main
 
 
@@ -135,3 +136,29 @@ def test_bad_configured_formats_are_exit_2(
     assert main(["check", "plan.json"]) == 2
     error = capsys.readouterr().err.splitlines()
     assert len(error) == 1 and message in error[0]
+
+
+def test_check_built_alone_parses_and_speaks_as_with_every_command(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run of check builds its parser alone (cli._parser(only_check=True)): the commands
+    it names, its usage, help and errors are those of the whole parser."""
+    full = cli._parser()
+    commands = next(a for a in full._actions if a.dest == "command")
+    assert tuple(commands.choices) == cli.COMMANDS  # type: ignore[arg-type]
+    monkeypatch.setenv("COLUMNS", "100")
+    for argv in (
+        ["check", "--help"],
+        ["check", "--bogus", "plan.json"],
+        ["check", "--format", "nope", "plan.json"],
+        ["check", "--fail-on"],
+    ):
+        said = []
+        for parser in (full, cli._parser(only_check=True)):
+            with pytest.raises(SystemExit) as exit_:
+                parser.parse_args(argv)
+            said.append((exit_.value.code, capsys.readouterr()))
+        assert said[0] == said[1], argv
+    alone = cli._parser(only_check=True).parse_args(["check", "plan.json", "--fail-on", "warn"])
+    every = full.parse_args(["check", "plan.json", "--fail-on", "warn"])
+    assert vars(alone) == vars(every)

@@ -9,8 +9,9 @@ The summary line says "PASSED", "UNDECIDED" or "FAILED"; only a failing run has 
 from __future__ import annotations
 
 from itertools import groupby
+from typing import TYPE_CHECKING
 
-from validator.remediation.render import text_lines
+from validator import lazy
 from validator.report.escape import line as safe
 from validator.report.paths import ReportOptions
 from validator.report.wording import (
@@ -20,6 +21,11 @@ from validator.report.wording import (
     undecided_headline,
 )
 from validator.result import RunResult
+
+if TYPE_CHECKING:
+    from validator.remediation import render as remediation_render
+else:
+    remediation_render = lazy.module("validator.remediation.render")
 
 _COLORS = {"deny": "\033[31m", "warn": "\033[33m", "info": "\033[36m", "pass": "\033[32m"}
 _BOLD = "\033[1m"
@@ -66,7 +72,8 @@ def render(result: RunResult, options: ReportOptions) -> str:
                     lines.append(f"         at: {safe(options.name(where.file))}:{where.line}")
                 lines.append(f"         workaround: {finding.workaround}")
                 if finding.remediation:
-                    lines += [f"         {safe(line)}" for line in text_lines(finding.remediation)]
+                    remediation = remediation_render.text_lines(finding.remediation)
+                    lines += [f"         {safe(line)}" for line in remediation]
                 lines.append(f"         docs: {finding.docs}")
     for path in result.skipped:
         lines.append(f"{safe(options.name(path))}: skipped (not a supported input kind)")
