@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from validator import ci, completion, config, engines, inputs, kinds, lazy, report
+from validator import config, engines, inputs, kinds, lazy, report
 from validator.__version__ import __version__
 from validator.check import Checker, Options, always_reported
 from validator.engines import DEFAULT_OPA_BINARY_TIMEOUT, DEFAULT_OPA_TIMEOUT
@@ -27,12 +27,14 @@ from validator.policy import PolicyData, load_pack
 from validator.report.paths import ReportOptions, repository_root
 
 if TYPE_CHECKING:
-    from validator import bundle, change_view, rule_docs, verify
+    from validator import bundle, change_view, ci, completion, rule_docs, verify
     from validator.remediation import fix
     from validator.report import ci_annotations, sarif
 else:
     sarif = lazy.module("validator.report.sarif")
     bundle = lazy.module("validator.bundle")
+    ci = lazy.module("validator.ci")
+    completion = lazy.module("validator.completion")
     ci_annotations = lazy.module("validator.report.ci_annotations")
     change_view = lazy.module("validator.change_view")
     verify = lazy.module("validator.verify")

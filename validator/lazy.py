@@ -49,6 +49,9 @@ DEFERRED = {
     "validator.change_view": "(with the embedded engine) 1 ms: asr-guard view and asr-guard rules",
     "jsonschema_rs": "with email, socket and decimal, 15 ms: every input and waivers file is "
     "validated, but a large input's read-ahead (engines.embedded.Ahead) begins before",
+    "validator.ci": "1 ms: asr-guard ci, and the parser of every command (not built for a run of "
+    "check)",
+    "validator.completion": "1 ms: asr-guard completion, and the parser of every command",
     "validator.remediation.render": "with quoting and runbook (shlex, unicodedata), 3 ms: a "
     "text report of a finding with a remediation",
     "validator.remediation.fix": "1 ms: asr-guard fix, --expect-remediation, Terraform "
