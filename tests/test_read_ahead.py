@@ -246,3 +246,98 @@ def test_a_caller_that_has_its_children_reaped_by_the_system(
     assert answers == [True]
     assert code == 1
     assert json.loads(text)["summary"]["deny"] == 1
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_fork_refused_leaves_the_evaluation_here(
+    tmp_path: Path, started: list[embedded.Ahead], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    after = report(tmp_path, "after.json", str(REPLACED_PLAN))
+    assert answers == [True]
+    before = open_descriptors()
+    monkeypatch.setattr(os, "fork", refused)
+    assert report(tmp_path, "refused.json", str(REPLACED_PLAN)) == after
+    assert len(started) == 1 and answers == [True]  # no second child
+    assert open_descriptors() == before  # the pipes made for it are closed
+
+
+def test_a_run_that_stops_before_the_engine_is_made_stops_the_child(
+    tmp_path: Path, started: list[embedded.Ahead], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fails(*_: object) -> str:
+        raise EngineError("embedded engine: cannot load policies: test")
+
+    monkeypatch.setattr(embedded, "_data_json", fails)
+    assert report(tmp_path, "stopped.json", str(REPLACED_PLAN))[0] == 2
+    assert len(started) == 1  # and the fixture finds it reaped
+
+
+def test_a_child_never_returns_into_the_callers_code(
+    tmp_path: Path, started: list[embedded.Ahead], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> None:
+        raise KeyboardInterrupt  # as if Ctrl-C came before the child's own handler
+
+    parent = os.getpid()
+    marker = tmp_path / "returned"
+    monkeypatch.setattr(embedded, "_child", broken)
+    result = report(tmp_path, "broken.json", str(REPLACED_PLAN))
+    if os.getpid() != parent:  # a child that came back here: say so, and go
+        marker.write_text(str(os.getpid()))
+        os._exit(0)
+    assert len(started) == 1
+    assert answers == [False]
+    assert result[0] == 1
+    assert not marker.exists()
+
+
+def test_an_answer_cut_short_is_no_answer(
+    tmp_path: Path, started: list[embedded.Ahead], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parent = os.getpid()
+    write_all = embedded._write_all
+
+    def killed_while_writing(descriptor: int, data: bytes) -> None:
+        if os.getpid() != parent and data[:1] == b"=":
+            write_all(descriptor, data[: len(data) // 2])
+            os._exit(0)
+        write_all(descriptor, data)
+
+    monkeypatch.setattr(embedded, "_write_all", killed_while_writing)
+    cut = report(tmp_path, "cut.json", str(REPLACED_PLAN))
+    assert answers == [False]
+    monkeypatch.setattr(embedded, "AHEAD_MIN_CHARS", sys.maxsize)
+    assert cut == report(tmp_path, "after.json", str(REPLACED_PLAN))
+
+
+@pytest.mark.parametrize(
+    ("files", "cpus"),
+    [
+        ({"cpu.max": "max 100000\n"}, float("inf")),
+        ({"cpu.max": "100000 100000\n"}, 1.0),
+        ({"cpu.max": "300000 100000\n"}, 3.0),
+        ({"quota": "-1\n", "period": "100000\n"}, float("inf")),
+        ({"quota": "50000\n", "period": "100000\n"}, 0.5),
+        ({}, float("inf")),
+    ],
+)
+def test_a_control_group_limited_to_one_cpu_is_not_forked_in(
+    files: dict[str, str], cpus: float, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    monkeypatch.setattr(
+        embedded,
+        "_QUOTA_FILES",
+        ((str(tmp_path / "cpu.max"),), (str(tmp_path / "quota"), str(tmp_path / "period"))),
+    )
+    assert embedded._cpu_quota() == cpus
+    monkeypatch.setattr(embedded, "_single_threaded", lambda: True)
+    large = " " * embedded.AHEAD_MIN_CHARS
+    assert embedded._may_fork(large) is (cpus >= 2)

@@ -177,8 +177,9 @@ class Checker:
                 ca_bundle=options.opa_ca_bundle,
                 client_cert=options.opa_client_cert,
                 client_key=options.opa_client_key,
-                ahead=ahead.pop() if ahead else None,
+                ahead=ahead[0] if ahead else None,
             )
+            ahead.clear()  # the engine's now: it closes it
         finally:
             for begun in ahead:  # not taken over by an engine: the run stopped before
                 begun.close()

@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from validator.documents import InputDocument
@@ -156,8 +157,11 @@ class EmbeddedEngine:
 # fork costs (under 1 ms). A smaller input is read in this process after it is checked.
 AHEAD_MIN_CHARS = 2_000_000
 
-# What the child answers: a status byte, then the evaluation's JSON or the error's line.
+# What the child answers: a status byte, the length of what follows (8 bytes, big-endian:
+# an answer cut short, by a child killed as it writes, is no answer), then the evaluation's
+# JSON or the error's line.
 _ANSWER, _LOAD_FAILED, _READ_FAILED, _QUERY_FAILED = b"=", b"L", b"R", b"Q"
+_LENGTH = 8
 
 
 class Ahead:
@@ -174,7 +178,8 @@ class Ahead:
     error in the child is raised here as the same error the engine here would raise.
 
     Only on Linux (fork, no threads running), with the embedded engine, two cores or more
-    and a large input; elsewhere the input is read after it is checked, as always.
+    (the process's affinity and its control group's CPU quota) and a large input; elsewhere,
+    or where the fork is refused, the input is read after it is checked, as always.
     """
 
     def __init__(self, pid: int, to_child: int, from_child: int, text: str) -> None:
@@ -189,13 +194,23 @@ class Ahead:
         not safe."""
         if not _may_fork(text):
             return None
-        data_read, data_write = os.pipe()
-        answer_read, answer_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns
-            os.close(data_write)
-            os.close(answer_read)
-            _child(pack, text, data_read, answer_write)
+        pipes: list[int] = []
+        try:
+            pipes.extend(os.pipe())
+            pipes.extend(os.pipe())
+            pid = os.fork()
+        except OSError:  # no process or descriptor to spare: read after checking, as always
+            for descriptor in pipes:
+                os.close(descriptor)
+            return None
+        data_read, data_write, answer_read, answer_write = pipes
+        if pid == 0:  # the child: whatever happens, it never returns into the caller's code
+            try:
+                os.close(data_write)
+                os.close(answer_read)
+                _child(pack, text, data_read, answer_write)
+            finally:
+                os._exit(0)
         os.close(data_read)
         os.close(answer_write)
         return cls(pid, data_write, answer_read, text)
@@ -216,7 +231,10 @@ class Ahead:
             reply = _read_all(self._from_child)
         finally:
             self.close()
-        status, text = reply[:1], reply[1:].decode("utf-8", "replace")
+        status, size = reply[:1], int.from_bytes(reply[1 : 1 + _LENGTH], "big")
+        if len(reply) != 1 + _LENGTH + size:
+            return None  # no answer, or one cut short: the child stopped as it gave it
+        text = reply[1 + _LENGTH :].decode("utf-8", "replace")
         if status == _ANSWER:
             return json.loads(text)
         if status == _READ_FAILED:
@@ -225,7 +243,7 @@ class Ahead:
             raise _load_error(text)
         if status == _QUERY_FAILED:
             raise _query_error(ENTRYPOINT, text)
-        return None  # no answer: the child was stopped before it gave one
+        return None  # not a status the child gives
 
     def close(self) -> None:
         """Stop the child (if it still runs) and reap it; idempotent."""
@@ -249,8 +267,31 @@ def _may_fork(text: str) -> bool:
         and len(text) >= AHEAD_MIN_CHARS
         and sys.platform == "linux"
         and len(os.sched_getaffinity(0)) >= 2
+        and _cpu_quota() >= 2
         and _single_threaded()
     )
+
+
+# The CPU quota of the process's control group as mounted at /sys/fs/cgroup, v2 then v1 (a
+# container or CI job limited to one CPU on a larger host): "max", -1 or no file, no quota.
+_QUOTA_FILES = (
+    ("/sys/fs/cgroup/cpu.max",),
+    ("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "/sys/fs/cgroup/cpu/cpu.cfs_period_us"),
+)
+
+
+def _cpu_quota() -> float:
+    """CPUs the control group may use at once (infinity where it sets no limit)."""
+    for files in _QUOTA_FILES:
+        try:
+            fields = " ".join(Path(name).read_text(encoding="ascii") for name in files).split()
+        except (OSError, ValueError):
+            continue
+        if len(fields) == 2 and fields[0] not in ("max", "-1"):
+            with contextlib.suppress(ValueError, ZeroDivisionError):
+                return int(fields[0]) / int(fields[1])
+        return float("inf")
+    return float("inf")
 
 
 def _single_threaded() -> bool:
@@ -261,8 +302,9 @@ def _single_threaded() -> bool:
 
 
 def _child(pack: PolicyPack, text: str, data_read: int, answer_write: int) -> None:
-    """Load the pack, read the text, wait for the data, evaluate, answer; then leave the
-    process at once (no Python clean-up, nothing flushed: the parent's buffers are not ours)."""
+    """Load the pack, read the text, wait for the data, evaluate, answer. (The caller then
+    leaves the process at once: no Python clean-up, nothing flushed, the parent's buffers
+    and exit handlers are not the child's.)"""
     status, reply = _LOAD_FAILED, ""
     try:
         engine = regorus.Engine()
@@ -279,11 +321,9 @@ def _child(pack: PolicyPack, text: str, data_read: int, answer_write: int) -> No
             status = _ANSWER
     except BaseException as exc:  # every fault is the parent's to report
         reply = first_line(exc)
-    try:
-        if status == _ANSWER or reply:
-            _write_all(answer_write, status + reply.encode())
-    finally:
-        os._exit(0)
+    if status == _ANSWER or reply:
+        payload = reply.encode()
+        _write_all(answer_write, status + len(payload).to_bytes(_LENGTH, "big") + payload)
 
 
 def _write_all(descriptor: int, data: bytes) -> None:
