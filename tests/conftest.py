@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -33,6 +34,14 @@ MODULE_PLAN = EXAMPLES / "terraform" / "attach-restored-disk.plan.json"  # ASR00
 
 # The input kinds with fixtures: each directory of tests/fixtures with an expected.yaml.
 FIXTURE_KINDS = tuple(sorted(path.parent.name for path in FIXTURES.glob("*/expected.yaml")))
+
+
+def too_deep_for_the_engine(plan: Path, written: Path) -> Path:
+    """The plan with a value nested 200 levels deep (regorus reads 128), written to `written`."""
+    value = json.loads(plan.read_text())
+    value["deep"] = json.loads("[" * 200 + "]" * 200)
+    written.write_text(json.dumps(value))
+    return written
 
 
 def reported(path: Path) -> str:

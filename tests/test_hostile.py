@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import INVENTORY, REPLACED_PLAN
+from tests.conftest import INVENTORY, REPLACED_PLAN, too_deep_for_the_engine
 from validator import loading
 from validator.cli import main
 from validator.errors import InputError
@@ -65,10 +65,7 @@ def test_deeply_nested_json_is_refused(tmp_path: Path, capsys: pytest.CaptureFix
 def test_nesting_past_the_engine_limit_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = json.loads(PLAN.read_text())
-    plan["deep"] = json.loads("[" * 200 + "]" * 200)
-    path = tmp_path / "plan.json"
-    path.write_text(json.dumps(plan))
+    path = too_deep_for_the_engine(PLAN, tmp_path / "plan.json")
     assert main(["check", str(path)]) == 2
     assert one_line_error(capsys).endswith("nested deeper than 128 levels: refused")
 

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, REPLACED_PLAN, SAFE_PLAN, reported
+from tests.conftest import (
+    EXAMPLES,
+    FIXTURES,
+    INVENTORY,
+    REPLACED_PLAN,
+    SAFE_PLAN,
+    reported,
+    too_deep_for_the_engine,
+)
 from validator.check import MIN_PARALLEL_BYTES, jobs_for
 from validator.cli import main
 from validator.errors import InputError
@@ -42,9 +50,7 @@ def test_workers_give_the_same_report_as_one_by_one(tmp_path: Path) -> None:
 def test_an_error_in_a_worker_fails_the_run_with_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = json.loads(SAFE_PLAN.read_text())
-    plan["deep"] = json.loads("[" * 200 + "]" * 200)
-    (tmp_path / "a.plan.json").write_text(json.dumps(plan))
+    too_deep_for_the_engine(SAFE_PLAN, tmp_path / "a.plan.json")
     (tmp_path / "b.plan.json").write_text(SAFE_PLAN.read_text())
     assert main(["check", str(tmp_path), "--jobs", "2"]) == 2
     err = capsys.readouterr().err

@@ -14,7 +14,14 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import FIXTURES, INVENTORY, MODULE_PLAN, REPLACED_PLAN, SAFE_PLAN
+from tests.conftest import (
+    FIXTURES,
+    INVENTORY,
+    MODULE_PLAN,
+    REPLACED_PLAN,
+    SAFE_PLAN,
+    too_deep_for_the_engine,
+)
 from validator.cli import main
 from validator.documents import InputDocument
 from validator.engines import embedded
@@ -117,10 +124,7 @@ def test_no_read_ahead_for_several_inputs_or_another_engine(
 def test_an_input_too_deep_for_the_engine_is_refused_the_same_way(
     tmp_path: Path, started: list[embedded.Ahead], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    plan = json.loads(SAFE_PLAN.read_text())
-    plan["deep"] = json.loads("[" * 200 + "]" * 200)
-    path = tmp_path / "deep.plan.json"
-    path.write_text(json.dumps(plan))
+    path = too_deep_for_the_engine(SAFE_PLAN, tmp_path / "deep.plan.json")
     assert main(["check", str(path)]) == 2
     assert len(started) == 1
     assert capsys.readouterr().err.strip().splitlines() == [
