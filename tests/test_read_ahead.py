@@ -86,8 +86,21 @@ def started(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[embedded.Ahead]]:
     monkeypatch.setattr(embedded.Ahead, "start", classmethod(recording))
     monkeypatch.setattr(embedded.Ahead, "answer", answered)
     answers.clear()
-    yield begun
+    # A child forked from this many-threaded test process could block on a lock another
+    # thread held: a test that waits for it fails after a minute rather than hang the suite
+    # (a fork's child does not inherit the alarm).
+    previous = signal.signal(signal.SIGALRM, _too_long)
+    signal.alarm(60)
+    try:
+        yield begun
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     assert reaped(*pids)
+
+
+def _too_long(signum: int, frame: object) -> None:
+    raise TimeoutError("a read-ahead test waited a minute for its child")
 
 
 def report(tmp_path: Path, name: str, *args: str) -> tuple[int, str]:
