@@ -69,6 +69,13 @@ def _query_error(rule: str, reason: str) -> EngineError:
     return EngineError(f"embedded engine: {rule}: {reason}")
 
 
+def _add_modules(engine: Any, modules: tuple[tuple[str, str], ...]) -> None:
+    """Rego modules (name, source) into a regorus engine; its errors are the caller's to
+    word."""
+    for module_name, source in modules:
+        engine.add_policy(module_name, source)
+
+
 def _data_json(pack: PolicyPack, data: PolicyData | None) -> str:
     """One document (regorus does not deep-merge documents added one after another), as
     JSON text: its Python binding turns bool values into 0/1."""
@@ -93,8 +100,7 @@ class EmbeddedEngine:
     def _make(self) -> Any:
         engine = regorus.Engine()
         try:
-            for module_name, source in self._pack.modules:
-                engine.add_policy(module_name, source)
+            _add_modules(engine, self._pack.modules)
             engine.add_data_json(self._data)
         except _NOT_ENGINE_FAULTS:
             raise
@@ -110,8 +116,7 @@ class EmbeddedEngine:
 
     def add_test_modules(self, pack: PolicyPack) -> None:
         try:
-            for module_name, source in pack.test_modules:
-                self._engine.add_policy(module_name, source)
+            _add_modules(self._engine, pack.test_modules)
         except _NOT_ENGINE_FAULTS:
             raise
         except BaseException as exc:
@@ -308,8 +313,7 @@ def _child(pack: PolicyPack, text: str, data_read: int, answer_write: int) -> No
     status, reply = _LOAD_FAILED, ""
     try:
         engine = regorus.Engine()
-        for module_name, source in pack.modules:
-            engine.add_policy(module_name, source)
+        _add_modules(engine, pack.modules)
         status = _READ_FAILED
         engine.set_input_json(text)
         data = _read_all(data_read)
