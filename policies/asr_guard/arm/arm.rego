@@ -32,24 +32,39 @@ is_template if {
 }
 
 # The resources the template deploys, of a type the view maps: [position, resource, type,
-# canonical id or null]. (The id is made canonical once here: azure.id costs the embedded
-# engine a dozen builtins, and the key, the label and the links of a resource all read it.)
-_deployed := [[i, r, type, rid] |
+# view type, canonical id or null].
+_deployed := [[i, r, type, view_type, object.get(ids, i, null)] |
 	is_template
+	types := data.asr_guard.azure.view_type
+	ids := _ids
 	some i, r in _doc.resources
 	is_object(r)
 	not r.existing == true
 	is_string(object.get(r, "type", null))
 	type := lower(r.type)
-	data.asr_guard.azure.view_type[type]
-	rid := data.asr_guard.azure.id(object.get(r, "id", null))
+	view_type := types[type]
 ]
 
-_keys := {id |
-	some r in _doc.resources
-	id := data.asr_guard.azure.id(object.get(r, "id", null))
-	id != null
+# The canonical id of each resource (by position) that has one: azure.id of its `id`, made
+# once here, the key, the label and the links of a resource all read it. (One regular
+# expression over all the ids (lib.plain_ids) tells whether lower case is their canonical form,
+# the usual case: a function call per id costs the embedded engine as much as a dozen builtins,
+# and a template can deploy thousands of resources.)
+_ids := lowered if {
+	lowered := {i: lower(x) | some i, x in _id_strings}
+	data.asr_guard.lib.plain_ids([id | some id in lowered])
+} else := {i: data.asr_guard.lib.canonical_id(x) | some i, x in _id_strings}
+
+# The ids azure.id reads (strings, not left unresolved), by position.
+_id_strings := {i: x |
+	some i, r in _doc.resources
+	is_object(r)
+	x := object.get(r, "id", null)
+	is_string(x)
+	not startswith(x, "<unresolved") # (azure.unresolved, without a function call)
 }
+
+_keys := {id | some id in _ids}
 
 # Where the resource is in the template as written (asr-guard resolve records it).
 _source_pointer(r) := object.get(r, "asr_guard_source", "")
@@ -63,8 +78,8 @@ _label(r, rid) := r.id if {
 	_source_pointer(r) != ""
 } else := r.type
 
-_entry(r, type, key, label, after) := {
-	"type": data.asr_guard.azure.view_type[type],
+_entry(r, view_type, key, label, after) := {
+	"type": view_type,
 	"key": key,
 	"label": label,
 	"resource": label,
@@ -86,22 +101,22 @@ _key(r, rid) := rid if rid != null else := _source_pointer(r)
 # can deploy thousands of resources.)
 _resources := [entry |
 	keys := _keys
-	some [_, r, type, rid] in _deployed
+	some [_, r, type, view_type, rid] in _deployed
 	key := _key(r, rid)
 	label := _label(r, rid)
 	after := data.asr_guard.azure.attributes(type, r, object.get(r, "id", null), keys)
-	entry := _entry(r, type, key, label, after)
+	entry := _entry(r, view_type, key, label, after)
 ]
 
 # Every data disk of a VM the template deploys is put on it (or left on it).
-_attachments := [object.union(_entry(r, type, key, label, d), {
+_attachments := [object.union(_entry(r, view_type, key, label, d), {
 	"type": "attachment",
 	"key": concat("", [key, "/datadisks/", format_int(j, 10)]),
 	"parent": key,
 }) |
 	keys := _keys
-	some [_, r, type, rid] in _deployed
-	type == data.asr_guard.azure.vm_type
+	some [_, r, type, view_type, rid] in _deployed
+	view_type == "vm"
 	key := _key(r, rid)
 	label := _label(r, rid)
 	link := data.asr_guard.azure.link_of(object.get(r, "id", null), rid, keys)
@@ -183,13 +198,13 @@ auto_protect_vm_ids := []
 undecided := sort((_undecided_ids | _undecided_copies) | (_undecided_templates | _undecided_values)) if is_template
 
 _undecided_ids := {_unknown(r, null, _id_reason(r)) |
-	some [_, r, type, rid] in _deployed
+	some [_, r, type, _, rid] in _deployed
 	rid == null
 	type in {data.asr_guard.azure.vm_type, data.asr_guard.azure.disk_type, data.asr_guard.azure.replicated_item_type}
 }
 
 _undecided_copies := {_unknown(r, rid, r.asr_guard_copy_unresolved) |
-	some [_, r, _, rid] in _deployed
+	some [_, r, _, _, rid] in _deployed
 	is_string(object.get(r, "asr_guard_copy_unresolved", null))
 }
 
@@ -201,7 +216,7 @@ _undecided_templates := {_unknown(r, rid, r.asr_guard_template_unresolved) |
 }
 
 _undecided_values := {_unknown(r, rid, value) |
-	some [_, r, type, rid] in _deployed
+	some [_, r, type, _, rid] in _deployed
 	some value in _unresolved_values(r, type)
 }
 

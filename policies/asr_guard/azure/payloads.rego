@@ -167,24 +167,30 @@ _extension(payload, resource_id, keys) := extension if {
 	}
 } else := null
 
+# (One rule with else branches, not one rule per type: the embedded engine binds the arguments
+# and switches module for every rule of a function it calls, and it calls this once for each
+# resource of an input.)
+
 # METADATA
 # title: Attributes
 # description: >-
 #   The attributes of a payload of an ARM type, as the view has them.
 # scope: document
-attributes(type, payload, resource_id, keys) := _vm(payload, resource_id, keys) if type == vm_type
-
-attributes(type, payload, resource_id, _) := _disk(payload, resource_id) if type == disk_type
-
-attributes(type, payload, resource_id, keys) := item(payload, resource_id, keys) if type == replicated_item_type
-
-attributes(type, payload, resource_id, _) := _account(payload, resource_id) if type == _account_type
-
-attributes(type, payload, resource_id, _) := _blob_services(payload, resource_id) if type == _blob_services_type
-
-attributes(type, payload, resource_id, keys) := _nic(payload, resource_id, keys) if type == _nic_type
-
-attributes(type, payload, resource_id, keys) := _extension(payload, resource_id, keys) if type == _extension_type
+attributes(type, payload, resource_id, keys) := _vm(payload, resource_id, keys) if {
+	type == vm_type
+} else := _disk(payload, resource_id) if {
+	type == disk_type
+} else := item(payload, resource_id, keys) if {
+	type == replicated_item_type
+} else := _account(payload, resource_id) if {
+	type == _account_type
+} else := _blob_services(payload, resource_id) if {
+	type == _blob_services_type
+} else := _nic(payload, resource_id, keys) if {
+	type == _nic_type
+} else := _extension(payload, resource_id, keys) if {
+	type == _extension_type
+}
 
 # METADATA
 # title: Attachment changes
