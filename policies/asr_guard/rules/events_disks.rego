@@ -94,8 +94,8 @@ _events contains ev if {
 
 # ASR018: a shared disk (maxShares above 1) put on a replicated VM.
 _events contains ev if {
-	some a in _new_attachments
-	some m in _replicated_of(_link_ids(a.after.vm))
+	some [a, vms, _] in _new_attachment_facts
+	some m in vms
 	some disk in data.asr_guard.view.targets(a.after.disk)
 	disk.type == "disk"
 	some side in [disk.after, disk.before]

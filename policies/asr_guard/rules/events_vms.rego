@@ -82,11 +82,12 @@ _events contains ev if {
 
 # ASR002: a restored or copied data disk put on a replicated VM.
 _events contains ev if {
-	some a in _new_attachments
-	some m in _replicated_of(_link_ids(a.after.vm))
-	count(_restored_options(a)) > 0
+	some [a, vms, restored] in _new_attachment_facts
+	some m in vms
+	count(restored) > 0
 	detail := concat("", [
-		"the data disk ", _disk_label(a.after.disk, a.after.lun), _origin(a), " is attached to replicated VM ",
+		"the data disk ", _disk_label(a.after.disk, a.after.lun), _origin(a, restored),
+		" is attached to replicated VM ",
 		_vm_label(a.after.vm, m), _by_text(a),
 	])
 	ev := _event("disk_restore", a, m, detail)
@@ -94,9 +95,9 @@ _events contains ev if {
 
 # ASR007: a new data disk on a replicated VM that no replicated item protects.
 _events contains ev if {
-	some a in _new_attachments
-	some m in _replicated_of(_link_ids(a.after.vm))
-	count(_restored_options(a)) == 0
+	some [a, vms, restored] in _new_attachment_facts
+	some m in vms
+	count(restored) == 0
 	count(a.after.disk.unresolved) == 0
 	_knows_protection(a)
 	not _attachment_protected(a)
@@ -111,14 +112,15 @@ _events contains ev if {
 # ASR007 on a workaround: a restored disk put on a VM whose replication is enabled again in
 # the same change, but the new replicated item does not protect the disk.
 _events contains ev if {
-	some a in _new_attachments
-	some m in _replicated_of(_link_ids(a.after.vm))
+	some [a, vms, restored] in _new_attachment_facts
+	some m in vms
 	m in _reenabled_vm_ids
-	count(_restored_options(a)) > 0
+	count(restored) > 0
 	_knows_protection(a)
 	not _attachment_protected(a)
 	detail := concat("", [
-		"the data disk ", _disk_label(a.after.disk, a.after.lun), _origin(a), " is attached to replicated VM ",
+		"the data disk ", _disk_label(a.after.disk, a.after.lun), _origin(a, restored),
+		" is attached to replicated VM ",
 		_vm_label(a.after.vm, m), _by_text(a), " and replication is enabled again,",
 		" but the new replicated item does not protect it",
 	])
@@ -146,10 +148,10 @@ _events contains ev if {
 
 # A disk put on a replicated VM that cannot be followed to its resource: it may be restored.
 _events contains ev if {
-	some a in _new_attachments
-	some m in _replicated_of(_link_ids(a.after.vm))
+	some [a, vms, restored] in _new_attachment_facts
+	some m in vms
 	count(a.after.disk.unresolved) > 0
-	count(_restored_options(a)) == 0
+	count(restored) == 0
 	detail := concat("", [
 		"whether the data disk attached to replicated VM ", _vm_label(a.after.vm, m), _by_text(a),
 		" is restored cannot be told: its disk is ", concat(", ", a.after.disk.unresolved),
@@ -160,13 +162,13 @@ _events contains ev if {
 # A restored disk put on a VM that cannot be followed to its resource: it may be replicated.
 _events contains ev if {
 	_replication_in_play
-	some a in _new_attachments
+	some [a, _, restored] in _new_attachment_facts
 	is_object(a.after.vm)
 	count(a.after.vm.ids) == 0
 	count(a.after.vm.unresolved) > 0
-	count(_restored_options(a)) > 0
+	count(restored) > 0
 	detail := concat("", [
-		"the data disk ", _disk_label(a.after.disk, a.after.lun), _origin(a), " is attached", _by_text(a),
+		"the data disk ", _disk_label(a.after.disk, a.after.lun), _origin(a, restored), " is attached", _by_text(a),
 		" to a VM that cannot be told: the VM is ", concat(", ", a.after.vm.unresolved),
 	])
 	ev := _event("undecided", a, "", detail)
