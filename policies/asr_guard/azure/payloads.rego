@@ -6,23 +6,23 @@ package asr_guard.azure
 
 _vm(payload, resource_id, keys) := vm if {
 	is_object(payload)
-	props := _properties(payload)
-	storage := _object_or_empty(get(props, "storageProfile"))
-	os_disk := _object_or_empty(get(storage, "osDisk"))
+	props := _typed(payload, "properties", "object", {})
+	storage := _typed(props, "storageProfile", "object", {})
+	os_disk := _typed(storage, "osDisk", "object", {})
 	nics := sort({i |
-		some n in _array_at(props, ["networkProfile", "networkInterfaces"])
+		some n in _typed(props, ["networkProfile", "networkInterfaces"], "array", [])
 		i := id(get(n, "id"))
 		i != null
 	})
 	vm := {
 		"id": id(resource_id),
-		"name": _string_or_null(get(payload, "name")),
+		"name": _typed(payload, "name", "string", null),
 		"resource_group": _resource_group_of(resource_id),
 		"os_disk": link(get(os_disk, ["managedDisk", "id"]), keys),
 		"nics": nics,
-		"encryption_at_host": _bool_or_null(get(props, ["securityProfile", "encryptionAtHost"])),
-		"disk_controller": _string_or_null(get(storage, "diskControllerType")),
-		"os_write_accelerator": _bool_or_null(get(os_disk, "writeAcceleratorEnabled")),
+		"encryption_at_host": _typed(props, ["securityProfile", "encryptionAtHost"], "boolean", null),
+		"disk_controller": _typed(storage, "diskControllerType", "string", null),
+		"os_write_accelerator": _typed(os_disk, "writeAcceleratorEnabled", "boolean", null),
 		"data_disk_count": _count_or_null(get(storage, "dataDisks")),
 	}
 } else := null
@@ -33,15 +33,15 @@ _vm(payload, resource_id, keys) := vm if {
 #   Data disk entries of a VM payload, as attachments: {"lun", "disk", "create_option",
 #   "source_id", "write_accelerator", "vm"}.
 data_disks(payload, vm_link, keys) := [attachment |
-	some entry in _array_at(_properties(payload), ["storageProfile", "dataDisks"])
+	some entry in _typed(_typed(payload, "properties", "object", {}), ["storageProfile", "dataDisks"], "array", [])
 	is_object(entry)
 	attachment := {
 		"vm": vm_link,
 		"lun": get(entry, "lun"),
 		"disk": _entry_disk(entry, keys),
-		"create_option": _string_or_null(get(entry, "createOption")),
+		"create_option": _typed(entry, "createOption", "string", null),
 		"source_id": id(get(entry, ["sourceResource", "id"])),
-		"write_accelerator": _bool_or_null(get(entry, "writeAcceleratorEnabled")),
+		"write_accelerator": _typed(entry, "writeAcceleratorEnabled", "boolean", null),
 	}
 ]
 
@@ -53,26 +53,24 @@ _entry_disk(entry, keys) := link(get(entry, ["managedDisk", "id"]), keys) if {
 
 _disk(payload, resource_id) := disk if {
 	is_object(payload)
-	props := _properties(payload)
-	creation := _object_or_empty(get(props, "creationData"))
-	encryption := _object_or_empty(get(props, "encryption"))
+	props := _typed(payload, "properties", "object", {})
+	creation := _typed(props, "creationData", "object", {})
+	encryption := _typed(props, "encryption", "object", {})
 	disk := {
 		"id": id(resource_id),
-		"name": _string_or_null(get(payload, "name")),
+		"name": _typed(payload, "name", "string", null),
 		"resource_group": _resource_group_of(resource_id),
-		"create_option": _string_or_null(get(creation, "createOption")),
+		"create_option": _typed(creation, "createOption", "string", null),
 		"source_id": id(get(creation, "sourceResourceId")),
-		"size_gb": _number_or_null(get(props, "diskSizeGB")),
-		"sku": _string_or_null(get(payload, ["sku", "name"])),
-		"max_shares": _number_or_null(get(props, "maxShares")),
+		"size_gb": _typed(props, "diskSizeGB", "number", null),
+		"sku": _typed(payload, ["sku", "name"], "string", null),
+		"max_shares": _typed(props, "maxShares", "number", null),
 		"encryption": {
 			"disk_encryption_set_id": id(get(encryption, "diskEncryptionSetId")),
 			"settings": get(props, "encryptionSettingsCollection"),
 		},
 	}
 } else := null
-
-_number_or_null(x) := x if is_number(x) else := null
 
 _count_or_null(x) := count(x) if is_array(x) else := null
 
@@ -86,19 +84,19 @@ _count_or_null(x) := count(x) if is_array(x) else := null
 #   a what-if `before`).
 item(payload, resource_id, keys) := value if {
 	is_object(payload)
-	props := _properties(payload)
-	details := _object_or_empty(get(props, "providerSpecificDetails"))
+	props := _typed(payload, "properties", "object", {})
+	details := _typed(props, "providerSpecificDetails", "object", {})
 	disks := [{
 		"disk": link(get(d, "diskId"), keys),
 		"cache": link(get(d, "primaryStagingAzureStorageAccountId"), keys),
 	} |
 		some field in ["vmManagedDisks", "protectedManagedDisks"]
-		some d in _array_at(details, [field])
+		some d in _typed(details, [field], "array", [])
 		is_object(d)
 	]
 	value := {
 		"id": id(resource_id),
-		"name": _string_or_null(get(payload, "name")),
+		"name": _typed(payload, "name", "string", null),
 		"vm": link(get(details, "fabricObjectId"), keys),
 		"disks": disks,
 		"auto_protect": _auto_protect(get(details, "autoProtectionOfDataDisk")),
@@ -122,14 +120,14 @@ _first_string(xs) := value if {
 
 _account(payload, resource_id) := account if {
 	is_object(payload)
-	props := _properties(payload)
-	acls := _object_or_empty(get(props, "networkAcls"))
+	props := _typed(payload, "properties", "object", {})
+	acls := _typed(props, "networkAcls", "object", {})
 	account := {
 		"id": id(resource_id),
-		"name": _string_or_null(get(payload, "name")),
+		"name": _typed(payload, "name", "string", null),
 		"resource_group": _resource_group_of(resource_id),
-		"shared_key": _bool_or_null(get(props, "allowSharedKeyAccess")),
-		"default_action": _string_or_null(get(acls, "defaultAction")),
+		"shared_key": _typed(props, "allowSharedKeyAccess", "boolean", null),
+		"default_action": _typed(acls, "defaultAction", "string", null),
 		"azure_services_bypass": _bypass(get(acls, "bypass")),
 		"blob_soft_delete": null,
 	}
@@ -143,26 +141,31 @@ _blob_services(payload, resource_id) := {
 	"shared_key": null,
 	"default_action": null,
 	"azure_services_bypass": null,
-	"blob_soft_delete": _bool_or_null(get(_properties(payload), ["deleteRetentionPolicy", "enabled"])),
+	"blob_soft_delete": _typed(
+		_typed(payload, "properties", "object", {}),
+		["deleteRetentionPolicy", "enabled"],
+		"boolean",
+		null,
+	),
 } if is_object(payload) else := null
 
 _bypass(x) := contains(lower(x), "azureservices") if is_string(x) else := null
 
 _nic(payload, resource_id, keys) := {
 	"id": id(resource_id),
-	"name": _string_or_null(get(payload, "name")),
+	"name": _typed(payload, "name", "string", null),
 	"resource_group": _resource_group_of(resource_id),
-	"vm": link(get(_properties(payload), ["virtualMachine", "id"]), keys),
+	"vm": link(get(_typed(payload, "properties", "object", {}), ["virtualMachine", "id"]), keys),
 } if is_object(payload) else := null
 
 _extension(payload, resource_id, keys) := extension if {
 	is_object(payload)
-	props := _properties(payload)
+	props := _typed(payload, "properties", "object", {})
 	extension := {
 		"id": id(resource_id),
 		"vm": link(_parent_id(resource_id), keys),
-		"publisher": _string_or_null(get(props, "publisher")),
-		"extension_type": _string_or_null(get(props, "type")),
+		"publisher": _typed(props, "publisher", "string", null),
+		"extension_type": _typed(props, "type", "string", null),
 		"settings": get(props, "settings"),
 	}
 } else := null
