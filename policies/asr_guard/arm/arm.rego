@@ -216,8 +216,11 @@ _undecided_templates := {_unknown(r, rid, r.asr_guard_template_unresolved) |
 }
 
 _undecided_values := {_unknown(r, rid, value) |
+	paths_of := _unresolved_paths
 	some [_, r, type, _, rid] in _deployed
-	some value in _unresolved_values(r, type)
+	some path in object.get(paths_of, type, [])
+	value := data.asr_guard.azure.get(r, path)
+	data.asr_guard.azure.unresolved(value)
 }
 
 _unknown(r, rid, reason) := {
@@ -228,26 +231,14 @@ _unknown(r, rid, reason) := {
 
 _id_reason(r) := r.id if data.asr_guard.azure.unresolved(object.get(r, "id", null)) else := "the resource has no id"
 
-# Unresolved values on the paths the rules read.
-_unresolved_values(r, type) := {value |
-	type == data.asr_guard.azure.vm_type
-	some path in [["properties", "storageProfile", "dataDisks"], [
-		"properties",
-		"storageProfile",
-		"osDisk",
-		"managedDisk",
-		"id",
-	]]
-	value := data.asr_guard.azure.get(r, path)
-	data.asr_guard.azure.unresolved(value)
-} | {value |
-	type == data.asr_guard.azure.disk_type
-	value := data.asr_guard.azure.get(r, ["properties", "creationData", "createOption"])
-	data.asr_guard.azure.unresolved(value)
-} | {value |
-	type == data.asr_guard.azure.replicated_item_type
-	value := data.asr_guard.azure.get(r, ["properties", "providerSpecificDetails", "fabricObjectId"])
-	data.asr_guard.azure.unresolved(value)
+# The paths the rules read that may hold an unresolved value, by resource type.
+_unresolved_paths := {
+	data.asr_guard.azure.vm_type: [
+		["properties", "storageProfile", "dataDisks"],
+		["properties", "storageProfile", "osDisk", "managedDisk", "id"],
+	],
+	data.asr_guard.azure.disk_type: [["properties", "creationData", "createOption"]],
+	data.asr_guard.azure.replicated_item_type: [["properties", "providerSpecificDetails", "fabricObjectId"]],
 }
 
 # METADATA
