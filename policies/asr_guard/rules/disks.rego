@@ -28,17 +28,15 @@ _link_restored_options(link) := {option |
 }
 
 # Whether a disk link points at a disk a replicated item protects once the change is applied.
+# (The helpers here are one rule with else branches, not one rule per case: the embedded
+# engine evaluates every rule of a function it calls, and six rules call them per attachment.)
 _protected(link) if {
 	some id in link.ids
 	id in data.asr_guard.view.enabled_disk_ids
-}
-
-_protected(link) if {
+} else if {
 	some key in link.keys
 	key in data.asr_guard.view.protected_disk_keys
-}
-
-_protected(link) if {
+} else if {
 	some disk in data.asr_guard.view.targets(link)
 	some side in [disk.before, disk.after]
 	is_object(side)
@@ -47,9 +45,7 @@ _protected(link) if {
 
 # Whether the disk an attachment puts on a VM is protected: by the disk itself, or by a
 # replicated item whose managed_disk block references the attachment (its managed_disk_id).
-_attachment_protected(a) if _protected(a.after.disk)
-
-_attachment_protected(a) if a.key in data.asr_guard.view.protected_disk_keys
+_attachment_protected(a) if _protected(a.after.disk) else if a.key in data.asr_guard.view.protected_disk_keys
 
 # Whether a disk link points at a disk protected before the change.
 _protected_now(link) if {
@@ -105,16 +101,12 @@ _protected_disks_known if count(data.asr_guard.view.enabled_disk_ids) > 0
 
 _protected_disks_known if count(data.asr_guard.view.protected_disk_keys) > 0
 
-_knows_protection(a) if a.action != "deploy"
-
 _knows_protection(a) if {
-	a.action == "deploy"
+	a.action != "deploy"
+} else if {
 	_protected_disks_known
-}
-
-# A disk the template creates is a new disk.
-_knows_protection(a) if {
-	a.action == "deploy"
+} else if {
+	# A disk the template creates is a new disk.
 	some disk in data.asr_guard.view.targets(a.after.disk)
 	disk.type == "disk"
 }
