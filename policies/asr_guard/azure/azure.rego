@@ -82,9 +82,15 @@ type_of_id(id) := type if {
 	]))
 }
 
-# The resource group of a resource id, lower-cased.
-# (The id lower-cased once, not each of its parts.)
-_resource_group_of(id) := parts[i + 1] if {
+# The resource group of a resource id, lower-cased. (The id lower-cased once, not each of its
+# parts; where Azure writes it first, "/subscriptions/s/resourceGroups/rg/...", the usual
+# case, read without a loop over the parts.)
+_resource_group_of(id) := parts[4] if {
+	is_string(id)
+	parts := split(lower(id), "/")
+	count(parts) > 4
+	parts[3] == "resourcegroups"
+} else := parts[i + 1] if {
 	is_string(id)
 	parts := split(lower(id), "/")
 	some i, part in parts
@@ -104,7 +110,18 @@ _parent_id(id) := concat("/", array.slice(parts, 0, count(parts) - 2)) if {
 # description: >-
 #   A resolved id, canonical; null for a value that is not a string or was left unresolved
 #   (`asr-guard resolve` writes "<unresolved: reason>").
-id(x) := data.asr_guard.lib.canonical_id(x) if {
+id(x) := lowered if {
+	is_string(x)
+	not startswith(x, "<unresolved")
+	lowered := lower(x)
+
+	# lib.canonical_id's own test that lower case is the canonical form, inline: the usual
+	# case, without the call (a function call costs the embedded engine a dozen builtins, and
+	# a template has several ids in each resource).
+	trim_right(trim_space(lowered), "/") == lowered
+	not contains(lowered, "%")
+	not contains(lowered, "//")
+} else := data.asr_guard.lib.canonical_id(x) if {
 	is_string(x)
 	not startswith(x, "<unresolved")
 } else := null
@@ -129,7 +146,11 @@ unresolved(x) if {
 # description: >-
 #   A link to the resource with this id: {"ids", "keys", "unresolved"}; keys where the input
 #   has that resource (keys: the set of ids the input has).
-link(x, keys) := link_of(x, id(x), keys)
+link(x, keys) := value if {
+	i := id(x)
+	i != null
+	value := {"ids": [i], "keys": [k | k := i; k in keys], "unresolved": []}
+} else := link_of(x, null, keys)
 
 # METADATA
 # title: Link of
