@@ -146,11 +146,7 @@ unresolved(x) if {
 # description: >-
 #   A link to the resource with this id: {"ids", "keys", "unresolved"}; keys where the input
 #   has that resource (keys: the set of ids the input has).
-link(x, keys) := value if {
-	i := id(x)
-	i != null
-	value := {"ids": [i], "keys": [k | k := i; k in keys], "unresolved": []}
-} else := link_of(x, null, keys)
+link(x, keys) := link_of(x, id(x), keys)
 
 # METADATA
 # title: Link of
