@@ -120,7 +120,10 @@ test_view_types_name_the_azure_types_the_view_reads if {
 }
 
 test_ids_are_canonical_and_unresolved_ones_are_none if {
+	# Lower case alone (the test made inline), and more than lower case (lib.canonical_id).
+	data.asr_guard.azure.id("/Subscriptions/S/Disks/D") == "/subscriptions/s/disks/d"
 	data.asr_guard.azure.id("/Subscriptions/S/Disks/D/") == "/subscriptions/s/disks/d"
+	data.asr_guard.azure.id(" /Subscriptions//S/Disks/D%2Dx") == "/subscriptions/s/disks/d-x"
 	data.asr_guard.azure.id("<unresolved: parameter 'x' has no value>") == null
 	data.asr_guard.azure.id(3) == null
 }
@@ -134,4 +137,12 @@ test_unresolved_values_and_their_reason if {
 		["reference('x') is known after deployment"],
 	)
 	data.asr_guard.azure.reason("the resource has no id") == "the resource has no id"
+}
+
+test_the_resource_group_of_an_id_where_azure_writes_it_and_elsewhere if {
+	data.asr_guard.azure._resource_group_of(vm_id) == "rg"
+	data.asr_guard.azure._resource_group_of("subscriptions/s/resourceGroups/RG/providers/x/y/z") == "rg"
+	data.asr_guard.azure._resource_group_of("/subscriptions/s/providers/Microsoft.Compute/disks/d") == null
+	data.asr_guard.azure._resource_group_of("/subscriptions/s/resourceGroups") == null
+	data.asr_guard.azure._resource_group_of(null) == null
 }
