@@ -178,7 +178,6 @@ _extension(payload, resource_id, keys) := extension if {
 # title: Attributes
 # description: >-
 #   The attributes of a payload of an ARM type, as the view has them.
-# scope: document
 attributes(type, payload, resource_id, keys) := _vm(payload, resource_id, keys) if {
 	type == vm_type
 } else := _disk(payload, resource_id) if {
