@@ -7,6 +7,12 @@ sizes, then times each command in a fresh process and reads its peak RSS.
     python benchmarks/bench.py                 # 1k, 10k, 50k resources
     python benchmarks/bench.py --sizes 1000 100000 --repeat 3
     python benchmarks/bench.py --only growth   # the growth curve of every input kind
+    python benchmarks/bench.py --against 20f4e48 --sizes 10000 --arm-sizes 1000 --dir-plans 2
+
+--against REV measures the command of another commit as well, in the same run and on the same
+inputs (a git worktree of it, in a temporary directory, run with this environment's packages):
+the before and after that a change's note reports. Its column is added to the plan, template
+and pre-commit rows; the directory and growth sections measure this tree only.
 
 The growth section (issue 13) checks every input kind (benchmarks/growth.py) at growing
 sizes and reports time and peak memory against linear growth: the large-size curve of what
@@ -21,11 +27,14 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import contextlib
 import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -177,10 +186,15 @@ print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.retu
 """
 
 
-def measure(command: list[str]) -> tuple[float, int, int]:
-    """Wall time (s), peak RSS (KiB) and exit code of one fresh run of command."""
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, int, int]:
+    """Wall time (s), peak RSS (KiB) and exit code of one fresh run of command (run in cwd:
+    `python -m validator` imports the package of its working directory first)."""
     done = subprocess.run(
-        [sys.executable, "-c", MEASURE, *command], capture_output=True, text=True, check=True
+        [sys.executable, "-c", MEASURE, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
     )
     seconds, rss, code = done.stdout.split()
     return float(seconds), int(rss), int(code)
@@ -269,19 +283,28 @@ def arm_inventory(resources: int) -> dict[str, Any]:
     }
 
 
+Row = tuple[str, int, float, float, int, int, float | None]
+
+
 def compare(
-    label: str, path: Path, guard_args: list[str], repeat: int, expect: int
-) -> tuple[str, int, float, float, int, int]:
+    label: str, path: Path, guard_args: list[str], repeat: int, expect: int, against: Path | None
+) -> Row:
     baseline_cmd = [sys.executable, "-c", f"import json; json.load(open({str(path)!r}))"]
     guard_cmd = [sys.executable, "-m", "validator", "check", str(path), *guard_args]
-    # Written files are flushed first (no write-back during the runs), and each command
-    # runs once unmeasured before its measured runs (the first run after the other
-    # command's pays for the memory that one left to reclaim).
+    # Written files are flushed first (no write-back during the runs). The commands take
+    # turns, round after round, after one unmeasured round: this machine's speed comes and
+    # goes in waves of seconds, which a block of one command's runs would put into the ratio
+    # (20f4e48's 10k plan: 2.22x json.load taking turns, 1.55x in blocks, on one day).
     os.sync()
-    base = [measure(baseline_cmd) for _ in range(repeat + 1)][1:]
-    guard = [measure(guard_cmd) for _ in range(repeat + 1)][1:]
+    commands: list[tuple[list[str], Path | None]] = [(baseline_cmd, None), (guard_cmd, None)]
+    commands += [(guard_cmd, against)] if against else []
+    rounds = [[measure(command, cwd) for command, cwd in commands] for _ in range(repeat + 1)]
+    base, guard, *rest = ([r[i] for r in rounds[1:]] for i in range(len(commands)))
+    other = rest[0] if rest else []
     if {code for *_, code in guard} != {expect}:
         raise SystemExit(f"asr-guard exited {guard} on {path}, expected {expect}")
+    if {code for *_, code in other} - {0, 1}:
+        raise SystemExit(f"the other commit's asr-guard exited {other} on {path}")
     return (
         label,
         path.stat().st_size,
@@ -289,24 +312,27 @@ def compare(
         statistics.median(t for t, _, _ in guard),
         max(r for _, r, _ in base),
         max(r for _, r, _ in guard),
+        statistics.median(t for t, _, _ in other) if other else None,
     )
 
 
-def table(title: str, rows: list[tuple[str, int, float, float, int, int]]) -> None:
+def table(title: str, rows: list[Row], against: str | None) -> None:
     print(f"\n{title}")
+    other = f" {against[:11]:>11} {'ratio':>6}" if against else ""
     print(
         f"{'input':>14} {'MiB':>6} {'json.load s':>11} {'asr-guard s':>11} {'ratio':>6} "
-        f"{'json MiB':>8} {'guard MiB':>9} {'ratio':>6}"
+        f"{'json MiB':>8} {'guard MiB':>9} {'ratio':>6}{other}"
     )
-    for label, nbytes, b_time, g_time, b_rss, g_rss in rows:
+    for label, nbytes, b_time, g_time, b_rss, g_rss, o_time in rows:
+        other = "" if o_time is None else f" {o_time:>11.3f} {o_time / b_time:>6.2f}"
         print(
             f"{label:>14} {nbytes / 2**20:>6.1f} {b_time:>11.3f} {g_time:>11.3f} "
             f"{g_time / b_time:>6.2f} {b_rss / 1024:>8.0f} {g_rss / 1024:>9.0f} "
-            f"{g_rss / b_rss:>6.2f}"
+            f"{g_rss / b_rss:>6.2f}{other}"
         )
 
 
-def growth(rows: list[tuple[str, int, float, float, int, int]], sizes: list[int]) -> None:
+def growth(rows: list[Row], sizes: list[int]) -> None:
     if len(rows) > 1:
         ratio = (rows[-1][3] / rows[0][3]) / (sizes[-1] / sizes[0])
         print(
@@ -353,6 +379,33 @@ def growth_curve(sizes: list[int], repeat: int) -> None:
         )
 
 
+@contextlib.contextmanager
+def worktree(revision: str) -> Iterator[Path]:
+    """A git worktree of revision in a temporary directory, its bytecode compiled; removed
+    after."""
+    root = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as temporary:
+        tree = Path(temporary) / "tree"
+        subprocess.run(
+            ["git", "-C", str(root), "worktree", "add", "--detach", "--quiet", str(tree), revision],
+            check=True,
+        )
+        try:
+            compileall.compile_dir(tree / "validator", quiet=1)
+            found = subprocess.run(
+                [sys.executable, "-c", "import validator; print(validator.__file__)"],
+                cwd=tree,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            if not Path(found).resolve().is_relative_to(tree.resolve()):
+                raise SystemExit(f"{revision}: python -m validator there imports {found}")
+            yield tree
+        finally:
+            subprocess.run(["git", "-C", str(root), "worktree", "remove", "--force", str(tree)])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -374,7 +427,18 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=["growth"], help="run one section only (default: every section)"
     )
+    parser.add_argument(
+        "--against",
+        metavar="REV",
+        help="measure this commit's command too (plans, templates, pre-commit)",
+    )
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        against = stack.enter_context(worktree(args.against)) if args.against else None
+        run(args, against)
+
+
+def run(args: argparse.Namespace, against: Path | None) -> None:
     compileall.compile_dir(Path(__file__).resolve().parent.parent / "validator", quiet=1)
     OUT.mkdir(exist_ok=True)
     if args.only == "growth":
@@ -385,8 +449,8 @@ def main() -> None:
     for size in args.sizes:
         plan = OUT / f"plan-{size}.json"
         plan.write_text(json.dumps(generate(size)))
-        rows.append(compare(f"plan {size}", plan, ["--format", "json"], args.repeat, 1))
-    table("Terraform plans: asr-guard check against json.load of the same file", rows)
+        rows.append(compare(f"plan {size}", plan, ["--format", "json"], args.repeat, 1, against))
+    table("Terraform plans: asr-guard check against json.load of the same file", rows, args.against)
     growth(rows, args.sizes)
 
     arm_rows = []
@@ -396,8 +460,12 @@ def main() -> None:
         inventory = OUT / f"inventory-{size}.json"
         inventory.write_text(json.dumps(arm_inventory(size)))
         guard_args = ["--scope", SCOPE, "--inventory", str(inventory), "--format", "json"]
-        arm_rows.append(compare(f"template {size}", template, guard_args, args.repeat, 1))
-    table("ARM templates (expressions resolved): asr-guard check against json.load", arm_rows)
+        arm_rows.append(compare(f"template {size}", template, guard_args, args.repeat, 1, against))
+    table(
+        "ARM templates (expressions resolved): asr-guard check against json.load",
+        arm_rows,
+        args.against,
+    )
     growth(arm_rows, args.arm_sizes)
 
     directory = OUT / "plans"
@@ -421,11 +489,15 @@ def main() -> None:
         Path(__file__).resolve().parent.parent / "examples" / "restore" / "vm-restore-in-place.json"
     )
     interpreter = statistics.median(measure([sys.executable, "-c", "pass"])[0] for _ in range(5))
-    hook = [measure([sys.executable, "-m", "validator", "check", str(small)]) for _ in range(5)]
+    hook_cmd = [sys.executable, "-m", "validator", "check", str(small)]
+    runs = [
+        (measure(hook_cmd)[0], measure(hook_cmd, against)[0] if against else 0.0) for _ in range(5)
+    ]
+    other = f"; {args.against}: {statistics.median(o for _, o in runs):.3f} s" if against else ""
     print(
         f"\nThe pre-commit case (one small file, the whole command, cold): "
-        f"{statistics.median(t for t, _, _ in hook):.3f} s "
-        f"(Python start-up alone: {interpreter:.3f} s; target 0.5 s)"
+        f"{statistics.median(t for t, _ in runs):.3f} s "
+        f"(Python start-up alone: {interpreter:.3f} s; target 0.5 s){other}"
     )
 
     growth_curve(args.growth_sizes, args.repeat)
