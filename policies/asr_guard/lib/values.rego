@@ -51,8 +51,8 @@ _lower_id(x) := lower(x) if is_string(x)
 #   (an id with a malformed escape is only lower-cased). Undefined for a non-string.
 canonical_id(x) := id if {
 	# (Plain string builtins, in this body, decide whether an id needs more than lower case:
-	# regular expressions cost the embedded engine a compilation per call, a function call
-	# costs it several builtins, and a plan has thousands of ids. An id that trimming of
+	# a regular expression costs the embedded engine about twice a plain builtin, a function
+	# call several builtins, and a plan has thousands of ids. An id that trimming of
 	# white space and trailing slashes leaves as it is has neither.)
 	is_string(x)
 	id := lower(x)

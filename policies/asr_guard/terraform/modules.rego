@@ -88,8 +88,8 @@ _module_prefix(rc) := "" if not is_string(object.get(rc, "module_address", null)
 _base_address(rc) := concat("", [_module_prefix(rc), rc.type, ".", rc.name])
 
 # The address of the configuration block: every instance key left off.
-# (A regular expression costs the embedded engine a compilation per call: only an address with
-# instance keys needs one.)
+# (A regular expression costs the embedded engine about twice a plain string builtin, even
+# with its pattern cache: only an address with instance keys needs one.)
 _config_address(rc) := address if {
 	address := _base_address(rc)
 	not contains(address, "[")
