@@ -146,3 +146,22 @@ test_the_resource_group_of_an_id_where_azure_writes_it_and_elsewhere if {
 	data.asr_guard.azure._resource_group_of("/subscriptions/s/resourceGroups") == null
 	data.asr_guard.azure._resource_group_of(null) == null
 }
+
+test_paths_through_properties_that_are_not_objects_read_nothing if {
+	unresolved := "<unresolved: parameter 'p' has no value>"
+	every payload in [{"properties": unresolved}, {"properties": {"storageProfile": unresolved}}] {
+		data.asr_guard.azure.data_disks(payload, null, set()) == []
+	}
+	data.asr_guard.azure.data_disks(
+		{"Properties": {"StorageProfile": {"DataDisks": [{"lun": 1}]}}},
+		null,
+		set(),
+	)[0].lun == 1
+	data.asr_guard.azure._nic({"properties": unresolved}, null, set()).vm == null
+	nic := {"properties": {"virtualMachine": {"id": "/S/VM"}}}
+	data.asr_guard.azure._nic(nic, null, set()).vm.ids == ["/s/vm"]
+	services := "/s/a/blobServices/default"
+	data.asr_guard.azure._blob_services({"properties": unresolved}, services).blob_soft_delete == null
+	blob := {"properties": {"deleteRetentionPolicy": {"enabled": true}}}
+	data.asr_guard.azure._blob_services(blob, services).blob_soft_delete == true
+}

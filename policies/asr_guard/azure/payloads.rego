@@ -33,7 +33,7 @@ _vm(payload, resource_id, keys) := vm if {
 #   Data disk entries of a VM payload, as attachments: {"lun", "disk", "create_option",
 #   "source_id", "write_accelerator", "vm"}.
 data_disks(payload, vm_link, keys) := [attachment |
-	some entry in _typed(_typed(payload, "properties", "object", {}), ["storageProfile", "dataDisks"], "array", [])
+	some entry in _typed(payload, ["properties", "storageProfile", "dataDisks"], "array", [])
 	is_object(entry)
 	attachment := {
 		"vm": vm_link,
@@ -141,12 +141,7 @@ _blob_services(payload, resource_id) := {
 	"shared_key": null,
 	"default_action": null,
 	"azure_services_bypass": null,
-	"blob_soft_delete": _typed(
-		_typed(payload, "properties", "object", {}),
-		["deleteRetentionPolicy", "enabled"],
-		"boolean",
-		null,
-	),
+	"blob_soft_delete": _typed(payload, ["properties", "deleteRetentionPolicy", "enabled"], "boolean", null),
 } if is_object(payload) else := null
 
 _bypass(x) := contains(lower(x), "azureservices") if is_string(x) else := null
@@ -155,7 +150,7 @@ _nic(payload, resource_id, keys) := {
 	"id": id(resource_id),
 	"name": _typed(payload, "name", "string", null),
 	"resource_group": _resource_group_of(resource_id),
-	"vm": link(get(_typed(payload, "properties", "object", {}), ["virtualMachine", "id"]), keys),
+	"vm": link(get(payload, ["properties", "virtualMachine", "id"]), keys),
 } if is_object(payload) else := null
 
 _extension(payload, resource_id, keys) := extension if {
