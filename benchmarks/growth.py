@@ -7,7 +7,8 @@ with n, and returns the `asr-guard check` arguments that check it. What grows, p
     plan       n resources (VMs, disks, attachments; some in nested modules), and
                address keys of n / 10 characters
     template   n ARM resources, names and ids expressions; a variable chain of n / 10 links
-               (at most 200: ARM takes 256 variables)
+               (at most 200: ARM takes 256 variables); with --scope, or deployed to no
+               given scope (ids with placeholders, matched to n / 2 replicated VMs)
     whatif     n what-if changes
     restore    a YAML restore request with n comment lines and an inline waiver whose
                reason is padded with 20 n spaces (the quadratic pattern of issue 13)
@@ -39,6 +40,7 @@ class Shape:
     module_depth: int = 1  # nesting of the modules some resources are in
     text: str = "x"  # a character that fills the long texts
     yaml_inventory: bool = True
+    scoped: bool = True  # a template checked with --scope, or deployed to no given scope
 
 
 def vm_id(i: int) -> str:
@@ -220,7 +222,8 @@ def write_case(kind: str, n: int, directory: Path, shape: Shape = Shape()) -> li
     if kind == "template":
         path = directory / "template.json"
         path.write_text(json.dumps(template(n, shape)))
-        return [str(path), "--scope", RG, *_inventory(directory, n // 2, shape)]
+        scope = ["--scope", RG] if shape.scoped else []
+        return [str(path), *scope, *_inventory(directory, n // 2, shape)]
     if kind == "whatif":
         path = directory / "change.whatif.json"
         path.write_text(json.dumps(whatif(n, shape)))

@@ -2,6 +2,7 @@
 
     python benchmarks/instructions.py benchmarks/out/plan-1000.json
     python benchmarks/instructions.py plan.json --inventory inv.yaml --query 'count(data.x.y)'
+    python benchmarks/instructions.py template.json --scope /subscriptions/.../resourceGroups/rg
 
 On a shared machine the wall time of one evaluation varies by a third from run to run, more
 than most changes to the policies save; the instructions valgrind counts vary by well under
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from validator.files import Candidate
 from validator.inputs import load_input
 from validator.inventory import inventory_data
+from validator.kinds import run_context
 from validator.policy import ENTRYPOINT, PolicyData, load_pack
 
 COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
@@ -69,6 +71,7 @@ def main() -> None:
     parser.add_argument("input", nargs="?")
     parser.add_argument("--inventory", action="append", default=[])
     parser.add_argument("--query", default=ENTRYPOINT)
+    parser.add_argument("--scope", help="an ARM template's deployment scope, as check --scope")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--evaluate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -79,7 +82,8 @@ def main() -> None:
         parser.error("name an input")
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed")
-    document = load_input(Candidate(args.input))
+    context = run_context(scope=args.scope)
+    document = load_input(Candidate(args.input), context=context)
     if document is None:
         raise SystemExit(f"{args.input}: not an input asr-guard reads")
     pack = load_pack()

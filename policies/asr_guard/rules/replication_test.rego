@@ -29,6 +29,29 @@ test_link_ids_of_no_link_are_none if {
 	data.asr_guard.rules._link_ids({"ids": ["/x"], "keys": [], "unresolved": []}) == {"/x"}
 }
 
+test_placeholders_match_only_replicated_vms_of_the_same_name if {
+	ids := {
+		vm_id,
+		"/subscriptions/s2/resourcegroups/rg2/providers/microsoft.compute/virtualmachines/vm1",
+		"/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm10",
+		"/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualmachines/other",
+	}
+	vm1 := concat("", [
+		"/subscriptions/{subscriptionid}/resourcegroups/{resourcegroupname}",
+		"/providers/microsoft.compute/virtualmachines/vm1",
+	])
+	found := data.asr_guard.rules._replicated(vm1) with data.asr_guard.view.replicated_vm_ids as ids
+	found == {vm_id, "/subscriptions/s2/resourcegroups/rg2/providers/microsoft.compute/virtualmachines/vm1"}
+	rg := "/subscriptions/{subscriptionid}/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm1"
+	data.asr_guard.rules._replicated(rg) == {vm_id} with data.asr_guard.view.replicated_vm_ids as ids
+	# A name that is a placeholder itself: every replicated VM of the rest of the id.
+	named := "/subscriptions/s1/resourcegroups/rg/providers/microsoft.compute/virtualmachines/{vmname}"
+	all := data.asr_guard.rules._replicated(named) with data.asr_guard.view.replicated_vm_ids as ids
+	all == ids - {"/subscriptions/s2/resourcegroups/rg2/providers/microsoft.compute/virtualmachines/vm1"}
+	none := "/subscriptions/{subscriptionid}/resourcegroups/rg/providers/microsoft.compute/virtualmachines/vm2"
+	data.asr_guard.rules._replicated(none) == set() with data.asr_guard.view.replicated_vm_ids as ids
+}
+
 test_segments_and_placeholders_match if {
 	data.asr_guard.rules._segment_matches("{subscriptionId}", "s1")
 	data.asr_guard.rules._segment_matches("rg", "rg")
