@@ -39,6 +39,22 @@ _extensions := _of_type("extension")
 _replicated(id) := {id} if {
 	id in data.asr_guard.view.replicated_vm_ids
 } else := matches if {
+	matches := _placeholder_matches_of_vms[id]
+} else := _placeholder_matches(id)
+
+# The matches of the VMs' own ids that have placeholders, made once: the scenario rules ask
+# for each VM several times (a match costs the embedded engine two dozen function calls; 1k
+# resources deployed to no given scope spent 900M instructions more than with a scope).
+_placeholder_matches_of_vms := {id: _placeholder_matches(id) |
+	some vm in _vms
+	some side in [vm.before, vm.after]
+	is_object(side)
+	id := object.get(side, "id", null)
+	is_string(id)
+	contains(id, "}")
+}
+
+_placeholder_matches(id) := matches if {
 	is_string(id)
 	contains(id, "}")
 	parts := split(id, "/")

@@ -52,6 +52,19 @@ test_placeholders_match_only_replicated_vms_of_the_same_name if {
 	data.asr_guard.rules._replicated(none) == set() with data.asr_guard.view.replicated_vm_ids as ids
 }
 
+test_placeholder_matches_of_the_vms_are_made_once_for_their_ids if {
+	doc := template(unscoped("vm1"))
+	made := data.asr_guard.rules._placeholder_matches_of_vms with input as doc
+		with data.asr_guard.inventory as inventory
+	count(made) == 1
+	some key, matches in made
+	contains(key, "{subscriptionid}")
+	matches == {vm_id}
+	scoped := data.asr_guard.rules._placeholder_matches_of_vms with input as template(vm_id)
+		with data.asr_guard.inventory as inventory
+	scoped == {}
+}
+
 test_segments_and_placeholders_match if {
 	data.asr_guard.rules._segment_matches("{subscriptionId}", "s1")
 	data.asr_guard.rules._segment_matches("rg", "rg")
