@@ -3,6 +3,7 @@
     python benchmarks/instructions.py benchmarks/out/plan-1000.json
     python benchmarks/instructions.py plan.json --inventory inv.yaml --query 'count(data.x.y)'
     python benchmarks/instructions.py template.json --scope /subscriptions/.../resourceGroups/rg
+    python benchmarks/instructions.py plan.json --waivers waivers.yaml
 
 On a shared machine the wall time of one evaluation varies by a third from run to run, more
 than most changes to the policies save; the instructions valgrind counts vary by well under
@@ -15,6 +16,7 @@ query and once not, and the difference is printed in millions of instructions. N
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import shutil
@@ -31,6 +33,7 @@ from validator.inputs import load_input
 from validator.inventory import inventory_data
 from validator.kinds import run_context
 from validator.policy import ENTRYPOINT, PolicyData, load_pack
+from validator.waivers import load_waiver_file, waivers_data
 
 COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 
@@ -72,6 +75,7 @@ def main() -> None:
     parser.add_argument("--inventory", action="append", default=[])
     parser.add_argument("--query", default=ENTRYPOINT)
     parser.add_argument("--scope", help="an ARM template's deployment scope, as check --scope")
+    parser.add_argument("--waivers", action="append", default=[], help="a waivers file")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--evaluate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -87,7 +91,12 @@ def main() -> None:
     if document is None:
         raise SystemExit(f"{args.input}: not an input asr-guard reads")
     pack = load_pack()
-    data = PolicyData(pack.matrix, inventory_data(args.inventory) if args.inventory else None)
+    waivers = [waiver for path in args.waivers for waiver in load_waiver_file(path)]
+    data = PolicyData(
+        pack.matrix,
+        inventory_data(args.inventory) if args.inventory else None,
+        waivers_data(waivers, dt.date.today()) if waivers else None,
+    )
     with tempfile.TemporaryDirectory() as name:
         directory = Path(name)
         (directory / "input.json").write_text(document.text, encoding="utf-8")

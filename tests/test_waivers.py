@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import EXAMPLES, FIXTURES, INVENTORY, REPLACED_PLAN, tf_config
 from validator.cli import main
 from validator.kinds.terraform_plan import address_regex
-from validator.waivers import glob_to_regex, inline_waivers
+from validator.waivers import Waiver, glob_to_regex, inline_waivers
 
 WAIVERS = FIXTURES / "waivers.yaml"
 UNPROTECTED = FIXTURES / "terraform" / "empty-disk-attached-unprotected.plan.json"
@@ -277,3 +277,28 @@ def test_inline_waiver_reasons(tmp_path: Path, comment: str, reason: str) -> Non
 def test_an_inline_waiver_without_a_reason_is_no_waiver() -> None:
     lines = ["# asr-guard:waive ASR003 expires=2027-01-01 reason=", "# ... reason= x"]
     assert inline_waivers("r.yaml", lines, "vm", "^vm$", (1, 2)) == []
+
+
+@pytest.mark.parametrize(
+    ("resource", "match", "exact"),
+    [
+        (
+            "Module.App.azurerm_x.Y",
+            glob_to_regex("Module.App.azurerm_x.Y"),
+            "module.app.azurerm_x.y",
+        ),
+        ("module.app[*].azurerm_x.y", glob_to_regex("module.app[*].azurerm_x.y"), None),
+        ("azurerm_x.y?", glob_to_regex("azurerm_x.y?"), None),
+        ("*", glob_to_regex("*"), None),
+        ("module.app.azurerm_x.y", address_regex("module.app.azurerm_x.y"), None),
+        ("/subscriptions/S/vm", "^/subscriptions/s/vm$", "/subscriptions/s/vm"),
+    ],
+)
+def test_a_waiver_of_one_resource_is_sent_as_exact(
+    resource: str, match: str, exact: str | None
+) -> None:
+    """The policies look such waivers up by rule and resource (lib/waivers.rego): `exact` only
+    where `match` accepts that one lower-cased resource and nothing else."""
+    waiver = Waiver("w", "ASR002", resource, match, "a justification", "2030-01-01", "w.yaml:1")
+    assert waiver.data()["exact"] == exact
+    assert waiver.data()["match"] == match

@@ -51,8 +51,12 @@ class Waiver:
     expires: str
     source: str  # file:line
 
-    def data(self) -> dict[str, str]:
-        return asdict(self)
+    def data(self) -> dict[str, str | None]:
+        """As the policies read it: with `exact`, the lower-cased resource where `match`
+        accepts that one resource only (the policies index such waivers by rule and resource
+        rather than match each against every finding of its rule), else null."""
+        exact = self.resource.lower() if self.match == exact_regex(self.resource) else None
+        return {**asdict(self), "exact": exact}
 
 
 _META = set("\\.^$|?*+()[]{}")

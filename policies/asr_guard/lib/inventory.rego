@@ -46,7 +46,15 @@ _inventory_ids(name) := ids if {
 #   The disks each replicated VM's item protects, by VM id: {"vm id": ["disk id", ...]}
 #   (inventory field vm_disks; an inventory of VM ids only has none).
 inventory_vm_disks(vm_id) := disks if {
-	some key, values in object.get(_inventory, "vm_disks", {})
-	canonical_id(key) == vm_id
-	disks := {canonical_id(d) | some d in values; is_string(d)}
+	disks := _vm_disks_by_id[vm_id]
 } else := set()
+
+# The protected disks by canonical VM id, made once (a scan of every VM of the inventory for
+# each VM asked about was quadratic in a template of replicated VMs).
+_vm_disks_by_id[id] contains disk if {
+	some key, values in object.get(_inventory, "vm_disks", {})
+	id := canonical_id(key)
+	some d in values
+	is_string(d)
+	disk := canonical_id(d)
+}

@@ -47,3 +47,33 @@ test_first_covering_waiver_by_id_is_named if {
 test_no_waivers_leaves_findings_as_they_are if {
 	data.asr_guard.lib.apply_waivers({deny_finding}) == {deny_finding}
 }
+
+exact_waiver(id, rule, resource) := object.union(waiver(id, rule, "^unused$", "2030-01-01"), {"exact": resource})
+
+test_an_exact_waiver_covers_its_resource_only if {
+	w := waivers([
+		exact_waiver("e1", "ASR004", "module.web.azurerm_vm.app"),
+		exact_waiver("e2", "ASR004", "module.web.azurerm_vm.other"),
+		exact_waiver("e3", "ASR005", "module.web.azurerm_vm.app"),
+	])
+	findings := data.asr_guard.lib.apply_waivers({deny_finding}) with data.asr_guard.waivers as w
+	[f.waived.waiver | some f in findings] == ["e1"]
+}
+
+test_exact_and_patterned_waivers_together_the_first_by_id_is_named if {
+	w := waivers([
+		exact_waiver("b", "ASR004", "module.web.azurerm_vm.app"),
+		waiver("a", "ASR004", "^.*app$", "2030-01-01"),
+	])
+	findings := data.asr_guard.lib.apply_waivers({deny_finding}) with data.asr_guard.waivers as w
+	[f.waived.waiver | some f in findings] == ["a"]
+	only_exact := waivers([exact_waiver("b", "ASR004", "module.web.azurerm_vm.app")])
+	exact := data.asr_guard.lib.apply_waivers({deny_finding}) with data.asr_guard.waivers as only_exact
+	[f.waived.waiver | some f in exact] == ["b"]
+}
+
+test_a_null_exact_is_a_pattern if {
+	w := waivers([object.union(waiver("p", "ASR004", "^module\\.web\\..*$", "2030-01-01"), {"exact": null})])
+	findings := data.asr_guard.lib.apply_waivers({deny_finding}) with data.asr_guard.waivers as w
+	[f.waived.waiver | some f in findings] == ["p"]
+}

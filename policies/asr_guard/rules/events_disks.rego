@@ -155,10 +155,7 @@ _events contains ev if {
 _events contains ev if {
 	some nic in _nics
 	_moved(nic)
-	some vm in _vms
-	nics := data.asr_guard.lib.get(vm.before, "nics", [])
-	is_array(nics)
-	nic.before.id in nics
+	some vm in _vms_with_nic(nic.before.id)
 	some m in _replicated(vm.before.id)
 	detail := concat("", [
 		"the NIC ",
@@ -207,3 +204,15 @@ _unprotected_text("data_disk_auto_protected") := concat("", [
 ])
 
 _unprotected_text("data_disk_unprotected") := " but is not among the disks its replicated item protects"
+
+# The VMs by the NICs they have before the change (indexed once).
+_vms_by_nic[id] contains vm if {
+	some vm in _vms
+	nics := data.asr_guard.lib.get(vm.before, "nics", [])
+	is_array(nics)
+	some id in nics
+}
+
+_vms_with_nic(id) := vms if {
+	vms := _vms_by_nic[id]
+} else := set()

@@ -6,10 +6,8 @@ package asr_guard.rules
 # needed it (the item alone is replaced).
 _item_events contains ev if {
 	some id in _reenabled_vm_ids
-	not id in {e.vm_id | some e in _events}
-	some item in _items
-	item.action in {"replace", "create"}
-	id in _link_ids(item.after.vm)
+	not id in _event_vm_ids
+	some item in _items_enabling(id)
 	detail := concat("", [
 		"replication of VM ", _vm_label(item.after.vm, id), " is disabled and enabled again (", item.label, ", ",
 		_action_text(item), "): a new initial replication, with no disaster recovery until it completes",
@@ -38,9 +36,7 @@ _reenable_events contains ev if {
 	some e in _events
 	e.vm_id in _reenabled_vm_ids
 	data.asr_guard.lib.matrix.scenarios[e.scenario].resolved_by_reenable
-	some item in _items
-	item.action in {"replace", "create"}
-	e.vm_id in _link_ids(item.after.vm)
+	some item in _items_enabling(e.vm_id)
 	is_array(item.depends_on)
 	not _depends_on(item.depends_on, e.resource)
 	detail := concat("", [
@@ -90,3 +86,16 @@ _depends_on(dependencies, resource) if {
 _names(d, address) if d == address
 
 _names(d, address) if startswith(address, concat("", [d, "."]))
+
+_event_vm_ids := {e.vm_id | some e in _events}
+
+# The items created or replaced, by the VM they point at after the change (indexed once).
+_items_by_after_vm[id] contains item if {
+	some item in _items
+	item.action in {"replace", "create"}
+	some id in _link_ids(item.after.vm)
+}
+
+_items_enabling(id) := items if {
+	items := _items_by_after_vm[id]
+} else := set()

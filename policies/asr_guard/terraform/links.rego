@@ -37,8 +37,7 @@ _is_unknown_at(rc, path) := object.get(object.get(rc.change, "after_unknown", {}
 _id_of_key(key) := _current_id(_at[key][1])
 
 _id_of_key(key) := data.asr_guard.lib.canonical_id(r.values.id) if {
-	some r in _data_disks
-	r.address == key
+	some r in _data_disks_at(key)
 	is_string(r.values.id)
 }
 
@@ -125,6 +124,18 @@ _data_disks := [r |
 	is_object(r.values)
 ]
 
+# Data source disks by address and by configuration address (indexed once).
+_data_disks_by_address[r.address] contains r if some r in _data_disks
+
+_data_disks_at(address) := rs if {
+	rs := _data_disks_by_address[address]
+} else := set()
+
+_data_by_config_address[address] contains r.address if {
+	some r in _data_disks
+	address := regex.replace(r.address, `\[[^\]]*\]`, "")
+}
+
 # --- dependencies --------------------------------------------------------------------------
 # What a resource depends on, as configuration addresses (no instance keys): the dependencies
 # the prior state records for it (the order Terraform destroys it in), its configuration's
@@ -135,8 +146,7 @@ _depends_on(rc) := sort((prior | configured) | referenced) if {
 	prefix := _config_prefix(rc)
 	block := _block_of(rc)
 	prior := {_strip_keys(d) |
-		some r in _prior_resources
-		r.address == rc.address
+		some r in _prior_at(rc.address)
 		some d in object.get(r, "depends_on", [])
 		is_string(d)
 	}
@@ -162,3 +172,9 @@ _ref_target(ref) := concat(".", [type, split(name, "[")[0]]) if {
 	parts[0] == "module"
 	count(parts) >= 2
 }
+
+_prior_by_address[r.address] contains r if some r in _prior_resources
+
+_prior_at(address) := rs if {
+	rs := _prior_by_address[address]
+} else := set()

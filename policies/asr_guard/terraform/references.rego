@@ -189,10 +189,9 @@ _entries_named_as(type_name) := entries if {
 	entries := _entries_named[type_name]
 } else := set()
 
-_data_at(address) := {r.address |
-	some r in _data_disks
-	regex.replace(r.address, `\[[^\]]*\]`, "") == address
-}
+_data_at(address) := addresses if {
+	addresses := _data_by_config_address[address]
+} else := set()
 
 _followed(rc, refs) := {"keys": keys, "open": open} if {
 	ends := _ends(_first_steps(rc, refs))

@@ -74,8 +74,7 @@ _linked_entry(key) := entry if {
 }
 
 _linked_entry(key) := _data_disk_entry(r) if {
-	some r in _data_disks
-	r.address == key
+	some r in _data_disks_at(key)
 }
 
 # Every link an entry has, before and after.
