@@ -255,6 +255,12 @@ def write_case(kind: str, n: int, directory: Path, shape: Shape = Shape()) -> li
 
 
 def _protected_item(i: int) -> dict[str, Any]:
+    return protected_item(i, vm_id(10_000 + i), [disk_id(10_000 + i)], "vmManagedDisks")
+
+
+def protected_item(i: int, vm: str, disks: list[str], field: str) -> dict[str, Any]:
+    """A replicated item as `az site-recovery protected-item list` shows it (A2A), its disks
+    under `field`: vmManagedDisks (the enable input) or protectedManagedDisks."""
     return {
         "id": f"{SUB}/resourceGroups/rg-vault/providers/Microsoft.RecoveryServices/vaults/v"
         f"/replicationFabrics/f/replicationProtectionContainers/c"
@@ -266,8 +272,8 @@ def _protected_item(i: int) -> dict[str, Any]:
             "protectedItemType": "Microsoft.Azure.SiteRecovery/A2A",
             "providerSpecificDetails": {
                 "instanceType": "A2A",
-                "fabricObjectId": vm_id(10_000 + i),
-                "vmManagedDisks": [{"diskId": disk_id(10_000 + i)}],
+                "fabricObjectId": vm,
+                field: [{"diskId": disk} for disk in disks],
             },
         },
     }

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.growth import protected_item
+
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"
 RG = f"{SUB}/resourceGroups/rg-h"
 ITEM = "azurerm_site_recovery_replicated_vm"
@@ -214,7 +216,11 @@ def template_leaving_out_protected_disks(n: int, directory: Path) -> list[str]:
     resources = []
     for i in range(n):
         disk = f"[resourceId('Microsoft.Compute/disks', 'disk-{i * 100}')]"
-        storage = {"dataDisks": [{"lun": 1, "createOption": "Attach", "managedDisk": {"id": disk}}]}
+        os_disk = f"[resourceId('Microsoft.Compute/disks', 'os-{i}')]"
+        storage = {
+            "osDisk": {"createOption": "Attach", "managedDisk": {"id": os_disk}},
+            "dataDisks": [{"lun": 1, "createOption": "Attach", "managedDisk": {"id": disk}}],
+        }
         resources.append(
             {
                 "type": "Microsoft.Compute/virtualMachines",
@@ -224,23 +230,8 @@ def template_leaving_out_protected_disks(n: int, directory: Path) -> list[str]:
                 "properties": {"storageProfile": storage},
             }
         )
-    items = [
-        {
-            "id": _item(i, [])["id"],
-            "name": f"i-{i}",
-            "type": "Microsoft.RecoveryServices/vaults/replicationFabrics/"
-            "replicationProtectionContainers/replicationProtectedItems",
-            "properties": {
-                "protectedItemType": "Microsoft.Azure.SiteRecovery/A2A",
-                "providerSpecificDetails": {
-                    "instanceType": "A2A",
-                    "fabricObjectId": vm_id(i),
-                    "protectedManagedDisks": [{"diskId": disk_id(i * 100 + j)} for j in range(2)],
-                },
-            },
-        }
-        for i in range(n)
-    ]
+    disks = [[disk_id(i * 100 + j) for j in range(2)] for i in range(n)]
+    items = [protected_item(i, vm_id(i), disks[i], "protectedManagedDisks") for i in range(n)]
     template = {"$schema": TEMPLATE_SCHEMA, "contentVersion": "1.0.0.0", "resources": resources}
     path = _write(directory, "template.json", template)
     return [path, "--scope", RG, "--inventory", _write(directory, "items.json", items)]
