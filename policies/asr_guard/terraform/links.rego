@@ -133,7 +133,7 @@ _data_disks_at(address) := rs if {
 
 _data_by_config_address[address] contains r.address if {
 	some r in _data_disks
-	address := regex.replace(r.address, `\[[^\]]*\]`, "")
+	address := _strip_keys(r.address)
 }
 
 # --- dependencies --------------------------------------------------------------------------
