@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from benchmarks.bench import change
 from benchmarks.growth import protected_item
 
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"
@@ -32,17 +33,6 @@ def disk_id(i: int) -> str:
 
 def nic_id(i: int) -> str:
     return f"{RG}/providers/Microsoft.Network/networkInterfaces/nic-{i}"
-
-
-def _change(address: str, type_: str, actions: list[str], before: Any, after: Any) -> Any:
-    return {
-        "address": address,
-        "mode": "managed",
-        "type": type_,
-        "name": address.split(".")[-1],
-        "provider_name": "registry.terraform.io/hashicorp/azurerm",
-        "change": {"actions": actions, "before": before, "after": after, "after_unknown": {}},
-    }
 
 
 def _plan(changes: list[Any], **extra: Any) -> Any:
@@ -89,15 +79,15 @@ def vms_moved(n: int, directory: Path) -> list[str]:
     """Replicated VMs deleted in one resource group and created in another (rules/moves.rego)."""
     changes = []
     for i in range(n):
-        changes.append(_change(f"{VM}.old_{i}", VM, ["delete"], _vm(i), None))
+        changes.append(change(f"{VM}.old_{i}", VM, ["delete"], _vm(i), None))
         after = {"name": f"vm-{i}", "resource_group_name": "rg-new"}
-        changes.append(_change(f"{VM}.new_{i}", VM, ["create"], None, after))
+        changes.append(change(f"{VM}.new_{i}", VM, ["create"], None, after))
     plan = _write(directory, "plan.json", _plan(changes))
     return [plan, *_inventory(directory, [vm_id(i) for i in range(n)])]
 
 
 def _deleted_vms(n: int, directory: Path) -> str:
-    changes = [_change(f"{VM}.vm_{i}", VM, ["delete"], _vm(i), None) for i in range(n)]
+    changes = [change(f"{VM}.vm_{i}", VM, ["delete"], _vm(i), None) for i in range(n)]
     return _write(directory, "plan.json", _plan(changes))
 
 
@@ -113,9 +103,9 @@ def nics_moved(n: int, directory: Path) -> list[str]:
         before = {"id": nic_id(i), "name": f"nic-{i}", "resource_group_name": "rg-h"}
         after = {"name": f"nic-{i}", "resource_group_name": "rg-new"}
         nic = "azurerm_network_interface"
-        changes.append(_change(f"{nic}.n_{i}", nic, ["delete", "create"], before, after))
+        changes.append(change(f"{nic}.n_{i}", nic, ["delete", "create"], before, after))
         old, new = (_vm(i, network_interface_ids=[nic_id(i)], tags={"a": t}) for t in "12")
-        changes.append(_change(f"{VM}.vm_{i}", VM, ["update"], old, new))
+        changes.append(change(f"{VM}.vm_{i}", VM, ["update"], old, new))
     plan = _write(directory, "plan.json", _plan(changes))
     return [plan, *_inventory(directory, [vm_id(i) for i in range(n)])]
 
@@ -126,7 +116,7 @@ def items_replaced(n: int, directory: Path) -> list[str]:
     for i in range(n):
         before = _item(i, [])
         after = {k: v for k, v in before.items() if k != "id"}
-        changes.append(_change(f"{ITEM}.r_{i}", ITEM, ["delete", "create"], before, after))
+        changes.append(change(f"{ITEM}.r_{i}", ITEM, ["delete", "create"], before, after))
     plan = _write(directory, "plan.json", _plan(changes))
     return [plan, *_inventory(directory, [vm_id(10**6)])]
 
@@ -137,7 +127,7 @@ def items_with_prior_state(n: int, directory: Path) -> list[str]:
     for i in range(n):
         before = _item(i, [disk_id(i)])
         after = before | {"target_resource_group_id": f"{SUB}/resourceGroups/x"}
-        changes.append(_change(f"{ITEM}.r_{i}", ITEM, ["update"], before, after))
+        changes.append(change(f"{ITEM}.r_{i}", ITEM, ["update"], before, after))
         prior.append(
             {
                 "address": f"{ITEM}.r_{i}",
@@ -158,10 +148,10 @@ def disks_through_data_sources(n: int, directory: Path) -> list[str]:
     attachment = "azurerm_virtual_machine_data_disk_attachment"
     changes, prior, configured = [], [], []
     for i in range(n):
-        change = _change(f"{attachment}.a_{i}", attachment, ["create"], None, {"lun": 1})
-        change["change"]["after"]["virtual_machine_id"] = vm_id(i)
-        change["change"]["after_unknown"] = {"managed_disk_id": True}
-        changes.append(change)
+        attached = change(f"{attachment}.a_{i}", attachment, ["create"], None, {"lun": 1})
+        attached["change"]["after"]["virtual_machine_id"] = vm_id(i)
+        attached["change"]["after_unknown"] = {"managed_disk_id": True}
+        changes.append(attached)
         values = {"id": disk_id(i), "name": f"disk-{i}", "create_option": "Copy"}
         source = f"data.azurerm_managed_disk.d_{i}"
         prior.append(
