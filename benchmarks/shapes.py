@@ -14,17 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.bench import change
-from benchmarks.growth import protected_item
+from benchmarks.growth import SUB, TEMPLATE_SCHEMA, protected_item
 
-SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"
 RG = f"{SUB}/resourceGroups/rg-h"
 ITEM = "azurerm_site_recovery_replicated_vm"
 VM = "azurerm_linux_virtual_machine"
-TEMPLATE_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 
 
-def vm_id(i: int, group: str = "rg-h") -> str:
-    return f"{SUB}/resourceGroups/{group}/providers/Microsoft.Compute/virtualMachines/vm-{i}"
+def vm_id(i: int) -> str:
+    return f"{RG}/providers/Microsoft.Compute/virtualMachines/vm-{i}"
 
 
 def disk_id(i: int) -> str:
